@@ -1,0 +1,27 @@
+import { renderBundle } from "@/lib/bundle/render-bundle";
+import { apiRoute } from "@/lib/http/api-route";
+import { readJson } from "@/lib/http/body";
+import { render } from "@/lib/render";
+import { RenderRequestSchema } from "@/lib/render/schema";
+
+export const POST = apiRoute(async (request) => {
+  const input = RenderRequestSchema.parse(await readJson(request));
+  const result = render(input);
+  if (!wantsZip(request)) return Response.json(result);
+  const now = new Date();
+  return new Response(renderBundle(result, input, now), {
+    headers: {
+      "content-type": "application/zip",
+      "content-disposition": `attachment; filename="k0s-mirror-${result.k0sVersion}-${now.toISOString().slice(0, 10)}.zip"`,
+      "cache-control": "no-store",
+    },
+  });
+});
+
+function wantsZip(request: Request): boolean {
+  const format = new URL(request.url).searchParams.get("format");
+  return (
+    format === "zip" ||
+    (format === null && (request.headers.get("accept") ?? "").includes("application/zip"))
+  );
+}

@@ -1,0 +1,107 @@
+import type { CatalogResult } from "@/lib/catalog/types";
+import type { RenderRequest } from "@/lib/render/schema";
+import type { NodeSpec } from "@/lib/render/types";
+
+/** Registries k0s itself pulls from: always offered. */
+export const K0S_REGISTRIES = ["registry.k8s.io", "quay.io"];
+
+export const KNOWN_K0S_VERSIONS = [
+  "1.36.3",
+  "1.35.7",
+  "1.34.6",
+  "1.33.9",
+  "1.32.8",
+  "1.31.12",
+  "1.30.14",
+];
+
+export interface RegistryChoice {
+  host: string;
+  selected: boolean;
+  source: "k0s" | "catalog" | "manual";
+  images: number;
+}
+
+export interface MirrorForm {
+  address: string;
+  scheme: "http" | "https";
+  caPem: string;
+  skipVerify: boolean;
+  layoutKind: "flat" | "per-registry" | "prefix";
+  prefix: string;
+  fallbackToUpstream: boolean;
+  defaultMirror: boolean;
+}
+
+export interface ConsoleSettings {
+  k0sVersion: string;
+  registries: RegistryChoice[];
+  mirror: MirrorForm;
+  nodes: NodeSpec[];
+}
+
+export const DEFAULT_SETTINGS: ConsoleSettings = {
+  k0sVersion: "1.35.7",
+  registries: K0S_REGISTRIES.map((host) => ({ host, selected: true, source: "k0s", images: 0 })),
+  mirror: {
+    address: "127.0.0.1:5000",
+    scheme: "http",
+    caPem: "",
+    skipVerify: false,
+    layoutKind: "flat",
+    prefix: "",
+    fallbackToUpstream: false,
+    defaultMirror: false,
+  },
+  nodes: [{ name: "node-1", role: "single" }],
+};
+
+/** Merges a catalog's registries into the choices: new ones selected, counts refreshed, manual ones kept. */
+export function withCatalogRegistries(
+  choices: RegistryChoice[],
+  catalog: CatalogResult,
+): RegistryChoice[] {
+  const counts = new Map(catalog.registries.map((registry) => [registry.host, registry.images]));
+  const kept = choices
+    .filter((choice) => choice.source !== "catalog" || counts.has(choice.host))
+    .map((choice) => ({ ...choice, images: counts.get(choice.host) ?? 0 }));
+  const added = catalog.registries
+    .filter((registry) => !kept.some((choice) => choice.host === registry.host))
+    .map((registry) => ({
+      host: registry.host,
+      selected: true,
+      source: "catalog" as const,
+      images: registry.images,
+    }));
+  return [...kept, ...added];
+}
+
+/** Distinct repository names of the catalog: enough for the renderer's path-collision check. */
+function catalogNames(catalog: CatalogResult | null): string[] | undefined {
+  if (!catalog) return undefined;
+  return [...new Set(catalog.images.map((image) => `${image.registry}/${image.repository}`))];
+}
+
+export function toRenderRequest(
+  settings: ConsoleSettings,
+  catalog: CatalogResult | null,
+): RenderRequest {
+  const { mirror } = settings;
+  return {
+    k0sVersion: settings.k0sVersion,
+    registries: settings.registries
+      .filter((choice) => choice.selected)
+      .map((choice) => choice.host),
+    mirror: {
+      address: mirror.address,
+      scheme: mirror.scheme,
+      caPem: mirror.scheme === "https" && mirror.caPem.trim() ? mirror.caPem : undefined,
+      skipVerify: mirror.scheme === "https" ? mirror.skipVerify : undefined,
+      layout: mirror.layoutKind === "prefix" ? { prefix: mirror.prefix } : mirror.layoutKind,
+      fallbackToUpstream: mirror.fallbackToUpstream,
+      defaultMirror: mirror.defaultMirror,
+    },
+    nodes: settings.nodes,
+    images: catalogNames(catalog),
+  };
+}

@@ -1,0 +1,94 @@
+"use client";
+
+import { type FormEvent, useState } from "react";
+import type { RegistryChoice } from "./console-state";
+import { buttonClass, FieldError, Hint, inputClass, Section } from "./ui";
+
+const SOURCE_LABEL = {
+  k0s: "k0s system images",
+  catalog: "from the catalog",
+  manual: "added by hand",
+} as const;
+
+export function RegistriesPanel({
+  registries,
+  error,
+  onChange,
+}: {
+  registries: RegistryChoice[];
+  error: string | null;
+  onChange: (registries: RegistryChoice[]) => void;
+}) {
+  const [typed, setTyped] = useState("");
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    const host = typed.trim().toLowerCase();
+    if (!host) return;
+    if (!registries.some((choice) => choice.host === host)) {
+      onChange([...registries, { host, selected: true, source: "manual", images: 0 }]);
+    }
+    setTyped("");
+  };
+  const toggle = (host: string) =>
+    onChange(
+      registries.map((choice) =>
+        choice.host === host ? { ...choice, selected: !choice.selected } : choice,
+      ),
+    );
+
+  return (
+    <Section id="registries" step={2} title="Registries to mirror">
+      <ul className="divide-y divide-slate-100 dark:divide-slate-800" data-testid="registry-list">
+        {registries.map((choice) => (
+          <li key={choice.host} className="flex items-center gap-3 py-1.5 text-sm">
+            <input
+              id={`registry-${choice.host}`}
+              type="checkbox"
+              checked={choice.selected}
+              onChange={() => toggle(choice.host)}
+              className="h-4 w-4"
+            />
+            <label htmlFor={`registry-${choice.host}`} className="flex-1 font-mono">
+              {choice.host}
+            </label>
+            <span className="text-xs text-slate-500 dark:text-slate-400">
+              {choice.images > 0
+                ? `${choice.images} image${choice.images === 1 ? "" : "s"} · `
+                : ""}
+              {SOURCE_LABEL[choice.source]}
+            </span>
+            {choice.source === "manual" && (
+              <button
+                type="button"
+                aria-label={`Remove ${choice.host}`}
+                className="text-xs text-slate-500 underline"
+                onClick={() => onChange(registries.filter((other) => other.host !== choice.host))}
+              >
+                remove
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={add} className="mt-3 flex gap-2">
+        <label htmlFor="registry-add" className="sr-only">
+          Registry host
+        </label>
+        <input
+          id="registry-add"
+          value={typed}
+          onChange={(event) => setTyped(event.target.value)}
+          placeholder="ghcr.io or registry.example.com:5000"
+          className={`${inputClass} font-mono`}
+        />
+        <button type="submit" className={buttonClass}>
+          Add
+        </button>
+      </form>
+      <FieldError id="registries-error" message={error} />
+      <Hint>
+        Each selected registry gets a certs.d/&lt;registry&gt;/hosts.toml pointing at the mirror.
+      </Hint>
+    </Section>
+  );
+}

@@ -1,0 +1,41 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { ApiError, renderFiles } from "@/lib/client/api";
+import type { RenderRequest } from "@/lib/render/schema";
+import type { RenderResult } from "@/lib/render/types";
+
+export interface RenderPreview {
+  result: RenderResult | null;
+  error: { message: string; field: string | null } | null;
+  pending: boolean;
+}
+
+const DEBOUNCE_MS = 250;
+
+/** Re-renders on the server shortly after the inputs stop changing; the last good result stays visible. */
+export function useRenderPreview(request: RenderRequest): RenderPreview {
+  const [state, setState] = useState<RenderPreview>({ result: null, error: null, pending: true });
+  useEffect(() => {
+    const abort = new AbortController();
+    setState((current) => ({ ...current, pending: true }));
+    const timer = setTimeout(() => {
+      renderFiles(request, abort.signal)
+        .then((result) => setState({ result, error: null, pending: false }))
+        .catch((error: unknown) => {
+          if (abort.signal.aborted) return;
+          const field = error instanceof ApiError ? error.field : null;
+          setState((current) => ({
+            ...current,
+            error: { message: String((error as Error).message), field },
+            pending: false,
+          }));
+        });
+    }, DEBOUNCE_MS);
+    return () => {
+      clearTimeout(timer);
+      abort.abort();
+    };
+  }, [request]);
+  return state;
+}

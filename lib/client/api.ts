@@ -1,0 +1,71 @@
+/** Browser-side calls to the console's JSON API (the same API scripts use). */
+import type { CatalogResult } from "@/lib/catalog/types";
+import type { RenderRequest } from "@/lib/render/schema";
+import type { RenderResult } from "@/lib/render/types";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field: string | null,
+  ) {
+    super(message);
+  }
+}
+
+async function call(path: string, init: RequestInit): Promise<Response> {
+  const response = await fetch(path, { ...init, credentials: "same-origin" });
+  if (response.status === 401) {
+    window.location.assign("/signin");
+    throw new ApiError(401, "signed out", null);
+  }
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as {
+      error?: string;
+      details?: { field?: string };
+    };
+    throw new ApiError(
+      response.status,
+      body.error ?? `HTTP ${response.status}`,
+      body.details?.field ?? null,
+    );
+  }
+  return response;
+}
+
+export async function uploadCatalog(file: File): Promise<CatalogResult> {
+  const response = await call(`/api/catalog?name=${encodeURIComponent(file.name)}`, {
+    method: "POST",
+    headers: { "content-type": "application/octet-stream" },
+    body: file,
+  });
+  return (await response.json()) as CatalogResult;
+}
+
+export async function renderFiles(
+  request: RenderRequest,
+  signal?: AbortSignal,
+): Promise<RenderResult> {
+  const response = await call("/api/render", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(request),
+    signal,
+  });
+  return (await response.json()) as RenderResult;
+}
+
+export async function downloadZip(request: RenderRequest): Promise<void> {
+  const response = await call("/api/render?format=zip", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(request),
+  });
+  const name =
+    /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ??
+    "k0s-mirror.zip";
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement("a"), { href: url, download: name });
+  link.click();
+  URL.revokeObjectURL(url);
+}

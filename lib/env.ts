@@ -1,0 +1,51 @@
+import path from "node:path";
+import { z } from "zod";
+
+const EnvSchema = z.object({
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  CONSOLE_DATA_DIR: z.string().trim().min(1).default("./data"),
+  CONSOLE_TOKEN: z
+    .string()
+    .trim()
+    .min(16, "CONSOLE_TOKEN must be at least 16 characters")
+    .regex(/^[\x21-\x7e]+$/, "CONSOLE_TOKEN must be printable ASCII without spaces")
+    .optional(),
+});
+
+export interface ConsoleEnv {
+  host: string;
+  port: number;
+  dataDir: string;
+  token: string | undefined;
+}
+
+let cached: ConsoleEnv | undefined;
+
+/** The console's settings, read from the environment and validated once. */
+export function consoleEnv(): ConsoleEnv {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+export function parseEnv(source: Record<string, string | undefined>): ConsoleEnv {
+  const result = EnvSchema.safeParse(emptyAsUnset(source));
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join(".")}: ${issue.message}`,
+    );
+    throw new Error(`invalid console settings in the environment:\n  ${problems.join("\n  ")}`);
+  }
+  const env = result.data;
+  return {
+    host: env.HOST,
+    port: env.PORT,
+    dataDir: path.resolve(env.CONSOLE_DATA_DIR),
+    token: env.CONSOLE_TOKEN,
+  };
+}
+
+function emptyAsUnset(source: Record<string, string | undefined>) {
+  const keys = ["HOST", "PORT", "CONSOLE_DATA_DIR", "CONSOLE_TOKEN"] as const;
+  return Object.fromEntries(keys.map((key) => [key, source[key] === "" ? undefined : source[key]]));
+}

@@ -1,0 +1,50 @@
+import "server-only";
+import { cookies } from "next/headers";
+import { ZodError } from "zod";
+import { isAuthorized, SESSION_COOKIE } from "@/lib/auth/session";
+import { consoleToken } from "@/lib/auth/token-file";
+import { consoleEnv } from "@/lib/env";
+import { RenderInputError } from "@/lib/render/errors";
+import { HttpError, jsonError } from "./errors";
+import { requestRefusal } from "./origin";
+
+type Handler<Context> = (request: Request, context: Context) => Promise<Response>;
+
+/**
+ * Wraps an /api route: refuses foreign hosts/origins, requires the console token (unless
+ * `public`), and turns known errors into JSON responses; anything else is logged, not leaked.
+ */
+export function apiRoute<Context>(
+  handler: Handler<Context>,
+  options: { public?: boolean } = {},
+): Handler<Context> {
+  return async (request, context) => {
+    const env = consoleEnv();
+    const refusal = requestRefusal(request, env.host);
+    if (refusal) return jsonError(403, refusal);
+    if (!options.public) {
+      const cookie = (await cookies()).get(SESSION_COOKIE)?.value;
+      if (!isAuthorized(consoleToken(env), request.headers.get("authorization"), cookie)) {
+        return jsonError(401, "sign in first: send Authorization: Bearer <console token>");
+      }
+    }
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+function errorResponse(error: unknown): Response {
+  if (error instanceof HttpError) return jsonError(error.status, error.message, error.details);
+  if (error instanceof RenderInputError)
+    return jsonError(400, error.message, { field: error.field });
+  if (error instanceof ZodError) {
+    const issue = error.issues[0];
+    const field = issue?.path.join(".") || "body";
+    return jsonError(400, `${field}: ${issue?.message ?? "invalid"}`, { issues: error.issues });
+  }
+  console.error("unexpected error in an API route:", error);
+  return jsonError(500, "internal error: see the console's log");
+}

@@ -1,0 +1,128 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import { CRI_DROP_IN_PATH, lintDropIn, renderCriDropIn } from "./cri-drop-in";
+import { hostsDirFor, type MirrorEndpoint, renderHostsToml } from "./hosts-toml";
+import { installSteps, K0S_CONFIG_PATH, renderInstallScript } from "./install-steps";
+import {
+  configLineFor,
+  isKnownK0sVersion,
+  K0S_KNOWN_RANGE,
+  k0sSystemRegistries,
+  parseK0sVersion,
+} from "./k0s-version";
+import { renderK0sYaml } from "./k0s-yaml";
+import { type CheckedMirror, checkMirror } from "./mirror";
+import { type CheckedNode, checkNodes } from "./nodes";
+import { collisionWarnings, planRegistries } from "./registries";
+import type { RenderedFile, RenderedNode, RenderInput, RenderResult, RenderWarning } from "./types";
+
+export { RenderInputError } from "./errors";
+export type * from "./types";
+
+/** Every file each node needs for its containerd to pull through the local mirror. Pure. */
+export function render(input: RenderInput & { images?: string[] }): RenderResult {
+  const warnings: RenderWarning[] = [];
+  const version = parseK0sVersion(input.k0sVersion);
+  const configLine = configLineFor(version);
+  if (!isKnownK0sVersion(version)) {
+    warnings.push({
+      code: "unknown-k0s-version",
+      subject: "k0sVersion",
+      message: `k0s ${version.text} is outside the known table (${K0S_KNOWN_RANGE}); rendering the ${configLine} drop-in form — check the containerd version it ships`,
+    });
+  }
+  const mirror = checkMirror(input.mirror, warnings);
+  const nodes = checkNodes(input.nodes, mirror.address, warnings);
+  const registries = planRegistries(
+    {
+      registries: input.registries,
+      mirrorAddresses: [mirror.address, ...nodes.map((node) => node.registryAddress)],
+      systemRegistries: k0sSystemRegistries(version),
+      defaultMirror: mirror.defaultMirror,
+    },
+    warnings,
+  );
+  if (mirror.defaultMirror) registries.push("_default");
+  warnings.push(...collisionWarnings(input.images ?? [], mirror.layout));
+
+  const files = fileCache();
+  const rendered = nodes.map((node) =>
+    renderNode(node, mirror, registries, configLine, version.text, files),
+  );
+  for (const problem of lintDropIn(renderCriDropIn(configLine), configLine)) {
+    warnings.push({ code: problem.code, subject: CRI_DROP_IN_PATH, message: problem.message });
+  }
+  return { k0sVersion: version.text, configLine, nodes: rendered, warnings };
+}
+
+function renderNode(
+  node: CheckedNode,
+  mirror: CheckedMirror,
+  registries: string[],
+  configLine: "v2" | "v3",
+  k0sVersion: string,
+  file: FileCache,
+): RenderedNode {
+  const files: RenderedFile[] = [file(CRI_DROP_IN_PATH, "0644", () => renderCriDropIn(configLine))];
+  for (const registry of registries) {
+    const dir = hostsDirFor(registry);
+    const endpoint: MirrorEndpoint = {
+      address: node.registryAddress,
+      scheme: mirror.scheme,
+      layout: mirror.layout,
+      skipVerify: mirror.skipVerify,
+      fallbackToUpstream: mirror.fallbackToUpstream,
+      caPath: mirror.caPem ? `${dir}/ca.crt` : undefined,
+    };
+    // Nodes that share a registry address share this file: render it once.
+    files.push(
+      file(
+        `${dir}/hosts.toml`,
+        "0644",
+        () => renderHostsToml(registry, endpoint),
+        node.registryAddress,
+      ),
+    );
+    const caPem = mirror.caPem;
+    if (caPem) files.push(file(`${dir}/ca.crt`, "0644", () => caPem));
+  }
+  files.push(file(K0S_CONFIG_PATH, "0644", renderK0sYaml));
+  const steps = installSteps({
+    role: node.role,
+    initialController: node.initialController,
+    mirrorFiles: files.map((f) => f.path).filter((path) => path.endsWith(".toml")),
+  });
+  const title = `node ${node.name} (${node.role}), k0s ${k0sVersion}, registry ${node.registryAddress}`;
+  files.push(file("install.sh", "0755", () => renderInstallScript(title, steps), node.name));
+  return { name: node.name, role: node.role, registryAddress: node.registryAddress, files };
+}
+
+type FileCache = (
+  path: string,
+  mode: string,
+  content: () => string,
+  variant?: string,
+) => RenderedFile;
+
+/**
+ * Most files are the same on every node (or on every node with the same registry address), so
+ * each distinct (path, variant) is rendered and hashed once per render: 1,000 nodes stay fast.
+ */
+function fileCache(): FileCache {
+  const cache = new Map<string, RenderedFile>();
+  return (path, mode, content, variant = "") => {
+    const key = `${path}\0${variant}`;
+    let file = cache.get(key);
+    if (!file) {
+      const text = content();
+      file = {
+        path,
+        mode,
+        sha256: bytesToHex(sha256(new TextEncoder().encode(text))),
+        content: text,
+      };
+      cache.set(key, file);
+    }
+    return file;
+  };
+}

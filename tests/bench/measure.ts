@@ -1,0 +1,19 @@
+/** Median wall time of `runs` runs of `work`, after one warm-up run. */
+export async function medianMs(
+  runs: number,
+  work: () => Promise<unknown> | unknown,
+): Promise<number> {
+  await work();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const start = performance.now();
+    await work();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+}
+
+export function peakRssMiB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
