@@ -42,7 +42,17 @@ export function render(input: RenderInput & { images?: string[] }): RenderResult
     },
     warnings,
   );
-  if (mirror.defaultMirror) registries.push("_default");
+  if (mirror.defaultMirror) {
+    registries.push("_default");
+    if (mirror.layout === "per-registry") {
+      warnings.push({
+        code: "default-mirror-layout",
+        subject: "_default",
+        message:
+          "the _default catch-all cannot know which registry an image came from: unlisted registries' images are requested under their upstream paths, without a registry prefix",
+      });
+    }
+  }
   warnings.push(...collisionWarnings(input.images ?? [], mirror.layout));
 
   const files = fileCache();

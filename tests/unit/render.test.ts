@@ -124,6 +124,16 @@ describe("hosts.toml per layout", () => {
     assert.deepEqual(Object.keys(hostsOf(result, "_default").host as object), [
       "http://10.0.0.5:5000",
     ]);
+    assert.ok(!result.warnings.some((w) => w.code === "default-mirror-layout"));
+  });
+
+  test("_default with the per-registry layout uses upstream paths, and says so", () => {
+    const mirror = { ...base.mirror, defaultMirror: true, layout: "per-registry" as const };
+    const result = render({ ...base, mirror });
+    assert.deepEqual(Object.keys(hostsOf(result, "_default").host as object), [
+      "http://10.0.0.5:5000",
+    ]);
+    assert.ok(result.warnings.some((w) => w.code === "default-mirror-layout"));
   });
 
   test("every hosts.toml and drop-in is valid TOML with a fixed header comment", () => {
