@@ -2,15 +2,17 @@
 
 import { type DragEvent, useId, useRef, useState } from "react";
 import type { CatalogResult } from "@/lib/catalog/types";
-import { uploadCatalog } from "@/lib/client/api";
+import { type FleetSettingsView, uploadCatalog } from "@/lib/client/api";
 import { CatalogSummary } from "./catalog-summary";
 import { buttonClass, FieldError, Section } from "./ui";
 
 export function CatalogPanel({
   catalog,
+  storedCatalog,
   onCatalog,
 }: {
   catalog: CatalogResult | null;
+  storedCatalog: FleetSettingsView["catalog"];
   onCatalog: (catalog: CatalogResult) => void;
 }) {
   const inputId = useId();
@@ -84,6 +86,13 @@ export function CatalogPanel({
       <FieldError id="catalog-error" message={error} />
       {catalog ? (
         <CatalogSummary catalog={catalog} />
+      ) : storedCatalog ? (
+        <p className="mt-3 text-sm" data-testid="stored-catalog">
+          Last catalog{storedCatalog.fileName ? ` ${storedCatalog.fileName}` : ""}:{" "}
+          <span className="font-medium">{storedCatalog.images.length}</span> images from{" "}
+          {storedCatalog.registries.length} registries ({storedCatalog.format.replaceAll("-", " ")}
+          ).
+        </p>
       ) : (
         <p className="mt-3 text-sm text-slate-500 dark:text-slate-400">
           No catalog yet: you can also pick the registries by hand below.

@@ -1,9 +1,15 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { CatalogResult } from "@/lib/catalog/types";
+import { type FleetSettingsView, loadSettings, saveSettings } from "@/lib/client/api";
 import { CatalogPanel } from "./catalog-panel";
-import { DEFAULT_SETTINGS, toRenderRequest, withCatalogRegistries } from "./console-state";
+import {
+  DEFAULT_SETTINGS,
+  fromFleetSettings,
+  toRenderRequest,
+  withCatalogRegistries,
+} from "./console-state";
 import { MirrorPanel } from "./mirror-panel";
 import { NodesPanel } from "./nodes-panel";
 import { PreviewPanel } from "./preview-panel";
@@ -15,6 +21,14 @@ export function ConsoleApp() {
   const [settings, setSettings] = useState(DEFAULT_SETTINGS);
   const request = useMemo(() => toRenderRequest(settings, catalog), [settings, catalog]);
   const preview = useRenderPreview(request);
+  const stored = useStoredSettings(setSettings);
+  // once loaded, every change that renders cleanly becomes the fleet's settings (runs render from them)
+  useEffect(() => {
+    if (stored.loaded && preview.result && !preview.error) {
+      const { k0sVersion, registries, mirror } = request;
+      saveSettings({ k0sVersion, registries, mirror }).catch(() => {});
+    }
+  }, [stored.loaded, preview, request]);
   const fieldError = (prefix: string) =>
     preview.error?.field?.startsWith(prefix) ? preview.error.message : null;
 
@@ -29,7 +43,7 @@ export function ConsoleApp() {
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
       <div className="space-y-6">
-        <CatalogPanel catalog={catalog} onCatalog={onCatalog} />
+        <CatalogPanel catalog={catalog} storedCatalog={stored.catalog} onCatalog={onCatalog} />
         <RegistriesPanel
           registries={settings.registries}
           error={fieldError("registries")}
@@ -51,4 +65,21 @@ export function ConsoleApp() {
       <PreviewPanel preview={preview} request={request} />
     </div>
   );
+}
+
+/** Loads the fleet settings once, into the form. */
+function useStoredSettings(apply: (settings: ReturnType<typeof fromFleetSettings>) => void) {
+  const [state, setState] = useState<{ loaded: boolean; catalog: FleetSettingsView["catalog"] }>({
+    loaded: false,
+    catalog: null,
+  });
+  useEffect(() => {
+    loadSettings()
+      .then((settings) => {
+        apply(fromFleetSettings(settings));
+        setState({ loaded: true, catalog: settings.catalog });
+      })
+      .catch(() => setState({ loaded: true, catalog: null }));
+  }, [apply]);
+  return state;
 }

@@ -1,4 +1,5 @@
 import type { CatalogResult } from "@/lib/catalog/types";
+import type { FleetSettingsView } from "@/lib/client/api";
 import type { RenderRequest } from "@/lib/render/schema";
 import type { NodeSpec } from "@/lib/render/types";
 
@@ -103,5 +104,32 @@ export function toRenderRequest(
     },
     nodes: settings.nodes,
     images: catalogNames(catalog),
+  };
+}
+
+/** The editable form of the fleet settings the console keeps (GET /api/settings). */
+export function fromFleetSettings(stored: FleetSettingsView): ConsoleSettings {
+  const counts = new Map((stored.catalog?.registries ?? []).map((r) => [r.host, r.images]));
+  const hosts = [...new Set([...K0S_REGISTRIES, ...counts.keys(), ...stored.registries])];
+  const { layout = "flat", ...mirror } = stored.mirror;
+  return {
+    ...DEFAULT_SETTINGS,
+    k0sVersion: stored.k0sVersion,
+    registries: hosts.map((host) => ({
+      host,
+      selected: stored.registries.includes(host),
+      source: K0S_REGISTRIES.includes(host) ? "k0s" : counts.has(host) ? "catalog" : "manual",
+      images: counts.get(host) ?? 0,
+    })),
+    mirror: {
+      ...DEFAULT_SETTINGS.mirror,
+      ...mirror,
+      caPem: mirror.caPem ?? "",
+      skipVerify: mirror.skipVerify ?? false,
+      fallbackToUpstream: mirror.fallbackToUpstream ?? false,
+      defaultMirror: mirror.defaultMirror ?? false,
+      layoutKind: typeof layout === "object" ? "prefix" : layout,
+      prefix: typeof layout === "object" ? layout.prefix : "",
+    },
   };
 }

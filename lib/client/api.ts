@@ -13,7 +13,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call(path: string, init: RequestInit): Promise<Response> {
+export async function call(path: string, init: RequestInit): Promise<Response> {
   const response = await fetch(path, { ...init, credentials: "same-origin" });
   if (response.status === 401) {
     window.location.assign("/signin");
@@ -68,4 +68,31 @@ export async function downloadZip(request: RenderRequest): Promise<void> {
   const link = Object.assign(document.createElement("a"), { href: url, download: name });
   link.click();
   URL.revokeObjectURL(url);
+}
+
+export interface FleetSettingsView {
+  k0sVersion: string;
+  registries: string[];
+  mirror: RenderRequest["mirror"];
+  catalog: {
+    format: string;
+    fileName?: string;
+    loadedAt?: string;
+    registries: { host: string; images: number }[];
+    images: string[];
+  } | null;
+}
+
+export async function loadSettings(): Promise<FleetSettingsView> {
+  return (await (await call("/api/settings", { method: "GET" })).json()) as FleetSettingsView;
+}
+
+export async function saveSettings(
+  settings: Pick<FleetSettingsView, "k0sVersion" | "registries" | "mirror">,
+): Promise<void> {
+  await call("/api/settings", {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(settings),
+  });
 }

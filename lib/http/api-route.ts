@@ -4,7 +4,9 @@ import { ZodError } from "zod";
 import { isAuthorized, SESSION_COOKIE } from "@/lib/auth/session";
 import { consoleToken } from "@/lib/auth/token-file";
 import { consoleEnv } from "@/lib/env";
+import { InventoryError } from "@/lib/inventory/errors";
 import { RenderInputError } from "@/lib/render/errors";
+import { SshError } from "@/lib/ssh/errors";
 import { HttpError, jsonError } from "./errors";
 import { requestRefusal } from "./origin";
 
@@ -40,6 +42,13 @@ function errorResponse(error: unknown): Response {
   if (error instanceof HttpError) return jsonError(error.status, error.message, error.details);
   if (error instanceof RenderInputError)
     return jsonError(400, error.message, { field: error.field });
+  if (error instanceof InventoryError) {
+    const status = { conflict: 409, not_found: 404, invalid: 400 }[error.code];
+    const field = error.issues[0]?.field ?? null;
+    return jsonError(status, error.message, { field, issues: error.issues });
+  }
+  // the one SSH step an API call makes itself (trusting a host key) failed: the host is the problem
+  if (error instanceof SshError) return jsonError(502, error.message, { kind: error.kind });
   if (error instanceof ZodError) {
     const issue = error.issues[0];
     const field = issue?.path.join(".") || "body";

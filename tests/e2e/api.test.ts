@@ -40,19 +40,31 @@ describe("access", () => {
   for (const [method, route] of [
     ["POST", "/api/catalog"],
     ["POST", "/api/render"],
+    ["GET", "/api/nodes"],
+    ["POST", "/api/nodes"],
+    ["GET", "/api/nodes/x"],
+    ["PATCH", "/api/nodes/x"],
+    ["DELETE", "/api/nodes/x"],
+    ["POST", "/api/nodes/x/duplicate"],
+    ["POST", "/api/nodes/x/trust"],
+    ["POST", "/api/nodes/import"],
+    ["GET", "/api/nodes/export?format=csv"],
+    ["GET", "/api/checks"],
+    ["POST", "/api/checks"],
+    ["POST", "/api/checks/overrides"],
+    ["GET", "/api/settings"],
+    ["PUT", "/api/settings"],
   ] as const) {
     test(`${method} ${route} without the token is 401`, async () => {
-      const response = await call(route, { method, auth: false, body: "x" });
+      const body = method === "GET" ? undefined : "x";
+      const response = await call(route, { method, auth: false, body });
       assert.equal(response.status, 401);
       assert.match((await response.json()).error, /Bearer/);
     });
     test(`${method} ${route} with a wrong token is 401`, async () => {
-      const response = await call(route, {
-        method,
-        auth: false,
-        body: "x",
-        headers: { authorization: "Bearer wrong" },
-      });
+      const body = method === "GET" ? undefined : "x";
+      const headers = { authorization: "Bearer wrong" };
+      const response = await call(route, { method, auth: false, body, headers });
       assert.equal(response.status, 401);
     });
   }
@@ -185,4 +197,112 @@ describe("POST /api/render", () => {
       assert.ok(entries["manifest.json"] && entries["README.md"] && entries.SHA256SUMS);
     });
   }
+});
+
+describe("inventory and settings over the API", () => {
+  const secret =
+    "-----BEGIN OPENSSH PRIVATE KEY-----\nsecret-material-never-returned\n-----END OPENSSH PRIVATE KEY-----\n";
+
+  test("a node is created, read back without its secret, patched, duplicated and removed", async () => {
+    const created = await call("/api/nodes", {
+      method: "POST",
+      body: JSON.stringify({
+        name: "cp-1",
+        address: "10.0.0.11",
+        role: "controller",
+        auth: { kind: "key", privateKey: secret },
+      }),
+    });
+    assert.equal(created.status, 201);
+    const listed = await (await call("/api/nodes")).text();
+    assert.ok(!listed.includes("secret-material"), "the key never comes back");
+    assert.match(listed, /"hasSecret":true/);
+    const patched = await call("/api/nodes/cp-1", {
+      method: "PATCH",
+      body: JSON.stringify({ role: "controller+worker" }),
+    });
+    assert.equal((await patched.json()).node.role, "controller+worker");
+    const copy = await call("/api/nodes/cp-1/duplicate", {
+      method: "POST",
+      body: JSON.stringify({ name: "cp-2", address: "10.0.0.12" }),
+    });
+    assert.equal(copy.status, 201);
+    assert.equal((await copy.json()).node.auth.hasSecret, true);
+    assert.equal((await call("/api/nodes/cp-2", { method: "DELETE" })).status, 204);
+    assert.equal((await call("/api/nodes/cp-2")).status, 404);
+  });
+
+  test("a bad node is a 400 naming the field; a duplicate name is a 409", async () => {
+    const bad = await call("/api/nodes", {
+      method: "POST",
+      body: JSON.stringify({ name: "../x", address: "10.0.0.1", role: "worker" }),
+    });
+    assert.equal(bad.status, 400);
+    assert.equal((await bad.json()).details.field, "name");
+    const again = await call("/api/nodes", {
+      method: "POST",
+      body: JSON.stringify({ name: "cp-1", address: "10.0.0.1", role: "worker" }),
+    });
+    assert.equal(again.status, 409);
+  });
+
+  test("import previews without saving, then saves the valid rows", async () => {
+    const content = "name,address,role\nw-1,10.0.0.21,worker\nw-2,not an address!,worker\n";
+    const preview = await (
+      await call("/api/nodes/import", { method: "POST", body: JSON.stringify({ content }) })
+    ).json();
+    assert.equal(preview.format, "csv");
+    assert.deepEqual(
+      preview.rows.map((row: { line: number; errors: string[] }) => [
+        row.line,
+        row.errors.length > 0,
+      ]),
+      [
+        [2, false],
+        [3, true],
+      ],
+    );
+    assert.equal((await call("/api/nodes/w-1")).status, 404, "a preview saves nothing");
+    const saved = await (
+      await call("/api/nodes/import", {
+        method: "POST",
+        body: JSON.stringify({ content, confirm: true }),
+      })
+    ).json();
+    assert.deepEqual(saved.created, ["w-1"]);
+    assert.equal((await call("/api/nodes/w-1")).status, 200);
+  });
+
+  test("the k0sctl export carries the rendered mirror files", async () => {
+    const response = await call("/api/nodes/export?format=k0sctl");
+    assert.equal(response.status, 200);
+    const text = await response.text();
+    assert.match(text, /kind: Cluster/);
+    assert.match(text, /\/etc\/k0s\/containerd\.d\/cri-registry\.toml/);
+    assert.ok(!text.includes("secret-material"));
+  });
+
+  test("settings are validated by rendering before they are stored", async () => {
+    const bad = await call("/api/settings", {
+      method: "PUT",
+      body: JSON.stringify({
+        k0sVersion: "1.32.8",
+        registries: ["quay.io"],
+        mirror: { address: "http://x:5000", scheme: "http" },
+      }),
+    });
+    assert.equal(bad.status, 400);
+    const good = await call("/api/settings", {
+      method: "PUT",
+      body: JSON.stringify({
+        k0sVersion: "1.36.1",
+        registries: ["quay.io"],
+        mirror: { address: "10.0.0.5:5000", scheme: "http" },
+      }),
+    });
+    assert.equal(good.status, 200);
+    const settings = await (await call("/api/settings")).json();
+    assert.equal(settings.k0sVersion, "1.36.1");
+    assert.equal(settings.catalog?.format, "oci-index", "the last catalog posted is kept");
+  });
 });

@@ -69,7 +69,7 @@ function processStartTime(pid: number): string | undefined {
 }
 
 /** True when `name` belongs to a lab run whose owning test process is gone. */
-function isStale(name: string): boolean {
+export function isStale(name: string): boolean {
   const match = OWNER.exec(name);
   if (!match) return false;
   const [, pid, start] = match;

@@ -15,6 +15,23 @@ export async function run(cmd: string, args: string[], timeoutMs = 15_000): Prom
   }
 }
 
+/** Like run(), with `input` written to the command's stdin. */
+export async function runWithInput(
+  cmd: string,
+  args: string[],
+  input: string,
+  timeoutMs = 15_000,
+): Promise<string> {
+  const pending = execFileAsync(cmd, args, { timeout: timeoutMs, maxBuffer: 16 << 20 });
+  pending.child.stdin?.end(input);
+  try {
+    return (await pending).stdout;
+  } catch (error) {
+    const e = error as { stderr?: string; message: string };
+    throw new Error(`${cmd} ${args.join(" ")} failed: ${e.stderr?.trim() || e.message}`);
+  }
+}
+
 /** Like run(), but reports failure as a value instead of throwing. */
 export async function tryRun(cmd: string, args: string[], timeoutMs = 15_000): Promise<boolean> {
   return run(cmd, args, timeoutMs).then(

@@ -1,19 +1,35 @@
 import { CatalogTooLargeError, NotACatalogError, readCatalog } from "@/lib/catalog";
 import { MAX_CATALOG_TEXT_BYTES, MAX_UPLOAD_BYTES } from "@/lib/catalog/limits";
+import type { CatalogResult } from "@/lib/catalog/types";
 import { apiRoute } from "@/lib/http/api-route";
 import { limitBody } from "@/lib/http/body";
 import { HttpError } from "@/lib/http/errors";
+import { consoleInventory } from "@/lib/inventory/console-inventory";
+import { putCatalog } from "@/lib/inventory/settings";
 
+/** Reads a catalog and keeps its summary as the fleet's "last uploaded catalog" (pre-flight samples it). */
 export const POST = apiRoute(async (request) => {
   const body = limitBody(request, MAX_UPLOAD_BYTES);
   const fileName = new URL(request.url).searchParams.get("name") ?? undefined;
+  let result: CatalogResult;
   try {
-    return Response.json(
-      await readCatalog(body, { maxTextBytes: MAX_CATALOG_TEXT_BYTES, fileName }),
-    );
+    result = await readCatalog(body, { maxTextBytes: MAX_CATALOG_TEXT_BYTES, fileName });
   } catch (error) {
     if (error instanceof NotACatalogError) throw new HttpError(400, error.message);
     if (error instanceof CatalogTooLargeError) throw new HttpError(413, error.message);
     throw error;
   }
+  putCatalog({
+    db: consoleInventory().db,
+    catalog: {
+      format: result.format,
+      images: [...new Set(result.images.map((image) => image.ref))],
+      registries: result.registries,
+      fileName: fileName?.slice(0, 255),
+      loadedAt: new Date().toISOString(),
+      skipped: result.skipped.length,
+      errors: result.errors.length,
+    },
+  });
+  return Response.json(result);
 });

@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { apiRoute } from "@/lib/http/api-route";
+import { readJson } from "@/lib/http/body";
+import { consoleInventory } from "@/lib/inventory/console-inventory";
+import { MAX_INVENTORY_CHARS, parseInventory } from "@/lib/inventory/import";
+import { importNodes } from "@/lib/inventory/import-nodes";
+
+const Body = z.object({
+  content: z.string().max(MAX_INVENTORY_CHARS),
+  format: z.enum(["k0sctl", "ansible-ini", "ansible-yaml", "csv"]).optional(),
+  /** false (default): a preview, nothing saved */
+  confirm: z.boolean().optional(),
+});
+
+export const POST = apiRoute(async (request) => {
+  const { content, format, confirm } = Body.parse(await readJson(request));
+  const preview = parseInventory(content, format);
+  if (!confirm) return Response.json(preview);
+  const outcomes = importNodes({ ...consoleInventory(), rows: preview.rows });
+  return Response.json({
+    ...preview,
+    outcomes,
+    created: outcomes.filter((o) => o.outcome === "created").map((o) => o.name),
+    conflicts: outcomes.filter((o) => o.outcome === "conflict").map((o) => o.name),
+  });
+});

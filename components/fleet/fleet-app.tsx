@@ -1,0 +1,138 @@
+"use client";
+
+import { useMemo, useState } from "react";
+import { Section } from "@/components/ui";
+import type { NodePublic } from "@/lib/inventory/types";
+import { hostKeyProblem } from "./check-model";
+import { type FleetDialog, FleetDialogs } from "./fleet-dialogs";
+import { matchesFilter, type Sort, sortNodes } from "./fleet-model";
+import { FleetStatus } from "./fleet-status";
+import { FleetTable } from "./fleet-table";
+import { FleetToolbar } from "./fleet-toolbar";
+import { ImportPanel } from "./import-panel";
+import { NodeDetails } from "./node-details";
+import { useCheckRun } from "./use-check-run";
+import { useFleet } from "./use-fleet";
+
+/** The fleet page: inventory table, node details and checks, import. */
+export function FleetApp() {
+  const fleet = useFleet();
+  const nodes = fleet.nodes ?? [];
+  const [filter, setFilter] = useState("");
+  const [sort, setSort] = useState<Sort>({ key: "name", direction: "ascending" });
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [expanded, setExpanded] = useState<Set<string>>(new Set());
+  const [dialog, setDialog] = useState<FleetDialog | null>(null);
+  const checkRun = useCheckRun(nodes, fleet.reload);
+
+  const shown = useMemo(
+    () =>
+      sortNodes(
+        nodes.filter((node) => matchesFilter(node, filter)),
+        sort,
+        fleet.checks,
+      ),
+    [nodes, filter, sort, fleet.checks],
+  );
+  const problems = useMemo(() => {
+    const found = new Map<string, NonNullable<ReturnType<typeof hostKeyProblem>>>();
+    for (const node of nodes) {
+      const problem = hostKeyProblem(node, fleet.checks[node.name] ?? []);
+      if (problem) found.set(node.name, problem);
+    }
+    return found;
+  }, [nodes, fleet.checks]);
+  const selectedNames = nodes.map((node) => node.name).filter((name) => selected.has(name));
+
+  const toggle = (set: Set<string>, name: string, on: boolean) => {
+    const next = new Set(set);
+    if (on) next.add(name);
+    else next.delete(name);
+    return next;
+  };
+  const onTrusted = (node: NodePublic) => {
+    fleet.upsert(node);
+    checkRun.setNotice({
+      kind: "ok",
+      text: `Host key of ${node.name} trusted. Run the checks again to go past the SSH handshake.`,
+    });
+  };
+
+  const details = (node: NodePublic) => (
+    <NodeDetails
+      node={node}
+      results={fleet.checks[node.name]}
+      problem={problems.get(node.name) ?? null}
+      busy={checkRun.running !== null}
+      onNodeChanged={onTrusted}
+      onChecksChanged={() => fleet.refreshChecks([node.name])}
+      onRunChecks={() => checkRun.start([node.name])}
+    />
+  );
+
+  return (
+    <div className="space-y-6">
+      <Section id="fleet" step={1} title="Fleet">
+        <FleetToolbar
+          filter={filter}
+          onFilter={setFilter}
+          total={nodes.length}
+          shown={shown.length}
+          selectedCount={selectedNames.length}
+          running={checkRun.running !== null}
+          onAdd={() => setDialog({ kind: "add" })}
+          onRunSelected={() => checkRun.start(selectedNames)}
+          onRunAll={() => checkRun.start("all")}
+        />
+        <FleetStatus
+          running={checkRun.running}
+          notice={checkRun.notice}
+          loadError={fleet.loadError}
+          loaded={fleet.nodes !== null}
+          total={nodes.length}
+          shown={shown.length}
+          filter={filter}
+        />
+        {shown.length > 0 && (
+          <FleetTable
+            nodes={shown}
+            checks={fleet.checks}
+            problems={problems}
+            selected={selected}
+            expanded={expanded}
+            sort={sort}
+            onSort={setSort}
+            onSelectAll={(on) =>
+              setSelected((set) => shown.reduce((next, node) => toggle(next, node.name, on), set))
+            }
+            actions={{
+              onSelect: (name, on) => setSelected((set) => toggle(set, name, on)),
+              onToggle: (name) => setExpanded((set) => toggle(set, name, !set.has(name))),
+              onEdit: (node) => setDialog({ kind: "edit", node }),
+              onDuplicate: (node) => setDialog({ kind: "duplicate", node }),
+              onRemove: (node) => setDialog({ kind: "remove", node }),
+            }}
+            details={details}
+          />
+        )}
+      </Section>
+      <ImportPanel onImported={fleet.reload} />
+      <FleetDialogs
+        dialog={dialog}
+        nodes={nodes}
+        checkRun={checkRun}
+        onClose={() => setDialog(null)}
+        onSaved={(node, replacing) => {
+          fleet.upsert(node, replacing);
+          setDialog(null);
+          // a renamed node's checks follow it on the server: fetch them under the new name
+          if (replacing && replacing !== node.name) void fleet.reload();
+        }}
+        onRemoved={(name) => {
+          fleet.forget(name);
+          setSelected((set) => toggle(set, name, false));
+        }}
+      />
+    </div>
+  );
+}

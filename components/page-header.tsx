@@ -1,0 +1,25 @@
+import { signOut } from "@/app/signin/actions";
+import { ConsoleNav } from "./console-nav";
+
+/** The header every signed-in page shares: title, what the page is for, navigation, sign out. */
+export function PageHeader({ current, subtitle }: { current: "/" | "/fleet"; subtitle: string }) {
+  return (
+    <header className="mb-6 flex flex-wrap items-center justify-between gap-4">
+      <div>
+        <h1 className="text-xl font-semibold">k0rdent airgap console</h1>
+        <p className="text-sm text-slate-600 dark:text-slate-400">{subtitle}</p>
+      </div>
+      <div className="flex items-center gap-4">
+        <ConsoleNav current={current} />
+        <form action={signOut}>
+          <button
+            type="submit"
+            className="text-sm text-slate-600 underline hover:text-slate-900 dark:text-slate-400 dark:hover:text-white"
+          >
+            Sign out
+          </button>
+        </form>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,188 @@
+import { parseReferenceParts } from "@/lib/catalog/reference";
+import { renderFleet } from "@/lib/fleet/render-fleet";
+import { HttpError } from "@/lib/http/errors";
+import { latestCheckResults, replaceCheckResults } from "@/lib/inventory/checks-store";
+import type { Database } from "@/lib/inventory/db";
+import { pinHostKey, setBastionHostKey } from "@/lib/inventory/host-keys";
+import { type NodeConnection, nodeConnection } from "@/lib/inventory/node-connection";
+import { listNodes } from "@/lib/inventory/nodes";
+import type { SecretKey } from "@/lib/inventory/secrets";
+import { type FleetSettings, getFleetSettings } from "@/lib/inventory/settings";
+import type { CheckResult, NodePublic } from "@/lib/inventory/types";
+import type { RenderedFile } from "@/lib/render/types";
+import type { SshAuth, SshEndpoint } from "@/lib/ssh/client";
+import type { Privilege } from "@/lib/ssh/privilege";
+import { type CheckDraft, draft } from "./evaluate-node";
+import type { ImageLocator } from "./mirror-request";
+import { type CheckTarget, runChecks } from "./run-checks";
+import { sampleImages } from "./sample";
+
+export interface FleetCheckRequest {
+  db: Database;
+  key: SecretKey;
+  nodes: string[] | "all";
+  /** sudo passwords asked at run time: used for this run only, never stored */
+  sudoPasswords?: Record<string, string>;
+  concurrency?: number;
+}
+
+/** Runs the pre-flight checks on the chosen nodes, stores and returns their results. */
+export async function runFleetChecks(request: FleetCheckRequest): Promise<CheckResult[]> {
+  const { db, key } = request;
+  const settings = getFleetSettings({ db });
+  const nodes = selectNodes(listNodes({ db }), request.nodes);
+  const files = renderedFiles(settings, nodes);
+  const ready: CheckTarget[] = [];
+  const blocked = new Map<string, CheckDraft[]>();
+  for (const node of nodes) {
+    const target = toTarget(
+      nodeConnection({ db, key, name: node.name }),
+      node,
+      settings.mirror.address,
+      files,
+      request.sudoPasswords ?? {},
+    );
+    if ("blocked" in target) blocked.set(node.name, [target.blocked]);
+    else ready.push(target);
+  }
+  const results = await runChecks(ready, {
+    scheme: settings.mirror.scheme,
+    caPem: settings.mirror.caPem?.trim() ? settings.mirror.caPem : null,
+    skipVerify: settings.mirror.skipVerify === true,
+    sample: sampleImages(locators(settings.catalog?.images ?? [])),
+    concurrency: request.concurrency ?? 30,
+    onHostKeyAccepted: (name, hostKey, bastion) =>
+      bastion ? setBastionHostKey({ db, name, hostKey }) : pinHostKey({ db, name, hostKey }),
+  });
+  const at = new Date().toISOString();
+  const byNode = new Map([...blocked, ...results]);
+  replaceCheckResults({
+    db,
+    nodes: nodes.map((node) => node.name),
+    results: [...byNode].flatMap(([node, drafts]) =>
+      drafts.map((result) => ({ ...result, node, at })),
+    ),
+  });
+  return latestCheckResults({ db }).filter((result) => byNode.has(result.node));
+}
+
+function selectNodes(all: NodePublic[], wanted: string[] | "all"): NodePublic[] {
+  if (wanted === "all") return all;
+  const unknown = wanted.filter((name) => !all.some((node) => node.name === name));
+  if (unknown.length > 0) throw new HttpError(404, `no such node: ${unknown.join(", ")}`);
+  return all.filter((node) => wanted.includes(node.name));
+}
+
+/** Every node's files from the fleet settings, so the probe asks exactly what containerd will. */
+function renderedFiles(settings: FleetSettings, nodes: NodePublic[]): Map<string, RenderedFile[]> {
+  if (nodes.length === 0) return new Map();
+  return new Map(renderFleet(settings, nodes).nodes.map((node) => [node.name, node.files]));
+}
+
+function toTarget(
+  connection: NodeConnection,
+  node: NodePublic,
+  defaultRegistry: string,
+  files: Map<string, RenderedFile[]>,
+  sudoPasswords: Record<string, string>,
+): CheckTarget | { blocked: CheckDraft } {
+  if (!connection.auth)
+    return {
+      blocked: draft(
+        "ssh.auth",
+        "Authenticated",
+        "fail",
+        "no private key or password is stored for this node: edit it to add one",
+      ),
+    };
+  if (connection.bastion && !connection.bastion.auth) {
+    return {
+      blocked: draft(
+        "ssh.auth",
+        "Authenticated",
+        "fail",
+        "no private key or password is stored for the bastion",
+      ),
+    };
+  }
+  const sudo = privilegeOf(connection, sudoPasswords[connection.name]);
+  if ("blocked" in sudo) return sudo;
+  return {
+    name: node.name,
+    role: node.role,
+    endpoint: endpoint(
+      connection.address,
+      connection.port,
+      connection.user,
+      connection.auth,
+      connection.hostKey?.fingerprint ?? null,
+      connection.expectedFingerprint,
+    ),
+    bastion: connection.bastion?.auth
+      ? endpoint(
+          connection.bastion.address,
+          connection.bastion.port,
+          connection.bastion.user,
+          connection.bastion.auth,
+          connection.bastion.hostKey?.fingerprint ?? null,
+          null,
+        )
+      : null,
+    privilege: sudo.privilege,
+    sudoPassword: sudo.password,
+    registryAddress: node.registryAddress ?? defaultRegistry,
+    files: files.get(node.name) ?? [],
+  };
+}
+
+function privilegeOf(
+  connection: NodeConnection,
+  asked: string | undefined,
+): { privilege: Privilege; password: string | null } | { blocked: CheckDraft } {
+  switch (connection.sudo.mode) {
+    case "none":
+      return { privilege: "root", password: null };
+    case "passwordless":
+      return { privilege: "sudo", password: null };
+    case "stored":
+      return { privilege: "sudo-password", password: connection.sudo.password };
+    case "ask":
+      return asked
+        ? { privilege: "sudo-password", password: asked }
+        : {
+            blocked: draft(
+              "privilege.root",
+              "Root or working sudo",
+              "fail",
+              "this node's sudo password is asked at run time: enter it to run the checks",
+            ),
+          };
+  }
+}
+
+function endpoint(
+  host: string,
+  port: number,
+  username: string,
+  auth: SshAuth,
+  pinned: string | null,
+  expected: string | null,
+): SshEndpoint {
+  return { host, port, username, auth, hostKey: { pinned, expected } };
+}
+
+function locators(refs: string[]): ImageLocator[] {
+  return refs.flatMap((ref) => {
+    const parsed = parseReferenceParts(ref);
+    return typeof parsed === "string"
+      ? []
+      : [
+          {
+            registry: parsed.domain,
+            repository: parsed.path,
+            tag: parsed.tag,
+            digest: parsed.digest,
+          },
+        ];
+  });
+}

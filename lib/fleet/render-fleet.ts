@@ -1,0 +1,19 @@
+import type { FleetSettings } from "@/lib/inventory/settings";
+import type { NodePublic } from "@/lib/inventory/types";
+import { render } from "@/lib/render";
+import type { RenderResult } from "@/lib/render/types";
+
+/** A node's files are always render(settings, node): this is that call, for a set of nodes. Pure. */
+export function renderFleet(settings: FleetSettings, nodes: NodePublic[]): RenderResult {
+  return render({
+    k0sVersion: settings.k0sVersion,
+    registries: settings.registries,
+    mirror: settings.mirror,
+    nodes: nodes.map((node) => ({
+      name: node.name,
+      role: node.role,
+      registryAddress: node.registryAddress ?? undefined,
+    })),
+    images: settings.catalog?.images,
+  });
+}

@@ -1,0 +1,54 @@
+import type { z } from "zod";
+
+export type InventoryErrorCode = "conflict" | "not_found" | "invalid";
+
+export interface InventoryIssue {
+  /** dotted path of the offending input, e.g. "bastion.port"; "" for the whole input */
+  field: string;
+  message: string;
+}
+
+/**
+ * An inventory operation that was refused. The message names the field and is safe to show:
+ * it never contains a secret (zod messages carry no values, and ours only name non-secret ones).
+ */
+export class InventoryError extends Error {
+  constructor(
+    readonly code: InventoryErrorCode,
+    message: string,
+    readonly issues: InventoryIssue[] = [],
+  ) {
+    super(message);
+    this.name = "InventoryError";
+  }
+}
+
+export function fieldPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, index) =>
+      typeof part === "number" ? `[${part}]` : `${index === 0 ? "" : "."}${String(part)}`,
+    )
+    .join("");
+}
+
+export function issuesOf(error: z.ZodError): InventoryIssue[] {
+  return error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message }));
+}
+
+export function describeIssue(issue: InventoryIssue): string {
+  return issue.field ? `${issue.field}: ${issue.message}` : issue.message;
+}
+
+/** Parses with a zod schema, turning its error into an InventoryError("invalid") that names each field. */
+export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = issuesOf(result.error);
+  throw new InventoryError("invalid", issues.map(describeIssue).join("; "), issues);
+}
+
+export function notFound(name: string): InventoryError {
+  return new InventoryError("not_found", `no node named "${name}"`, [
+    { field: "name", message: "not found" },
+  ]);
+}

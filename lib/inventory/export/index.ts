@@ -1,0 +1,5 @@
+/** Inventory exports (pure): no secrets ever; keys and passwords stay in the console. */
+export { toAnsibleIni } from "./ansible-ini";
+export { toAnsibleYaml } from "./ansible-yaml";
+export { toCsv } from "./csv";
+export { type ExportFile, type K0sctlExportOptions, toK0sctl } from "./k0sctl";

@@ -1,0 +1,32 @@
+/** Import preview shapes (pure): what a parser read, row by row, before anything is saved. */
+import type { NodeInput, SshAuthInput } from "../types";
+
+export type InventoryFormat = "k0sctl" | "ansible-ini" | "ansible-yaml" | "csv";
+
+/** A node as read from a file; auth null = the file names no usable secret (e.g. a keyPath to upload). */
+export type ImportedNode = Omit<NodeInput, "auth"> & { auth: SshAuthInput | null };
+
+export interface ImportRow {
+  /** 1-based line where the host starts in the file (0 when the format has no lines for it) */
+  line: number;
+  /** null when the row has errors */
+  node: ImportedNode | null;
+  errors: string[];
+  /** things the user should know or do, e.g. "keyPath ~/.ssh/id_ed25519: upload the key" */
+  notes: string[];
+}
+
+export interface ImportPreview {
+  format: InventoryFormat;
+  rows: ImportRow[];
+  /** about the file as a whole, e.g. an ignored column */
+  notes: string[];
+}
+
+/** A row before validation: fields as read, checked by finishRows. */
+export interface DraftRow {
+  line: number;
+  node: Record<string, unknown> | null;
+  errors: string[];
+  notes: string[];
+}

@@ -1,0 +1,60 @@
+/**
+ * Schema migrations, applied in order; the index + 1 is the version recorded in schema_migrations.
+ * Never edit a released migration: append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE nodes (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    address TEXT NOT NULL,
+    port INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+    ssh_user TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('controller', 'controller+worker', 'worker', 'single')),
+    registry_address TEXT,
+    labels TEXT NOT NULL DEFAULT '{}',
+    auth_kind TEXT NOT NULL CHECK (auth_kind IN ('key', 'password', 'agent')),
+    auth_secret TEXT,            -- encrypted private key or password; NULL = none uploaded yet
+    auth_passphrase TEXT,        -- encrypted key passphrase
+    sudo_mode TEXT NOT NULL CHECK (sudo_mode IN ('none', 'passwordless', 'stored', 'ask')),
+    sudo_password TEXT,          -- encrypted, only for sudo_mode 'stored'
+    bastion TEXT,                -- JSON {address, port, user, authKind}: never a secret
+    bastion_secret TEXT,         -- encrypted
+    bastion_passphrase TEXT,     -- encrypted
+    bastion_host_key TEXT,       -- JSON {type, fingerprint, trustedAt}
+    host_key_type TEXT,
+    host_key_fingerprint TEXT,
+    host_key_trusted_at TEXT,
+    expected_fingerprint TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) STRICT;
+
+  -- the latest result per (node, check); a re-run replaces it
+  CREATE TABLE check_results (
+    node_id INTEGER NOT NULL REFERENCES nodes (id) ON DELETE CASCADE,
+    check_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pass', 'warn', 'fail')),
+    reason TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (node_id, check_id)
+  ) STRICT;
+
+  -- a person accepted a failing or warning check for this node, with a reason
+  CREATE TABLE check_overrides (
+    node_id INTEGER NOT NULL REFERENCES nodes (id) ON DELETE CASCADE,
+    check_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (node_id, check_id)
+  ) STRICT;
+
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,         -- JSON
+    updated_at TEXT NOT NULL
+  ) STRICT;
+  `,
+];

@@ -1,0 +1,95 @@
+/** What the SSH client needs to reach a node, with its secrets decrypted. Server-only. */
+import type { Database } from "./db";
+import { notFound } from "./errors";
+import { type BastionJson, type NodeRow, readNodeRow, rowToPublic } from "./node-row";
+import { decryptSecret, type SecretKey } from "./secrets";
+import type { HostKeyPin, SshAuthInput, SudoInput } from "./types";
+
+/**
+ * NEVER serialise this to a client, a log or an event: it carries decrypted keys and passwords.
+ * JSON.stringify and console.log of it print only the node name (see redact()).
+ */
+export interface NodeConnection {
+  name: string;
+  address: string;
+  port: number;
+  user: string;
+  /** null: no key or password has been uploaded yet, the node cannot be reached */
+  auth: SshAuthInput | null;
+  /** "ask": the caller must prompt for the password and keep it in memory only */
+  sudo: SudoInput;
+  bastion: {
+    address: string;
+    port: number;
+    user: string;
+    auth: SshAuthInput | null;
+    hostKey: HostKeyPin | null;
+  } | null;
+  /** the pinned key; null = not trusted yet (compare with expectedFingerprint on first use) */
+  hostKey: HostKeyPin | null;
+  expectedFingerprint: string | null;
+}
+
+export function nodeConnection({
+  db,
+  key,
+  name,
+}: {
+  db: Database;
+  key: SecretKey;
+  name: string;
+}): NodeConnection {
+  const row = readNodeRow(db, name);
+  if (!row) throw notFound(name);
+  const pub = rowToPublic(row);
+  const bastion = row.bastion === null ? null : (JSON.parse(row.bastion) as BastionJson);
+  const open = (value: string | null) => (value === null ? null : decryptSecret(key, value));
+  const connection: NodeConnection = {
+    name: row.name,
+    address: row.address,
+    port: row.port,
+    user: row.ssh_user,
+    auth: auth(row.auth_kind, open(row.auth_secret), open(row.auth_passphrase)),
+    sudo: sudo(row, open(row.sudo_password)),
+    bastion: bastion && {
+      address: bastion.address,
+      port: bastion.port,
+      user: bastion.user,
+      auth: auth(bastion.authKind, open(row.bastion_secret), open(row.bastion_passphrase)),
+      hostKey: pub.bastion?.hostKey ?? null,
+    },
+    hostKey: pub.hostKey,
+    expectedFingerprint: row.expected_fingerprint,
+  };
+  return redact(connection);
+}
+
+function auth(
+  kind: SshAuthInput["kind"],
+  secret: string | null,
+  passphrase: string | null,
+): SshAuthInput | null {
+  if (kind === "agent") return { kind };
+  if (secret === null) return null;
+  if (kind === "password") return { kind, password: secret };
+  return passphrase === null
+    ? { kind, privateKey: secret }
+    : { kind, privateKey: secret, passphrase };
+}
+
+function sudo(row: NodeRow, password: string | null): SudoInput {
+  if (row.sudo_mode !== "stored") return { mode: row.sudo_mode };
+  // a stored mode without its password cannot happen through the store; asking is the safe fallback
+  return password === null ? { mode: "ask" } : { mode: "stored", password };
+}
+
+/** Non-enumerable guards so an accidental JSON.stringify / console.log shows no secret. */
+function redact(connection: NodeConnection): NodeConnection {
+  const shown = () => ({ name: connection.name, redacted: "NodeConnection" });
+  Object.defineProperty(connection, "toJSON", { value: shown, enumerable: false });
+  Object.defineProperty(connection, Symbol.for("nodejs.util.inspect.custom"), {
+    value: shown,
+    enumerable: false,
+  });
+  return connection;
+}

@@ -1,0 +1,125 @@
+/** The node store: CRUD over the nodes table. Reads return NodePublic, which holds no secret. */
+import type { Database } from "./db";
+import { InventoryError, notFound, parseOrThrow } from "./errors";
+import { newNodeColumns } from "./node-columns";
+import { patchColumns } from "./node-patch";
+import { type NodeColumns, type NodeRow, readNodeRow, rowToPublic } from "./node-row";
+import { NodeInputSchema, NodeNameSchema, type NodePatch, NodePatchSchema } from "./schema";
+import type { SecretKey } from "./secrets";
+import type { NodeInput, NodePublic } from "./types";
+
+export function createNode({
+  db,
+  key,
+  input,
+}: {
+  db: Database;
+  key: SecretKey;
+  input: NodeInput;
+}): NodePublic {
+  const node = parseOrThrow(NodeInputSchema, input);
+  insertNode(db, newNodeColumns(node, key, new Date().toISOString()));
+  return requireNode(db, node.name);
+}
+
+export function updateNode({
+  db,
+  key,
+  name,
+  patch,
+}: {
+  db: Database;
+  key: SecretKey;
+  name: string;
+  patch: NodePatch;
+}): NodePublic {
+  const valid = parseOrThrow(NodePatchSchema, patch);
+  return db.transaction(() => {
+    const row = readNodeRow(db, name);
+    if (!row) throw notFound(name);
+    const changes = patchColumns(row, valid, key);
+    if (Object.keys(changes).length > 0) {
+      changes.updated_at = new Date().toISOString();
+      // column names come from patchColumns, never from the request
+      const assignments = Object.keys(changes).map((column) => `${column} = @${column}`);
+      const sql = `UPDATE nodes SET ${assignments.join(", ")} WHERE id = @id`;
+      runWrite(() => db.prepare(sql).run({ ...changes, id: row.id }), changes.name ?? name);
+    }
+    return requireNode(db, changes.name ?? name);
+  })();
+}
+
+export function deleteNode({ db, name }: { db: Database; name: string }): void {
+  // check results and overrides go with it (ON DELETE CASCADE)
+  const { changes } = db.prepare("DELETE FROM nodes WHERE name = ?").run(name);
+  if (changes === 0) throw notFound(name);
+}
+
+export function getNode({ db, name }: { db: Database; name: string }): NodePublic | null {
+  const row = readNodeRow(db, name);
+  return row ? rowToPublic(row) : null;
+}
+
+export function listNodes({ db }: { db: Database }): NodePublic[] {
+  const rows = db.prepare("SELECT * FROM nodes ORDER BY name").all() as NodeRow[];
+  return rows.map(rowToPublic);
+}
+
+/**
+ * A copy under a new name, with the same access (secrets included). The host key pin and the
+ * expected fingerprint are not copied: they belong to the original host.
+ */
+export function duplicateNode({
+  db,
+  name,
+  newName,
+}: {
+  db: Database;
+  name: string;
+  newName: string;
+}): NodePublic {
+  const validName = parseOrThrow(NodeNameSchema, newName);
+  return db.transaction(() => {
+    const row = readNodeRow(db, name);
+    if (!row) throw notFound(name);
+    const { id: _id, ...columns } = row;
+    const now = new Date().toISOString();
+    insertNode(db, {
+      ...columns,
+      name: validName,
+      host_key_type: null,
+      host_key_fingerprint: null,
+      host_key_trusted_at: null,
+      expected_fingerprint: null,
+      created_at: now,
+      updated_at: now,
+    });
+    return requireNode(db, validName);
+  })();
+}
+
+export function insertNode(db: Database, columns: NodeColumns): void {
+  const names = Object.keys(columns);
+  const sql = `INSERT INTO nodes (${names.join(", ")}) VALUES (${names.map((n) => `@${n}`).join(", ")})`;
+  runWrite(() => db.prepare(sql).run(columns), columns.name);
+}
+
+/** Runs a write, turning a taken name into a typed conflict. */
+function runWrite(write: () => unknown, name: string): void {
+  try {
+    write();
+  } catch (error) {
+    if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
+      throw new InventoryError("conflict", `a node named "${name}" already exists`, [
+        { field: "name", message: "already exists" },
+      ]);
+    }
+    throw error;
+  }
+}
+
+function requireNode(db: Database, name: string): NodePublic {
+  const node = getNode({ db, name });
+  if (!node) throw notFound(name);
+  return node;
+}

@@ -1,0 +1,115 @@
+/** zod schemas for node input, shared by the store and the API routes. Messages never echo a secret. */
+import { z } from "zod";
+import { isValidRegistryHost } from "@/lib/catalog/reference";
+import {
+  FINGERPRINT,
+  isHostAddress,
+  isNodeName,
+  KEY_TYPE,
+  LABEL_KEY,
+  LABEL_VALUE,
+  NODE_ROLES,
+  normaliseFingerprint,
+  USER_NAME,
+} from "./fields";
+import type { NodeInput } from "./types";
+
+export const NodeNameSchema = z
+  .string()
+  .trim()
+  .refine(isNodeName, "must be 1-63 letters, digits, '.', '_' or '-', not ending with '.'");
+
+export const HostAddressSchema = z
+  .string()
+  .trim()
+  .min(1, { error: "is required", abort: true })
+  .refine(isHostAddress, "must be a hostname or an IPv4/IPv6 address (no brackets, no port)");
+
+export const PortSchema = z.number().int().min(1).max(65535);
+export const UserSchema = z.string().trim().regex(USER_NAME, "must be a POSIX user name");
+export const RoleSchema = z.enum(NODE_ROLES);
+
+export const RegistryAddressSchema = z
+  .string()
+  .trim()
+  .refine(isValidRegistryHost, "must be host or host:port, e.g. 10.0.0.5:5000");
+
+export const LabelsSchema = z
+  .record(
+    z.string().regex(LABEL_KEY, "label keys are letters, digits, '.', '_', '/' or '-'"),
+    z.string().regex(LABEL_VALUE, "label values are printable, at most 256 characters, no ';'"),
+  )
+  .refine((labels) => Object.keys(labels).length <= 64, "at most 64 labels");
+
+export const FingerprintSchema = z
+  .string()
+  .trim()
+  .regex(FINGERPRINT, 'must be an OpenSSH fingerprint "SHA256:…" (43 base64 characters)')
+  .transform(normaliseFingerprint);
+
+const PrivateKeySchema = z
+  .string()
+  .max(64 * 1024)
+  .refine((key) => !/^\s*(ssh|ecdsa|sk)-[a-z0-9@.-]+ AAAA/.test(key), "this is a public key")
+  .refine(
+    (key) => /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(key) || key.startsWith("PuTTY-User-Key"),
+    "must be an OpenSSH, PEM or PuTTY private key",
+  );
+const PasswordSchema = z.string().min(1, "is required").max(4096);
+
+export const SshAuthSchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("key"),
+    privateKey: PrivateKeySchema,
+    passphrase: PasswordSchema.optional(),
+  }),
+  z.strictObject({ kind: z.literal("password"), password: PasswordSchema }),
+  z.strictObject({ kind: z.literal("agent") }),
+]);
+
+export const SudoSchema = z.discriminatedUnion("mode", [
+  z.strictObject({ mode: z.literal("none") }),
+  z.strictObject({ mode: z.literal("passwordless") }),
+  z.strictObject({ mode: z.literal("stored"), password: PasswordSchema }),
+  z.strictObject({ mode: z.literal("ask") }),
+]);
+
+export const BastionSchema = z.strictObject({
+  address: HostAddressSchema,
+  port: PortSchema.optional(),
+  user: UserSchema,
+  auth: SshAuthSchema.optional(),
+});
+
+export const NodeInputSchema = z.strictObject({
+  name: NodeNameSchema,
+  address: HostAddressSchema,
+  port: PortSchema.optional(),
+  user: UserSchema.optional(),
+  role: RoleSchema,
+  registryAddress: RegistryAddressSchema.nullable().optional(),
+  labels: LabelsSchema.optional(),
+  bastion: BastionSchema.nullable().optional(),
+  auth: SshAuthSchema.optional(),
+  sudo: SudoSchema.optional(),
+  expectedFingerprint: FingerprintSchema.nullable().optional(),
+});
+
+/** PATCH: every field optional; omitted = unchanged, null = cleared (where nullable). */
+export const NodePatchSchema = NodeInputSchema.partial();
+
+export type NodePatch = Partial<NodeInput>;
+
+export const HostKeySchema = z.strictObject({
+  type: z.string().regex(KEY_TYPE, "must be an ssh key type, e.g. ssh-ed25519"),
+  fingerprint: FingerprintSchema,
+});
+
+// Compile-time checks that the schemas and the contract in types.ts agree both ways.
+type Assert<T extends true> = T;
+export type _InputMatches = Assert<
+  NodeInput extends z.input<typeof NodeInputSchema> ? true : false
+>;
+export type _OutputMatches = Assert<
+  z.output<typeof NodeInputSchema> extends NodeInput ? true : false
+>;

@@ -1,0 +1,364 @@
+/**
+ * The one module that talks SSH (ssh2). Connects with a pinned host key (optionally through a
+ * bastion), runs commands with timeouts, opens TCP channels from the node, and turns every
+ * failure into an SshError a person can act on.
+ */
+import type { Duplex } from "node:stream";
+import { type AnyAuthMethod, Client, type ClientChannel, type ConnectConfig, utils } from "ssh2";
+import { SshError } from "./errors";
+import {
+  describeHostKey,
+  type HostKeyPolicy,
+  judgeHostKey,
+  type PresentedHostKey,
+} from "./host-key";
+
+export type SshAuth =
+  | { kind: "key"; privateKey: string; passphrase?: string }
+  | { kind: "password"; password: string }
+  | { kind: "agent" };
+
+export interface SshEndpoint {
+  host: string;
+  port: number;
+  username: string;
+  auth: SshAuth;
+  hostKey: HostKeyPolicy;
+}
+
+export interface SshConnectOptions {
+  connectTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
+  /** jump host: the TCP connection to the node is opened from it */
+  bastion?: SshEndpoint;
+}
+
+export interface ExecOptions {
+  stdin?: string;
+  timeoutMs?: number;
+  onStdout?: (chunk: string) => void;
+  onStderr?: (chunk: string) => void;
+}
+
+export interface ExecResult {
+  code: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+}
+
+const DEFAULTS = {
+  connectTimeoutMs: 10_000,
+  keepaliveIntervalMs: 5_000,
+  keepaliveCountMax: 3,
+  execTimeoutMs: 60_000,
+};
+
+export class SshSession {
+  private constructor(
+    private readonly client: Client,
+    readonly target: string,
+    readonly hostKey: PresentedHostKey,
+    private readonly bastion: SshSession | null,
+  ) {}
+
+  static async open(endpoint: SshEndpoint, options: SshConnectOptions = {}): Promise<SshSession> {
+    const bastion = options.bastion
+      ? await SshSession.open(options.bastion, { ...options, bastion: undefined })
+      : null;
+    try {
+      const sock = bastion ? await bastion.forwardOut(endpoint.host, endpoint.port) : undefined;
+      const { client, hostKey } = await connectClient(endpoint, options, sock);
+      return new SshSession(client, targetOf(endpoint), hostKey, bastion);
+    } catch (error) {
+      bastion?.close();
+      throw error;
+    }
+  }
+
+  /** Runs one command line; resolves with its exit code and output, whatever the code. */
+  exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const timeoutMs = options.timeoutMs ?? DEFAULTS.execTimeoutMs;
+    return new Promise((resolve, reject) => {
+      let channel: ClientChannel | undefined;
+      // the clock starts before the channel opens: a frozen host may never answer the open
+      const timer = setTimeout(() => {
+        channel?.signal("KILL");
+        channel?.close();
+        const message = `the command did not finish within ${timeoutMs / 1000} s`;
+        reject(new SshError("command-timeout", this.target, message, { timeoutMs }));
+      }, timeoutMs);
+      this.client.exec(command, (error, opened) => {
+        if (error) {
+          clearTimeout(timer);
+          return reject(this.dropped(error));
+        }
+        channel = opened;
+        collectOutput(opened, options, (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        });
+        opened.end(options.stdin ?? "");
+      });
+    });
+  }
+
+  /** A TCP connection opened by the node itself to host:port (SSH direct-tcpip). */
+  forwardOut(host: string, port: number): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      this.client.forwardOut("127.0.0.1", 0, host, port, (error, channel) => {
+        if (!error) return resolve(channel);
+        // SSH_OPEN_ADMINISTRATIVELY_PROHIBITED: sshd has TCP forwarding turned off
+        const prohibited = (error as Error & { reason?: number }).reason === 1;
+        const why = prohibited ? "TCP forwarding is disabled in its sshd" : error.message;
+        const message = `the node could not open a connection to ${host}:${port}: ${why}`;
+        reject(
+          new SshError("refused", this.target, message, { forwardingDisabled: prohibited, why }),
+        );
+      });
+    });
+  }
+
+  close(): void {
+    this.client.end();
+    this.bastion?.close();
+  }
+
+  private dropped(error: Error): SshError {
+    return new SshError(
+      "disconnected",
+      this.target,
+      `the SSH connection to ${this.target} dropped: ${error.message}`,
+    );
+  }
+}
+
+function collectOutput(
+  channel: ClientChannel,
+  options: ExecOptions,
+  done: (result: ExecResult) => void,
+): void {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  let code: number | null = null;
+  let signal: string | null = null;
+  channel.setEncoding("utf8");
+  channel.stderr.setEncoding("utf8");
+  channel.on("data", (chunk: string) => {
+    stdout.push(chunk);
+    options.onStdout?.(chunk);
+  });
+  channel.stderr.on("data", (chunk: string) => {
+    stderr.push(chunk);
+    options.onStderr?.(chunk);
+  });
+  channel.on("exit", (exitCode: number | null, exitSignal?: string) => {
+    code = exitCode;
+    signal = exitSignal ?? null;
+  });
+  channel.on("close", () =>
+    done({ code, signal, stdout: stdout.join(""), stderr: stderr.join("") }),
+  );
+}
+
+function targetOf(endpoint: SshEndpoint): string {
+  return `${endpoint.username}@${endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`;
+}
+
+function connectClient(
+  endpoint: SshEndpoint,
+  options: SshConnectOptions,
+  sock: Duplex | undefined,
+): Promise<{ client: Client; hostKey: PresentedHostKey }> {
+  const target = targetOf(endpoint);
+  const auth = authConfig(endpoint, target);
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    let presented: PresentedHostKey | null = null;
+    let hostKeyError: SshError | null = null;
+    let methodsOffered: string[] | null = null;
+    let settled = false;
+    const fail = (error: SshError) => {
+      if (settled) return;
+      settled = true;
+      client.end();
+      reject(error);
+    };
+    const config: ConnectConfig = {
+      host: endpoint.host,
+      port: endpoint.port,
+      username: endpoint.username,
+      sock,
+      readyTimeout: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+      keepaliveInterval: options.keepaliveIntervalMs ?? DEFAULTS.keepaliveIntervalMs,
+      keepaliveCountMax: options.keepaliveCountMax ?? DEFAULTS.keepaliveCountMax,
+      hostVerifier: (blob: Buffer) => {
+        presented = describeHostKey(blob);
+        hostKeyError = hostKeyRefusal(presented, endpoint.hostKey, target);
+        return hostKeyError === null;
+      },
+      authHandler: (methodsLeft, _partial, next) => {
+        if (methodsLeft === null) return next(auth);
+        methodsOffered = methodsLeft; // our one method failed: remember what the server would take
+        return next(false as never);
+      },
+    };
+    client.on("ready", () => {
+      settled = true;
+      resolve({ client, hostKey: presented as unknown as PresentedHostKey });
+    });
+    client.on("error", (error: Error & { level?: string; code?: string }) => {
+      if (hostKeyError) return fail(hostKeyError);
+      fail(
+        classifyConnectError(
+          error,
+          target,
+          endpoint,
+          methodsOffered,
+          options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+        ),
+      );
+    });
+    client.on("close", () =>
+      fail(
+        hostKeyError ??
+          new SshError(
+            "disconnected",
+            target,
+            `${target} closed the connection during the handshake`,
+          ),
+      ),
+    );
+    client.connect(config);
+  });
+}
+
+function authConfig(endpoint: SshEndpoint, target: string): AnyAuthMethod {
+  const { auth, username } = endpoint;
+  if (auth.kind === "password") return { type: "password", username, password: auth.password };
+  if (auth.kind === "agent") {
+    const agent = process.env.SSH_AUTH_SOCK;
+    if (!agent) {
+      const message = "SSH agent authentication chosen, but the console has no SSH_AUTH_SOCK";
+      throw new SshError("auth", target, message, { beforeConnect: true });
+    }
+    return { type: "agent", username, agent };
+  }
+  const parsed = utils.parseKey(auth.privateKey, auth.passphrase);
+  if (parsed instanceof Error) throw keyError(parsed, auth.passphrase, target);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  return { type: "publickey", username, key };
+}
+
+/** The stored key cannot be used: found before any connection is made. */
+function keyError(error: Error, passphrase: string | undefined, target: string): SshError {
+  const details = { beforeConnect: true };
+  if (/encrypted/i.test(error.message) && !passphrase) {
+    const message = "the private key is encrypted and no passphrase is stored for it";
+    return new SshError("passphrase", target, message, details);
+  }
+  if (/passphrase|decrypt|bad decrypt|integrity/i.test(error.message)) {
+    return new SshError("passphrase", target, "wrong passphrase for the private key", details);
+  }
+  return new SshError("auth", target, `the private key cannot be read: ${error.message}`, details);
+}
+
+function hostKeyRefusal(
+  presented: PresentedHostKey,
+  policy: HostKeyPolicy,
+  target: string,
+): SshError | null {
+  const verdict = judgeHostKey(presented, policy);
+  const details = { presented, pinned: policy.pinned, expected: policy.expected };
+  switch (verdict) {
+    case "accept":
+      return null;
+    case "unknown":
+      return new SshError(
+        "host-key-unknown",
+        target,
+        `${target} presents an unknown ${presented.type} host key ${presented.fingerprint}: check it and trust it to continue`,
+        details,
+      );
+    case "changed":
+      return new SshError(
+        "host-key-changed",
+        target,
+        `host key changed for ${target}: pinned ${policy.pinned}, now presenting ${presented.type} ${presented.fingerprint}. Nothing was sent. Re-trust only if the host was reinstalled.`,
+        details,
+      );
+    case "mismatch":
+      return new SshError(
+        "host-key-mismatch",
+        target,
+        `${target} presents ${presented.fingerprint}, not the expected ${policy.expected}. Nothing was sent.`,
+        details,
+      );
+  }
+}
+
+function classifyConnectError(
+  error: Error & { level?: string; code?: string },
+  target: string,
+  endpoint: SshEndpoint,
+  methodsOffered: string[] | null,
+  timeoutMs: number,
+): SshError {
+  if (error.level === "client-authentication") {
+    const offered = methodsOffered?.length ? methodsOffered.join(", ") : "none";
+    return new SshError(
+      "auth",
+      target,
+      `${endpoint.username} could not log in with ${describeAuth(endpoint.auth)} (the server accepts: ${offered})`,
+      { methodsOffered },
+    );
+  }
+  if (error.code === "ECONNREFUSED")
+    return new SshError(
+      "refused",
+      target,
+      `connection refused by ${target}: is sshd running and listening on port ${endpoint.port}?`,
+    );
+  if (error.code === "EHOSTUNREACH" || error.code === "ENETUNREACH")
+    return new SshError("unreachable", target, `no route to ${target} (${error.code})`);
+  if (error.code === "ETIMEDOUT" || /timed out/i.test(error.message))
+    return new SshError(
+      "timeout",
+      target,
+      `no SSH answer from ${target} within ${timeoutMs / 1000} s`,
+    );
+  if (error.code === "ENOTFOUND" || error.code === "EAI_AGAIN")
+    return new SshError("unreachable", target, `cannot resolve ${endpoint.host}`);
+  return new SshError("disconnected", target, `SSH to ${target} failed: ${error.message}`);
+}
+
+function describeAuth(auth: SshAuth): string {
+  if (auth.kind === "key") return "the stored private key";
+  if (auth.kind === "password") return "the stored password";
+  return "the SSH agent's keys";
+}
+
+/**
+ * The key a host presents, read from the handshake only: with no key trusted the connection is
+ * refused before authentication, so nothing (no credential, no command) is sent.
+ */
+export async function readHostKey(
+  target: Pick<SshEndpoint, "host" | "port" | "username">,
+  options: SshConnectOptions = {},
+): Promise<PresentedHostKey> {
+  // no key is trusted, so the handshake stops before this (never sent) credential is used
+  const untrusted: SshEndpoint = {
+    ...target,
+    auth: { kind: "password", password: "" },
+    hostKey: { pinned: null, expected: null },
+  };
+  try {
+    (await SshSession.open(untrusted, options)).close();
+  } catch (error) {
+    if (error instanceof SshError && error.kind === "host-key-unknown")
+      return error.details.presented as PresentedHostKey;
+    throw error;
+  }
+  throw new Error("a host key was accepted without being trusted");
+}

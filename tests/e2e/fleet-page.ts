@@ -1,0 +1,75 @@
+import type { Locator, Page } from "playwright-core";
+
+/** The fleet page (/fleet) as a user sees it: sign-in, import, node rows, details and checks. */
+export class FleetPage {
+  constructor(
+    readonly page: Page,
+    private readonly url: string,
+  ) {}
+
+  async signIn(token: string): Promise<void> {
+    await this.page.goto(`${this.url}/fleet`);
+    await this.page.waitForURL(/\/signin$/);
+    await this.page.getByLabel("Console token").fill(token);
+    await this.page.getByRole("button", { name: "Sign in" }).click();
+    await this.page.waitForURL(`${this.url}/`);
+    await this.page.goto(`${this.url}/fleet`);
+  }
+
+  /** Pastes an inventory and previews it; returns the preview table. */
+  async preview(content: string): Promise<Locator> {
+    await this.page.getByLabel("Inventory content").fill(content);
+    await this.page.getByRole("button", { name: "Preview", exact: true }).click();
+    const table = this.page.getByTestId("import-preview");
+    await table.waitFor();
+    return table;
+  }
+
+  async confirmImport(rows: number): Promise<void> {
+    await this.page.getByRole("button", { name: `Import ${rows} valid rows` }).click();
+    await this.page.getByTestId("import-outcome").getByText(`${rows} nodes created`).waitFor();
+  }
+
+  row(name: string): Locator {
+    return this.page.getByTestId(`node-row-${name}`);
+  }
+
+  /** Opens the node's edit dialog, pastes the private key, saves. */
+  async setPrivateKey(name: string, privateKey: string): Promise<void> {
+    await this.row(name)
+      .getByRole("button", { name: `Edit ${name}` })
+      .click();
+    const form = this.page.getByTestId("node-form");
+    await form.getByLabel("Private key", { exact: true }).fill(privateKey);
+    await form.getByRole("button", { name: "Save changes" }).click();
+    await form.waitFor({ state: "detached" });
+  }
+
+  /** Clicks "Run checks on all" and waits until the run's results are on the page. */
+  async runChecksOnAll(): Promise<void> {
+    const posted = this.page.waitForResponse(
+      (response) =>
+        response.url().endsWith("/api/checks") && response.request().method() === "POST",
+    );
+    await this.page.getByRole("button", { name: "Run checks on all" }).click();
+    await posted;
+    // the previous notice is cleared before the request: this one is the new run's
+    await this.page.getByText(/^Checks finished on \d+ nodes/).waitFor();
+  }
+
+  /** Expands the node's details row (once) and returns it. */
+  async details(name: string): Promise<Locator> {
+    const toggle = this.row(name).getByRole("button", { name, exact: true });
+    if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+    const details = this.page.getByTestId(`node-details-${name}`);
+    await details.waitFor();
+    return details;
+  }
+
+  /** A check result of the node (its latest run), as shown in its details. */
+  async check(name: string, check: string): Promise<Locator> {
+    const item = (await this.details(name)).getByTestId(`check-${check}`);
+    await item.waitFor();
+    return item;
+  }
+}

@@ -1,0 +1,232 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { readHostKey, type SshAuth, type SshEndpoint, SshSession } from "@/lib/ssh/client";
+import { SshError } from "@/lib/ssh/errors";
+import { RootShell } from "@/lib/ssh/root-shell";
+import { type SshLab, startSshLab } from "../lab/ssh-hosts";
+
+let lab: SshLab;
+before(async () => {
+  lab = await startSshLab({
+    hosts: [
+      { name: "alpha" },
+      { name: "beta" },
+      { name: "gamma" },
+      { name: "inner", behind: "gamma" },
+      { name: "rekey" },
+      { name: "down" },
+      { name: "frozen" },
+    ],
+    seed: false,
+  });
+});
+after(async () => {
+  await lab?.stop();
+});
+
+function endpoint(name: string, overrides: Partial<SshEndpoint> = {}): SshEndpoint {
+  const host = lab.host(name);
+  return {
+    host: host.address,
+    port: host.port,
+    username: "root",
+    auth: { kind: "key", privateKey: lab.keys.ed25519.privateKey },
+    hostKey: { pinned: host.fingerprint, expected: null },
+    ...overrides,
+  };
+}
+
+async function failure(promise: Promise<unknown>): Promise<SshError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof SshError, `expected an SshError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail("expected a failure");
+}
+
+describe("authentication", () => {
+  for (const name of ["ed25519", "ed25519Passphrase", "rsa", "ecdsa"] as const) {
+    test(`root logs in with the ${name} key`, async () => {
+      const key = lab.keys[name];
+      const session = await SshSession.open(
+        endpoint("alpha", {
+          auth: { kind: "key", privateKey: key.privateKey, passphrase: key.passphrase },
+        }),
+      );
+      try {
+        const result = await session.exec("id -u; cat /proc/sys/kernel/hostname");
+        assert.equal(result.code, 0);
+        assert.equal(result.stdout, "0\nalpha\n");
+      } finally {
+        session.close();
+      }
+    });
+  }
+
+  test("a passphrase key without its passphrase, or with a wrong one, says so", async () => {
+    const privateKey = lab.keys.ed25519Passphrase.privateKey;
+    assert.equal(
+      (await failure(SshSession.open(endpoint("alpha", { auth: { kind: "key", privateKey } }))))
+        .kind,
+      "passphrase",
+    );
+    const wrong = await failure(
+      SshSession.open(endpoint("alpha", { auth: { kind: "key", privateKey, passphrase: "nope" } })),
+    );
+    assert.equal(wrong.kind, "passphrase");
+    assert.match(wrong.message, /wrong passphrase/);
+  });
+
+  test("password login; a rejected login lists the methods the server offers", async () => {
+    const deploy: SshAuth = { kind: "password", password: lab.users.deploy.password };
+    const session = await SshSession.open(endpoint("alpha", { username: "deploy", auth: deploy }));
+    assert.equal((await session.exec("id -un")).stdout.trim(), "deploy");
+    session.close();
+    const rejected = await failure(
+      SshSession.open(
+        endpoint("alpha", { username: "root", auth: { kind: "password", password: "wrong" } }),
+      ),
+    );
+    assert.equal(rejected.kind, "auth");
+    assert.match(rejected.message, /the server accepts: .*publickey/);
+  });
+
+  test("sudo with the password from stdin; a wrong one and a missing one are told apart", async () => {
+    const session = await SshSession.open(
+      endpoint("alpha", {
+        username: "deploy",
+        auth: { kind: "password", password: lab.users.deploy.password },
+      }),
+    );
+    try {
+      const right = new RootShell(session, "sudo-password", lab.users.deploy.password);
+      assert.equal((await right.check("id -u")).stdout.trim(), "0");
+      const wrong = await failure(new RootShell(session, "sudo-password", "not-it").run("id -u"));
+      assert.equal(wrong.kind, "sudo-password-wrong");
+      const missing = await failure(new RootShell(session, "sudo").run("id -u"));
+      assert.equal(missing.kind, "sudo-password-needed");
+    } finally {
+      session.close();
+    }
+  });
+
+  test("a failing command reports its exit code and stderr tail", async () => {
+    const session = await SshSession.open(endpoint("alpha"));
+    try {
+      const error = await failure(
+        new RootShell(session, "root").check("echo first >&2; echo boom >&2; exit 3"),
+      );
+      assert.equal(error.kind, "command-failed");
+      assert.match(error.message, /exit code 3: first\nboom/);
+    } finally {
+      session.close();
+    }
+  });
+});
+
+describe("host keys", () => {
+  test("an unknown key is refused before authentication, with its type and fingerprint", async () => {
+    const host = lab.host("beta");
+    const error = await failure(
+      SshSession.open(endpoint("beta", { hostKey: { pinned: null, expected: null } })),
+    );
+    assert.equal(error.kind, "host-key-unknown");
+    assert.ok(error.message.includes(`ssh-ed25519 host key ${host.fingerprint}`), error.message);
+    assert.doesNotMatch(host.logTail(50), /Accepted publickey/);
+    assert.deepEqual(await readHostKey({ host: host.address, port: host.port, username: "root" }), {
+      type: "ssh-ed25519",
+      fingerprint: host.fingerprint,
+    });
+  });
+
+  test("a fingerprint pasted beforehand is accepted; a different one is refused", async () => {
+    const host = lab.host("beta");
+    const session = await SshSession.open(
+      endpoint("beta", {
+        hostKey: { pinned: null, expected: host.fingerprint.slice("SHA256:".length) },
+      }),
+    );
+    assert.equal(session.hostKey.fingerprint, host.fingerprint);
+    session.close();
+    const mismatch = await failure(
+      SshSession.open(
+        endpoint("beta", { hostKey: { pinned: null, expected: `SHA256:${"A".repeat(43)}` } }),
+      ),
+    );
+    assert.equal(mismatch.kind, "host-key-mismatch");
+  });
+
+  test("a regenerated host key is refused, naming both fingerprints", async () => {
+    const old = lab.host("rekey").fingerprint;
+    const fresh = await lab.regenerateHostKey("rekey");
+    assert.notEqual(fresh, old);
+    const error = await failure(
+      SshSession.open(endpoint("rekey", { hostKey: { pinned: old, expected: null } })),
+    );
+    assert.equal(error.kind, "host-key-changed");
+    assert.ok(error.message.includes(old) && error.message.includes(fresh));
+  });
+});
+
+describe("reaching hosts", () => {
+  test("through a bastion to a host that is not directly reachable", async () => {
+    const inner = lab.host("inner");
+    const gamma = lab.host("gamma");
+    const direct = await failure(SshSession.open(endpoint("inner"), { connectTimeoutMs: 2_000 }));
+    assert.ok(["timeout", "unreachable"].includes(direct.kind), direct.message);
+    const session = await SshSession.open(
+      { ...endpoint("inner"), host: inner.address },
+      { bastion: endpoint("gamma", { host: gamma.address }) },
+    );
+    try {
+      assert.equal((await session.exec("cat /proc/sys/kernel/hostname")).stdout.trim(), "inner");
+    } finally {
+      session.close();
+    }
+  });
+
+  test("a host that is down: connection refused", async () => {
+    await lab.down("down");
+    const error = await failure(SshSession.open(endpoint("down")));
+    assert.equal(error.kind, "refused");
+    assert.match(error.message, /connection refused/);
+  });
+
+  test("a host that freezes: the connect and a running command time out", async () => {
+    const session = await SshSession.open(endpoint("frozen"));
+    const running = session.exec("sleep 30", { timeoutMs: 1_500 });
+    await lab.freeze("frozen");
+    try {
+      const error = await failure(running);
+      assert.equal(error.kind, "command-timeout");
+      session.close();
+      const connect = await failure(
+        SshSession.open(endpoint("frozen"), { connectTimeoutMs: 1_500 }),
+      );
+      assert.equal(connect.kind, "timeout");
+    } finally {
+      await lab.thaw("frozen");
+    }
+  });
+
+  test("a TCP channel opened from the node reaches only what the node reaches", async () => {
+    const session = await SshSession.open(endpoint("alpha"));
+    try {
+      const beta = lab.host("beta");
+      const channel = await session.forwardOut(beta.address, 22);
+      const banner = await new Promise<string>((resolve) =>
+        channel.once("data", (chunk: Buffer) => resolve(chunk.toString())),
+      );
+      channel.destroy();
+      assert.match(banner, /^SSH-2\.0-OpenSSH/);
+      await lab.blockPort("alpha", 22, { direction: "out" });
+      const blocked = await failure(session.forwardOut(beta.address, 22));
+      assert.match(blocked.message, /could not open a connection/);
+    } finally {
+      await lab.unblockPort("alpha", 22, { direction: "out" });
+      session.close();
+    }
+  });
+});

@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, describe, test } from "node:test";
+import { openDatabase } from "@/lib/inventory/db";
+import {
+  DEFAULT_FLEET_SETTINGS,
+  getFleetSettings,
+  putFleetSettings,
+} from "@/lib/inventory/settings";
+import { RenderRequestSchema } from "@/lib/render/schema";
+
+const dirs: string[] = [];
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+function db() {
+  const dir = mkdtempSync(path.join(tmpdir(), "inventory-settings-"));
+  dirs.push(dir);
+  return openDatabase(dir);
+}
+const catalog = {
+  format: "plain-list" as const,
+  images: ["quay.io/k0sproject/coredns:1.12.2", "registry.k8s.io/pause:3.9"],
+  registries: [
+    { host: "quay.io", images: 1 },
+    { host: "registry.k8s.io", images: 1 },
+  ],
+  fileName: "images.txt",
+};
+
+describe("fleet settings", () => {
+  test("defaults when nothing is stored", () => {
+    assert.deepEqual(getFleetSettings({ db: db() }), {
+      k0sVersion: "1.35.7",
+      registries: ["registry.k8s.io", "quay.io"],
+      mirror: { address: "127.0.0.1:5000", scheme: "http" },
+      catalog: null,
+    });
+  });
+
+  test("saved settings read back, and are a valid render request", () => {
+    const database = db();
+    const saved = putFleetSettings({
+      db: database,
+      settings: {
+        k0sVersion: "1.36.1",
+        registries: ["quay.io", "docker.io"],
+        mirror: {
+          address: "10.0.0.5:5000",
+          scheme: "https",
+          skipVerify: true,
+          layout: { prefix: "mirror" },
+        },
+        catalog,
+      },
+    });
+    assert.deepEqual(getFleetSettings({ db: database }), saved);
+    assert.equal(
+      saved.mirror.layout && typeof saved.mirror.layout === "object" && saved.mirror.layout.prefix,
+      "mirror",
+    );
+    const { catalog: stored, ...renderable } = saved;
+    assert.deepEqual(stored, catalog);
+    assert.ok(RenderRequestSchema.safeParse({ ...renderable, images: stored?.images }).success);
+  });
+
+  test("omitted catalog is kept, null forgets it", () => {
+    const database = db();
+    putFleetSettings({ db: database, settings: { ...DEFAULT_FLEET_SETTINGS, catalog } });
+    putFleetSettings({
+      db: database,
+      settings: { ...DEFAULT_FLEET_SETTINGS, k0sVersion: "1.34.2", catalog: undefined },
+    });
+    assert.deepEqual(getFleetSettings({ db: database }).catalog, catalog);
+    assert.equal(getFleetSettings({ db: database }).k0sVersion, "1.34.2");
+    putFleetSettings({ db: database, settings: { ...DEFAULT_FLEET_SETTINGS, catalog: null } });
+    assert.equal(getFleetSettings({ db: database }).catalog, null);
+  });
+
+  test("invalid settings are refused with the field named, and nothing changes", () => {
+    const database = db();
+    assert.throws(
+      () =>
+        putFleetSettings({
+          db: database,
+          settings: { ...DEFAULT_FLEET_SETTINGS, mirror: { address: "", scheme: "ftp" as "http" } },
+        }),
+      (error: unknown) =>
+        error instanceof Error &&
+        /mirror\.address/.test(error.message) &&
+        /mirror\.scheme/.test(error.message),
+    );
+    assert.throws(
+      () =>
+        putFleetSettings({
+          db: database,
+          settings: {
+            ...DEFAULT_FLEET_SETTINGS,
+            catalog: { ...catalog, format: "tarball" as "zarf" },
+          },
+        }),
+      /catalog\.format/,
+    );
+    assert.deepEqual(getFleetSettings({ db: database }), DEFAULT_FLEET_SETTINGS);
+  });
+});
