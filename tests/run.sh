@@ -14,7 +14,7 @@ needs_build=0
 files=()
 for suite in "${suites[@]}"; do
   case "$suite" in
-    unit) ;;
+    unit) needs_lab=1 ;; # a few unit tests run real tools too (sh, patch)
     integration) needs_lab=1 ;;
     e2e) needs_lab=1; needs_build=1 ;;
     *) echo "unknown suite '$suite' (use unit, integration or e2e)" >&2; exit 2 ;;

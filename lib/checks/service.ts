@@ -1,6 +1,6 @@
 import { parseReferenceParts } from "@/lib/catalog/reference";
+import { nodeAccess, selectNodes } from "@/lib/fleet/node-access";
 import { renderFleet } from "@/lib/fleet/render-fleet";
-import { HttpError } from "@/lib/http/errors";
 import { latestCheckResults, replaceCheckResults } from "@/lib/inventory/checks-store";
 import type { Database } from "@/lib/inventory/db";
 import { pinHostKey, setBastionHostKey } from "@/lib/inventory/host-keys";
@@ -10,8 +10,6 @@ import type { SecretKey } from "@/lib/inventory/secrets";
 import { type FleetSettings, getFleetSettings } from "@/lib/inventory/settings";
 import type { CheckResult, NodePublic } from "@/lib/inventory/types";
 import type { RenderedFile } from "@/lib/render/types";
-import type { SshAuth, SshEndpoint } from "@/lib/ssh/client";
-import type { Privilege } from "@/lib/ssh/privilege";
 import { type CheckDraft, draft } from "./evaluate-node";
 import type { ImageLocator } from "./mirror-request";
 import { type CheckTarget, runChecks } from "./run-checks";
@@ -66,13 +64,6 @@ export async function runFleetChecks(request: FleetCheckRequest): Promise<CheckR
   return latestCheckResults({ db }).filter((result) => byNode.has(result.node));
 }
 
-function selectNodes(all: NodePublic[], wanted: string[] | "all"): NodePublic[] {
-  if (wanted === "all") return all;
-  const unknown = wanted.filter((name) => !all.some((node) => node.name === name));
-  if (unknown.length > 0) throw new HttpError(404, `no such node: ${unknown.join(", ")}`);
-  return all.filter((node) => wanted.includes(node.name));
-}
-
 /** Every node's files from the fleet settings, so the probe asks exactly what containerd will. */
 function renderedFiles(settings: FleetSettings, nodes: NodePublic[]): Map<string, RenderedFile[]> {
   if (nodes.length === 0) return new Map();
@@ -86,89 +77,24 @@ function toTarget(
   files: Map<string, RenderedFile[]>,
   sudoPasswords: Record<string, string>,
 ): CheckTarget | { blocked: CheckDraft } {
-  if (!connection.auth)
-    return {
-      blocked: draft(
-        "ssh.auth",
-        "Authenticated",
-        "fail",
-        "no private key or password is stored for this node: edit it to add one",
-      ),
-    };
-  if (connection.bastion && !connection.bastion.auth) {
-    return {
-      blocked: draft(
-        "ssh.auth",
-        "Authenticated",
-        "fail",
-        "no private key or password is stored for the bastion",
-      ),
-    };
+  const access = nodeAccess(connection, sudoPasswords[connection.name]);
+  if (!access.ok) {
+    const [check, title] =
+      access.problem === "sudo"
+        ? ["privilege.root", "Root or working sudo"]
+        : ["ssh.auth", "Authenticated"];
+    return { blocked: draft(check, title, "fail", access.reason) };
   }
-  const sudo = privilegeOf(connection, sudoPasswords[connection.name]);
-  if ("blocked" in sudo) return sudo;
   return {
     name: node.name,
     role: node.role,
-    endpoint: endpoint(
-      connection.address,
-      connection.port,
-      connection.user,
-      connection.auth,
-      connection.hostKey?.fingerprint ?? null,
-      connection.expectedFingerprint,
-    ),
-    bastion: connection.bastion?.auth
-      ? endpoint(
-          connection.bastion.address,
-          connection.bastion.port,
-          connection.bastion.user,
-          connection.bastion.auth,
-          connection.bastion.hostKey?.fingerprint ?? null,
-          null,
-        )
-      : null,
-    privilege: sudo.privilege,
-    sudoPassword: sudo.password,
+    endpoint: access.endpoint,
+    bastion: access.bastion,
+    privilege: access.privilege,
+    sudoPassword: access.sudoPassword,
     registryAddress: node.registryAddress ?? defaultRegistry,
     files: files.get(node.name) ?? [],
   };
-}
-
-function privilegeOf(
-  connection: NodeConnection,
-  asked: string | undefined,
-): { privilege: Privilege; password: string | null } | { blocked: CheckDraft } {
-  switch (connection.sudo.mode) {
-    case "none":
-      return { privilege: "root", password: null };
-    case "passwordless":
-      return { privilege: "sudo", password: null };
-    case "stored":
-      return { privilege: "sudo-password", password: connection.sudo.password };
-    case "ask":
-      return asked
-        ? { privilege: "sudo-password", password: asked }
-        : {
-            blocked: draft(
-              "privilege.root",
-              "Root or working sudo",
-              "fail",
-              "this node's sudo password is asked at run time: enter it to run the checks",
-            ),
-          };
-  }
-}
-
-function endpoint(
-  host: string,
-  port: number,
-  username: string,
-  auth: SshAuth,
-  pinned: string | null,
-  expected: string | null,
-): SshEndpoint {
-  return { host, port, username, auth, hostKey: { pinned, expected } };
 }
 
 function locators(refs: string[]): ImageLocator[] {

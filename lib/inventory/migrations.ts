@@ -57,4 +57,38 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   ) STRICT;
   `,
+  `
+  -- a plan, apply, rollback or reset over a set of nodes
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    action TEXT NOT NULL CHECK (action IN ('plan', 'apply', 'rollback', 'reset')),
+    status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled', 'interrupted')),
+    started_by TEXT NOT NULL,
+    inputs TEXT NOT NULL,        -- JSON: settings snapshot, node names, options (never a secret)
+    created_at TEXT NOT NULL,
+    finished_at TEXT
+  ) STRICT;
+
+  -- one node's progress in a run: its stages with state and timing, and its result
+  CREATE TABLE run_nodes (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    node TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted')),
+    stages TEXT NOT NULL DEFAULT '[]',   -- JSON [{name, state, startedAt, finishedAt, error}]
+    result TEXT,                          -- JSON, action-specific (a plan's diffs)
+    error TEXT,
+    PRIMARY KEY (run_id, node)
+  ) STRICT;
+
+  -- every line a run produced, in order; the id is the SSE event id
+  CREATE TABLE run_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    node TEXT,
+    stream TEXT NOT NULL CHECK (stream IN ('stdout', 'stderr', 'cmd', 'stage', 'info', 'error')),
+    line TEXT NOT NULL,
+    at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX run_events_by_run ON run_events (run_id, id);
+  `,
 ];

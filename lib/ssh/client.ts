@@ -89,18 +89,25 @@ export class SshSession {
         const message = `the command did not finish within ${timeoutMs / 1000} s`;
         reject(new SshError("command-timeout", this.target, message, { timeoutMs }));
       }, timeoutMs);
-      this.client.exec(command, (error, opened) => {
-        if (error) {
-          clearTimeout(timer);
-          return reject(this.dropped(error));
-        }
-        channel = opened;
-        collectOutput(opened, options, (result) => {
-          clearTimeout(timer);
-          resolve(result);
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        reject(this.dropped(error));
+      };
+      try {
+        this.client.exec(command, (error, opened) => {
+          if (error) return fail(error);
+          channel = opened;
+          collectOutput(opened, options, (result) => {
+            clearTimeout(timer);
+            // no exit status at all: the connection went away under the command
+            if (result.code === null && result.signal === null) fail(new Error("no exit status"));
+            else resolve(result);
+          });
+          opened.end(options.stdin ?? "");
         });
-        opened.end(options.stdin ?? "");
-      });
+      } catch (error) {
+        fail(error as Error); // ssh2 throws "Not connected" at once on a closed connection
+      }
     });
   }
 
@@ -206,6 +213,8 @@ function connectClient(
     };
     client.on("ready", () => {
       settled = true;
+      // small commands one after another: Nagle's delay costs ~45 ms per round trip otherwise
+      if (!sock) client.setNoDelay(true);
       resolve({ client, hostKey: presented as unknown as PresentedHostKey });
     });
     client.on("error", (error: Error & { level?: string; code?: string }) => {

@@ -54,6 +54,11 @@ describe("access", () => {
     ["POST", "/api/checks/overrides"],
     ["GET", "/api/settings"],
     ["PUT", "/api/settings"],
+    ["GET", "/api/runs"],
+    ["POST", "/api/runs"],
+    ["GET", "/api/runs/x"],
+    ["GET", "/api/runs/x/log"],
+    ["GET", "/api/runs/x/events"],
   ] as const) {
     test(`${method} ${route} without the token is 401`, async () => {
       const body = method === "GET" ? undefined : "x";
@@ -304,5 +309,23 @@ describe("inventory and settings over the API", () => {
     const settings = await (await call("/api/settings")).json();
     assert.equal(settings.k0sVersion, "1.36.1");
     assert.equal(settings.catalog?.format, "oci-index", "the last catalog posted is kept");
+  });
+});
+
+describe("runs over the API", () => {
+  test("a plan for a node the inventory lacks is a 404 and starts nothing", async () => {
+    const response = await call("/api/runs", {
+      method: "POST",
+      body: JSON.stringify({ action: "plan", nodes: ["no-such-node"] }),
+    });
+    assert.equal(response.status, 404);
+    assert.match((await response.json()).error, /no-such-node/);
+    assert.deepEqual((await (await call("/api/runs")).json()).runs, []);
+  });
+
+  test("an unknown run is a 404 on every run route", async () => {
+    for (const route of ["/api/runs/nope", "/api/runs/nope/log", "/api/runs/nope/events"]) {
+      assert.equal((await call(route)).status, 404, route);
+    }
   });
 });

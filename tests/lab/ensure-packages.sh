@@ -21,9 +21,10 @@ declare -A PROBE=(
   [ansible-core]=/usr/bin/ansible-playbook
   [pssh]=/usr/bin/parallel-ssh
   [util-linux]=/usr/bin/setpriv
+  [patch]=/usr/bin/patch
 )
 PACKAGES=(openssh-server sudo sshpass docker-registry busybox-static containerd runc iproute2 iptables
-  curl chromium ansible-core pssh util-linux)
+  curl chromium ansible-core pssh util-linux patch)
 
 is_installed() {
   if command -v dpkg-query >/dev/null 2>&1; then

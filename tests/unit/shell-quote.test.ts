@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
+import { asRoot, sudoProblem } from "@/lib/ssh/privilege";
 import { shellCommand, shellQuote } from "@/lib/ssh/quote";
 
 const work = mkdtempSync(path.join(tmpdir(), "quote-"));
@@ -51,5 +52,32 @@ describe("shellQuote through a real shell", () => {
       shellCommand(["k0s", "install", "--token-file", "/etc/k0s/join-token"]),
       "k0s install --token-file /etc/k0s/join-token",
     );
+  });
+});
+
+describe("asRoot wraps a script once more, still as one argument", () => {
+  for (const payload of payloads) {
+    test(`${JSON.stringify(payload)} survives the extra sh -c`, () => {
+      const script = shellCommand(["printf", "%s\\0", payload]);
+      const output = execFileSync("sh", ["-c", asRoot(script, "root")], { cwd: work }).toString();
+      assert.equal(output, `${payload}\0`);
+      assert.equal(existsSync(mark), false, "the payload ran a command");
+    });
+  }
+
+  test("sudo forms: -n fails fast without a password, -S reads it from stdin without a prompt", () => {
+    assert.match(asRoot("id -u", "sudo"), /^sudo -n -- sh -c /);
+    assert.match(asRoot("id -u", "sudo-password"), /^sudo -S -p '' -- sh -c /);
+  });
+
+  test("sudo's own failures are told apart from the script's", () => {
+    assert.equal(sudoProblem("sudo", 1, "sudo: a password is required\n"), "sudo-password-needed");
+    assert.equal(
+      sudoProblem("sudo-password", 1, "Sorry, try again.\nsudo: 1 incorrect password attempt\n"),
+      "sudo-password-wrong",
+    );
+    assert.equal(sudoProblem("sudo", 127, "sh: 1: sudo: not found\n"), "sudo-missing");
+    assert.equal(sudoProblem("sudo", 1, "grep: no match\n"), null);
+    assert.equal(sudoProblem("root", 1, "a password is required"), null);
   });
 });

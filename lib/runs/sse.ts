@@ -1,0 +1,82 @@
+import type { Database } from "@/lib/inventory/db";
+import { subscribe } from "./bus";
+import { eventsAfter, getRun } from "./store";
+import type { RunEvent } from "./types";
+
+const HEARTBEAT_MS = 15_000;
+const PAGE = 5_000;
+
+/**
+ * A run's events as Server-Sent Events, starting after `lastEventId`: stored events first, then
+ * live ones. It subscribes before replaying and drops ids already sent, so a reconnect resumes
+ * with no gap and no duplicate. Ends with an `end` event once the run has finished.
+ */
+export function runEventStream({
+  db,
+  runId,
+  lastEventId,
+  node,
+  signal,
+}: {
+  db: Database;
+  runId: string;
+  lastEventId: number;
+  node: string | null;
+  signal: AbortSignal;
+}): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let cleanup = () => {};
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      let sent = lastEventId;
+      let replaying = true;
+      let ended = false;
+      const buffered: RunEvent[] = [];
+      const write = (text: string) => controller.enqueue(encoder.encode(text));
+      const send = (event: RunEvent) => {
+        if (event.id <= sent || (node !== null && event.node !== node)) return;
+        sent = event.id;
+        write(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`);
+      };
+      const end = () => {
+        const status = getRun({ db, id: runId })?.status ?? "unknown";
+        write(`event: end\ndata: ${JSON.stringify({ status })}\n\n`);
+        cleanup();
+        controller.close();
+      };
+      const unsubscribe = subscribe(
+        runId,
+        (event) => (replaying ? buffered.push(event) : send(event)),
+        () => {
+          ended = true;
+          if (!replaying) end();
+        },
+      );
+      const heartbeat = setInterval(() => write(": keep-alive\n\n"), HEARTBEAT_MS);
+      cleanup = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+        signal.removeEventListener("abort", cleanup);
+      };
+      signal.addEventListener("abort", cleanup);
+      for (
+        let page = eventsAfter({ db, runId, afterId: sent, limit: PAGE });
+        page.length > 0;
+        page = eventsAfter({ db, runId, afterId: sent, limit: PAGE })
+      ) {
+        for (const event of page) {
+          if (event.id <= sent) continue;
+          send(event);
+          sent = Math.max(sent, event.id); // skipped other nodes' events count as seen too
+        }
+      }
+      replaying = false;
+      for (const event of buffered) send(event);
+      // finished before or while replaying: nothing more will come
+      if (ended || getRun({ db, id: runId })?.status !== "running") end();
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+}

@@ -1,0 +1,197 @@
+/** Runs in SQLite: the run, each node's stages, and every log line (whose id is its SSE id). */
+import type { Database } from "@/lib/inventory/db";
+import type {
+  EventStream,
+  NodeState,
+  Run,
+  RunAction,
+  RunEvent,
+  RunNode,
+  RunStatus,
+  StageRecord,
+} from "./types";
+
+interface RunRow {
+  id: string;
+  action: RunAction;
+  status: RunStatus;
+  started_by: string;
+  inputs: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
+interface RunNodeRow {
+  node: string;
+  state: NodeState;
+  stages: string;
+  result: string | null;
+  error: string | null;
+}
+
+export function createRun({
+  db,
+  run,
+  nodes,
+}: {
+  db: Database;
+  run: Omit<Run, "finishedAt">;
+  nodes: string[];
+}): void {
+  db.transaction(() => {
+    db.prepare(
+      "INSERT INTO runs (id, action, status, started_by, inputs, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    ).run(run.id, run.action, run.status, run.startedBy, JSON.stringify(run.inputs), run.createdAt);
+    const insert = db.prepare(
+      "INSERT INTO run_nodes (run_id, node, state) VALUES (?, ?, 'pending')",
+    );
+    for (const node of nodes) insert.run(run.id, node);
+  })();
+}
+
+export function finishRun({
+  db,
+  id,
+  status,
+}: {
+  db: Database;
+  id: string;
+  status: RunStatus;
+}): void {
+  db.prepare("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?").run(
+    status,
+    new Date().toISOString(),
+    id,
+  );
+}
+
+export function updateRunNode({
+  db,
+  runId,
+  node,
+  state,
+  stages,
+  result,
+  error,
+}: {
+  db: Database;
+  runId: string;
+  node: string;
+  state: NodeState;
+  stages: StageRecord[];
+  result?: unknown;
+  error?: string | null;
+}): void {
+  db.prepare(
+    "UPDATE run_nodes SET state = ?, stages = ?, result = COALESCE(?, result), error = ? WHERE run_id = ? AND node = ?",
+  ).run(
+    state,
+    JSON.stringify(stages),
+    result === undefined ? null : JSON.stringify(result),
+    error ?? null,
+    runId,
+    node,
+  );
+}
+
+export function appendEvent({
+  db,
+  runId,
+  node,
+  stream,
+  line,
+}: {
+  db: Database;
+  runId: string;
+  node: string | null;
+  stream: EventStream;
+  line: string;
+}): RunEvent {
+  const at = new Date().toISOString();
+  const { lastInsertRowid } = db
+    .prepare("INSERT INTO run_events (run_id, node, stream, line, at) VALUES (?, ?, ?, ?, ?)")
+    .run(runId, node, stream, line, at);
+  return { id: Number(lastInsertRowid), runId, node, stream, line, at };
+}
+
+export function getRun({
+  db,
+  id,
+}: {
+  db: Database;
+  id: string;
+}): (Run & { nodes: RunNode[] }) | null {
+  const row = db.prepare("SELECT * FROM runs WHERE id = ?").get(id) as RunRow | undefined;
+  if (!row) return null;
+  const nodes = db
+    .prepare(
+      "SELECT node, state, stages, result, error FROM run_nodes WHERE run_id = ? ORDER BY rowid",
+    )
+    .all(id) as RunNodeRow[];
+  return {
+    ...toRun(row),
+    nodes: nodes.map((node) => ({
+      node: node.node,
+      state: node.state,
+      stages: JSON.parse(node.stages) as StageRecord[],
+      result: node.result === null ? null : JSON.parse(node.result),
+      error: node.error,
+    })),
+  };
+}
+
+export function listRuns({ db, limit = 100 }: { db: Database; limit?: number }): Run[] {
+  return (
+    db
+      .prepare("SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?")
+      .all(limit) as RunRow[]
+  ).map(toRun);
+}
+
+/** Events after `afterId`, optionally for one node, in order. */
+export function eventsAfter({
+  db,
+  runId,
+  afterId = 0,
+  node,
+  limit = 10_000,
+}: {
+  db: Database;
+  runId: string;
+  afterId?: number;
+  node?: string;
+  limit?: number;
+}): RunEvent[] {
+  const rows = db
+    .prepare(
+      `SELECT id, run_id AS runId, node, stream, line, at FROM run_events
+       WHERE run_id = ? AND id > ? AND (? IS NULL OR node = ?) ORDER BY id LIMIT ?`,
+    )
+    .all(runId, afterId, node ?? null, node ?? null, limit) as RunEvent[];
+  return rows;
+}
+
+/** A console that stopped mid-run cannot resume it: such runs (and their nodes) are marked interrupted. */
+export function markInterruptedRuns({ db }: { db: Database }): number {
+  return db.transaction(() => {
+    const now = new Date().toISOString();
+    db.prepare(
+      "UPDATE run_nodes SET state = 'interrupted' WHERE state IN ('pending', 'running') AND run_id IN (SELECT id FROM runs WHERE status = 'running')",
+    ).run();
+    return db
+      .prepare("UPDATE runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'")
+      .run(now).changes;
+  })();
+}
+
+function toRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    action: row.action,
+    status: row.status,
+    startedBy: row.started_by,
+    inputs: JSON.parse(row.inputs),
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+  };
+}

@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { renderFleet } from "@/lib/fleet/render-fleet";
+import { type Database, openDatabase } from "@/lib/inventory/db";
+import { createNode, listNodes } from "@/lib/inventory/nodes";
+import { loadSecretKey, type SecretKey } from "@/lib/inventory/secrets";
+import { getFleetSettings, putFleetSettings } from "@/lib/inventory/settings";
+import { startRun } from "@/lib/runs/executor";
+import type { FilePlan } from "@/lib/runs/plan";
+import { eventsAfter, getRun } from "@/lib/runs/store";
+import { writeNodeFiles } from "@/lib/runs/write-files";
+import { SshSession } from "@/lib/ssh/client";
+import { RootShell } from "@/lib/ssh/root-shell";
+import { type SshLab, startSshLab } from "../lab/ssh-hosts";
+
+let lab: SshLab;
+let dir: string;
+let db: Database;
+let key: SecretKey;
+
+before(async () => {
+  lab = await startSshLab({
+    hosts: [{ name: "n1" }, { name: "n2" }, { name: "gone" }],
+    seed: false,
+  });
+  dir = mkdtempSync(path.join(tmpdir(), "runs-plan-"));
+  db = openDatabase(dir);
+  key = loadSecretKey(dir);
+  putFleetSettings({
+    db,
+    settings: {
+      k0sVersion: "1.32.8",
+      registries: ["registry.k8s.io", "quay.io"],
+      mirror: { address: "10.0.0.5:5000", scheme: "http" },
+    },
+  });
+  for (const host of lab.hosts) {
+    createNode({
+      db,
+      key,
+      input: {
+        name: host.name,
+        address: host.address,
+        role: host.name === "n1" ? "controller+worker" : "worker",
+        auth: { kind: "key", privateKey: lab.keys.ed25519.privateKey },
+        expectedFingerprint: host.fingerprint,
+      },
+    });
+  }
+  await lab.down("gone");
+});
+
+after(async () => {
+  db?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  await lab?.stop();
+});
+
+async function plan() {
+  const { id, done } = startRun({ db, key, action: "plan", nodes: "all", startedBy: "test" });
+  await done;
+  const run = getRun({ db, id });
+  assert.ok(run);
+  return run;
+}
+
+const filesOf = (run: NonNullable<ReturnType<typeof getRun>>, node: string) =>
+  (run.nodes.find((n) => n.node === node)?.result as { files: FilePlan[] } | null)?.files ?? [];
+
+test("a plan on fresh nodes creates every file and writes nothing; a dead node fails alone", async () => {
+  const run = await plan();
+  assert.equal(run.status, "failed");
+  for (const node of ["n1", "n2"]) {
+    const state = run.nodes.find((n) => n.node === node);
+    assert.equal(state?.state, "succeeded", `${node}: ${state?.error}`);
+    assert.deepEqual(
+      state?.stages.map((s) => [s.name, s.state]),
+      [
+        ["connect", "succeeded"],
+        ["read current files", "succeeded"],
+      ],
+    );
+    const files = filesOf(run, node);
+    assert.ok(files.length >= 4);
+    assert.ok(
+      files.every((file) => file.change === "create" && file.diff.startsWith("--- /dev/null")),
+    );
+    assert.equal(lab.host(node).readFile("/etc/k0s/k0s.yaml"), undefined, "a plan writes nothing");
+  }
+  const gone = run.nodes.find((n) => n.node === "gone");
+  assert.equal(gone?.state, "failed");
+  assert.match(gone?.error ?? "", /connection refused/);
+  const lines = eventsAfter({ db, runId: run.id }).map(
+    (event) => `${event.node ?? "-"} ${event.stream} ${event.line}`,
+  );
+  assert.ok(lines.some((line) => /^n1 stage ✔ connect/.test(line)));
+  assert.ok(lines.some((line) => /^- error failed on gone$/.test(line)));
+});
+
+test("after the files are in place the plan marks them unchanged; an edited file shows its diff", async () => {
+  const nodes = listNodes({ db }).filter((node) => node.name === "n1");
+  const files = renderFleet(getFleetSettings({ db }), nodes).nodes[0]?.files ?? [];
+  const host = lab.host("n1");
+  const session = await SshSession.open({
+    host: host.address,
+    port: host.port,
+    username: "root",
+    auth: { kind: "key", privateKey: lab.keys.ed25519.privateKey },
+    hostKey: { pinned: host.fingerprint, expected: null },
+  });
+  try {
+    const shell = new RootShell(session, "root");
+    await writeNodeFiles(shell, files, { runId: "seed" });
+    await shell.check(
+      "sed -i 's/capabilities/# capabilities/' /etc/k0s/containerd.d/certs.d/quay.io/hosts.toml; chmod 0600 /etc/k0s/k0s.yaml",
+    );
+  } finally {
+    session.close();
+  }
+  const run = await plan();
+  const plans = filesOf(run, "n1");
+  const byPath = new Map(plans.map((file) => [file.path, file]));
+  const quay = byPath.get("/etc/k0s/containerd.d/certs.d/quay.io/hosts.toml");
+  assert.equal(quay?.change, "update");
+  assert.match(quay?.diff ?? "", /^-# capabilities = \[ "pull", "resolve" \]$/m);
+  assert.match(quay?.diff ?? "", /^\+capabilities = \[ "pull", "resolve" \]$/m);
+  assert.equal(byPath.get("/etc/k0s/k0s.yaml")?.change, "update");
+  assert.equal(byPath.get("/etc/k0s/k0s.yaml")?.note, "mode 0600 → 0644");
+  assert.equal(byPath.get("/etc/k0s/containerd.d/cri-registry.toml")?.change, "unchanged");
+  assert.ok(filesOf(run, "n2").every((file) => file.change === "create"));
+});

@@ -1,0 +1,140 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { type Database, openDatabase } from "@/lib/inventory/db";
+import { publishEnd } from "@/lib/runs/bus";
+import { nodeLog } from "@/lib/runs/run-log";
+import { runEventStream } from "@/lib/runs/sse";
+import { createRun, finishRun, getRun, markInterruptedRuns } from "@/lib/runs/store";
+
+let dir: string;
+let db: Database;
+before(() => {
+  dir = mkdtempSync(path.join(tmpdir(), "runs-"));
+  db = openDatabase(dir);
+});
+after(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function newRun(id: string, nodes = ["a", "b"]) {
+  createRun({
+    db,
+    run: {
+      id,
+      action: "plan",
+      status: "running",
+      startedBy: "test",
+      inputs: {},
+      createdAt: new Date().toISOString(),
+    },
+    nodes,
+  });
+}
+
+/** Reads SSE frames from a stream until `until` says stop (or the stream ends). */
+async function readFrames(
+  stream: ReadableStream<Uint8Array>,
+  until: (frames: string[]) => boolean,
+): Promise<string[]> {
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  const frames: string[] = [];
+  while (!until(frames)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+    const parts = text.split("\n\n");
+    text = parts.pop() ?? "";
+    frames.push(...parts.filter((part) => !part.startsWith(":")));
+  }
+  await reader.cancel();
+  return frames;
+}
+
+const ids = (frames: string[]) =>
+  frames.flatMap((frame) => /^id: (\d+)/.exec(frame)?.[1] ?? []).map(Number);
+const lines = (frames: string[]) =>
+  frames
+    .filter((f) => f.startsWith("id:"))
+    .map((f) => JSON.parse(f.split("data: ")[1] ?? "{}").line as string);
+
+test("a reconnect with Last-Event-ID resumes exactly: no gap, no duplicate, then live events", async () => {
+  newRun("r1");
+  const log = nodeLog(db, "r1", "a");
+  for (let i = 0; i < 10; i += 1) log("stdout", `line ${i}`);
+  const abort = new AbortController();
+  const first = await readFrames(
+    runEventStream({ db, runId: "r1", lastEventId: 0, node: null, signal: abort.signal }),
+    (f) => f.length >= 4,
+  );
+  assert.deepEqual(lines(first), ["line 0", "line 1", "line 2", "line 3"]);
+  const last = ids(first).at(-1) ?? 0;
+
+  const resumed = runEventStream({
+    db,
+    runId: "r1",
+    lastEventId: last,
+    node: null,
+    signal: abort.signal,
+  });
+  const reading = readFrames(resumed, (f) => f.some((frame) => frame.startsWith("event: end")));
+  // live lines arrive while the second stream is open, then the run ends
+  await new Promise((resolve) => setImmediate(resolve));
+  log("stderr", "live 1");
+  log("stdout", "live 2");
+  finishRun({ db, id: "r1", status: "succeeded" });
+  publishEnd("r1");
+  const second = await reading;
+  assert.deepEqual(lines(second), [
+    "line 4",
+    "line 5",
+    "line 6",
+    "line 7",
+    "line 8",
+    "line 9",
+    "live 1",
+    "live 2",
+  ]);
+  const all = [...ids(first), ...ids(second)];
+  assert.deepEqual(
+    all,
+    [...all].sort((a, b) => a - b),
+    "ids increase",
+  );
+  assert.equal(new Set(all).size, all.length, "no duplicate");
+  assert.match(second.at(-1) ?? "", /event: end\ndata: \{"status":"succeeded"\}/);
+  abort.abort();
+});
+
+test("a node filter only carries that node's lines", async () => {
+  newRun("r2");
+  nodeLog(db, "r2", "a")("stdout", "from a");
+  nodeLog(db, "r2", "b")("stdout", "from b");
+  finishRun({ db, id: "r2", status: "succeeded" });
+  const frames = await readFrames(
+    runEventStream({
+      db,
+      runId: "r2",
+      lastEventId: 0,
+      node: "b",
+      signal: new AbortController().signal,
+    }),
+    () => false,
+  );
+  assert.deepEqual(lines(frames), ["from b"]);
+  assert.match(frames.at(-1) ?? "", /event: end/);
+});
+
+test("runs left running by a previous console process are marked interrupted", () => {
+  newRun("r3", ["x"]);
+  assert.equal(markInterruptedRuns({ db }), 1);
+  const run = getRun({ db, id: "r3" });
+  assert.equal(run?.status, "interrupted");
+  assert.equal(run?.nodes[0]?.state, "interrupted");
+  assert.ok(run?.finishedAt);
+});
