@@ -16,12 +16,14 @@ import type { RenderedNode } from "@/lib/render/types";
 import { SshSession } from "@/lib/ssh/client";
 import { RootShell } from "@/lib/ssh/root-shell";
 import { mapLimit } from "@/lib/util/map-limit";
+import { applyJobs } from "./apply";
 import { publishEnd } from "./bus";
+import { resetNode, rollbackNode } from "./maintenance";
 import { planFiles } from "./plan";
 import { type LogLine, nodeLog, StageTracker } from "./run-log";
-import { createRun, finishRun } from "./store";
+import { createRun, finishRun, getRun } from "./store";
 import type { RunAction } from "./types";
-import { readNodeFiles } from "./write-files";
+import { type FileOutcome, readNodeFiles } from "./write-files";
 
 export interface StartRunRequest {
   db: Database;
@@ -32,6 +34,10 @@ export interface StartRunRequest {
   /** sudo passwords asked at run time: kept in memory for this run only */
   sudoPasswords?: Record<string, string>;
   concurrency?: number;
+  /** rollback: the run whose backups are put back */
+  fromRun?: string;
+  /** retry: the run this one repeats for its failed nodes */
+  retryOf?: string;
 }
 
 interface NodeJob {
@@ -39,20 +45,43 @@ interface NodeJob {
   files: RenderedNode;
   log: LogLine;
   stages: StageTracker;
+  shell: RootShell | null;
+  failure: string | null;
+  result?: unknown;
+  /** shared by every job of the run */
+  cancelled: { value: boolean };
 }
 
-/** Creates the run and starts it; resolves with its id at once, the work goes on in the background. */
+/** Runs in progress in this process, so they can be cancelled. */
+const ACTIVE_KEY = Symbol.for("k0rdent-console.active-runs");
+type Active = Map<string, { cancel: () => void }>;
+function activeRuns(): Active {
+  const holder = globalThis as unknown as { [ACTIVE_KEY]?: Active };
+  holder[ACTIVE_KEY] ??= new Map();
+  return holder[ACTIVE_KEY];
+}
+
+/** Creates the run and starts it; returns its id at once, the work goes on in the background. */
 export function startRun(request: StartRunRequest): { id: string; done: Promise<void> } {
   const { db } = request;
   const settings = getFleetSettings({ db });
   const nodes = selectNodes(listNodes({ db }), request.nodes);
+  if (request.action === "rollback" && !request.fromRun)
+    throw new Error("a rollback needs fromRun: the run whose backups to restore");
   const rendered = nodes.length ? renderFleet(settings, nodes).nodes : [];
   const id = runId();
+  const limit = request.concurrency ?? 30;
   const inputs = {
     nodes: nodes.map((node) => node.name),
     settings: { ...settings, catalog: undefined },
-    concurrency: request.concurrency ?? 30,
+    concurrency: limit,
+    fromRun: request.fromRun,
+    retryOf: request.retryOf,
+    fileHashes: Object.fromEntries(
+      rendered.map((node) => [node.name, node.files.map(({ path, sha256 }) => ({ path, sha256 }))]),
+    ),
   };
+  const createdAt = new Date().toISOString();
   createRun({
     db,
     run: {
@@ -61,83 +90,210 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
       status: "running",
       startedBy: request.startedBy,
       inputs,
-      createdAt: new Date().toISOString(),
+      createdAt,
     },
     nodes: inputs.nodes,
   });
+  const cancelled = { value: false };
   const jobs = nodes.map((node, index): NodeJob => {
     const log = nodeLog(db, id, node.name);
+    const files = rendered[index] as RenderedNode;
     return {
       node,
-      files: rendered[index] as RenderedNode,
+      files,
       log,
       stages: new StageTracker(db, id, node.name, log),
+      shell: null,
+      failure: null,
+      cancelled,
     };
   });
-  const done = runJobs(request, id, jobs);
+  activeRuns().set(id, {
+    cancel: () => {
+      cancelled.value = true;
+      nodeLog(
+        db,
+        id,
+        null,
+      )("error", "cancelled: no new stage starts, running commands are interrupted");
+      for (const job of jobs) job.shell?.session.close();
+    },
+  });
+  const done = runJobs(request, id, jobs, limit, cancelled).finally(() => activeRuns().delete(id));
   return { id, done };
 }
 
-async function runJobs(request: StartRunRequest, id: string, jobs: NodeJob[]): Promise<void> {
+/** Cancels a run of this process; false when it is not running here. */
+export function cancelRun(id: string): boolean {
+  const run = activeRuns().get(id);
+  run?.cancel();
+  return run !== undefined;
+}
+
+async function runJobs(
+  request: StartRunRequest,
+  id: string,
+  jobs: NodeJob[],
+  limit: number,
+  cancelled: { value: boolean },
+): Promise<void> {
   const { db } = request;
   const runLog = nodeLog(db, id, null);
   runLog(
     "info",
-    `${request.action} on ${jobs.length} node${jobs.length === 1 ? "" : "s"}, ${request.concurrency ?? 30} at a time`,
+    `${request.action} on ${jobs.length} node${jobs.length === 1 ? "" : "s"}, ${limit} at a time`,
   );
-  const outcomes = await mapLimit(jobs, request.concurrency ?? 30, (job) => runNode(request, job));
-  const failed = jobs.filter((_, index) => !outcomes[index]).map((job) => job.node.name);
-  runLog(
-    failed.length ? "error" : "info",
-    failed.length ? `failed on ${failed.join(", ")}` : `${request.action} finished on every node`,
-  );
-  finishRun({ db, id, status: failed.length ? "failed" : "succeeded" });
-  publishEnd(id);
+  try {
+    await mapLimit(jobs, limit, (job) => connect(request, job));
+    await ACTIONS[request.action](request, id, jobs, limit);
+    const failed: string[] = [];
+    for (const job of jobs) {
+      if (job.failure === null) job.stages.finish("succeeded", job.result);
+      else {
+        job.stages.finish(cancelled.value ? "cancelled" : "failed", job.result, job.failure);
+        failed.push(`${job.node.name}: ${job.failure}`);
+      }
+    }
+    const status = cancelled.value ? "cancelled" : failed.length ? "failed" : "succeeded";
+    runLog(
+      failed.length ? "error" : "info",
+      failed.length
+        ? `${status} on ${failed.length} node${failed.length === 1 ? "" : "s"} — ${failed.join("; ")}`
+        : `${request.action} finished on every node`,
+    );
+    finishRun({ db, id, status });
+  } finally {
+    for (const job of jobs) job.shell?.session.close();
+    publishEnd(id);
+  }
 }
 
-/** One node, start to end; resolves true on success. Errors are the node's, never the run's. */
-async function runNode(request: StartRunRequest, job: NodeJob): Promise<boolean> {
+/** Opens the node's root shell (pinned host key, bastion, sudo); a failure is the node's reason. */
+async function connect(request: StartRunRequest, job: NodeJob): Promise<void> {
   const { db, key } = request;
-  const { node, log, stages } = job;
-  let session: SshSession | undefined;
-  try {
+  await guard(job, async () => {
     const access = nodeAccess(
-      nodeConnection({ db, key, name: node.name }),
-      request.sudoPasswords?.[node.name],
+      nodeConnection({ db, key, name: job.node.name }),
+      request.sudoPasswords?.[job.node.name],
     );
     if (!access.ok) throw new Error(access.reason);
-    session = await stages.run("connect", async () => {
-      log(
+    const session = await job.stages.run("connect", async () => {
+      const via = access.bastion ? ` via ${access.bastion.host}` : "";
+      job.log(
         "cmd",
-        `ssh ${access.endpoint.username}@${access.endpoint.host}:${access.endpoint.port}${access.bastion ? ` via ${access.bastion.host}` : ""}`,
+        `ssh ${access.endpoint.username}@${access.endpoint.host}:${access.endpoint.port}${via}`,
       );
       const opened = await SshSession.open(access.endpoint, {
         bastion: access.bastion ?? undefined,
       });
       if (!access.endpoint.hostKey.pinned)
-        pinHostKey({ db, name: node.name, hostKey: opened.hostKey });
-      log("info", `connected, host key ${opened.hostKey.type} ${opened.hostKey.fingerprint}`);
+        pinHostKey({ db, name: job.node.name, hostKey: opened.hostKey });
+      job.log("info", `connected, host key ${opened.hostKey.type} ${opened.hostKey.fingerprint}`);
       return opened;
     });
-    const shell = new RootShell(session, access.privilege, access.sudoPassword);
-    const result = await stages.run("read current files", async () => {
-      const paths = job.files.files.map((file) => file.path).filter((path) => path.startsWith("/"));
-      log("cmd", `read ${paths.length} files under /etc/k0s`);
-      const plan = planFiles(job.files.files, await readNodeFiles(shell, paths));
-      for (const file of plan)
-        log("info", `${file.change.padEnd(9)} ${file.path}${file.note ? ` (${file.note})` : ""}`);
-      return { files: plan, commands: installCommands(job.files) };
-    });
-    stages.finish("succeeded", result);
-    return true;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    log("error", message);
-    stages.finish("failed", undefined, message);
-    return false;
-  } finally {
-    session?.close();
+    job.shell = new RootShell(session, access.privilege, access.sudoPassword);
+  });
+}
+
+/** Runs a node's work unless it already failed; an error becomes the node's failure. */
+async function guard(job: NodeJob, work: () => Promise<void>): Promise<void> {
+  if (job.failure) return;
+  if (job.cancelled.value) {
+    job.failure = "cancelled";
+    return;
   }
+  try {
+    await work();
+  } catch (error) {
+    job.failure = error instanceof Error ? error.message : String(error);
+    job.log("error", job.failure);
+  }
+}
+
+function connected(job: NodeJob): RootShell {
+  if (!job.shell) throw new Error("not connected");
+  return job.shell;
+}
+
+type ActionWork = (
+  request: StartRunRequest,
+  id: string,
+  jobs: NodeJob[],
+  limit: number,
+) => Promise<void>;
+
+const ACTIONS: Record<RunAction, ActionWork> = {
+  /** Dry run: each node's current files against the rendered ones; nothing is written. */
+  plan: (_request, _id, jobs, limit) =>
+    eachNode(jobs, limit, async (job) => {
+      job.result = await job.stages.run("read current files", async () => {
+        const paths = job.files.files
+          .map((file) => file.path)
+          .filter((path) => path.startsWith("/"));
+        job.log("cmd", `read ${paths.length} files under /etc/k0s`);
+        const files = planFiles(job.files.files, await readNodeFiles(connected(job), paths));
+        for (const file of files)
+          job.log(
+            "info",
+            `${file.change.padEnd(9)} ${file.path}${file.note ? ` (${file.note})` : ""}`,
+          );
+        return { files, commands: installCommands(job.files) };
+      });
+    }),
+  apply: async (_request, id, jobs, limit) => {
+    const applying = jobs.map((job) => ({
+      name: job.node.name,
+      role: job.node.role,
+      files: job.files,
+      log: job.log,
+      stages: job.stages,
+      shell: job.shell,
+      k0s: "absent" as const,
+      failure: job.failure,
+      result: undefined as unknown,
+    }));
+    await applyJobs(applying, {
+      runId: id,
+      concurrency: limit,
+      startTimeoutMs: 120_000,
+      pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      cancelled: () => jobs[0]?.cancelled.value === true,
+    });
+    applying.forEach((applied, index) => {
+      const job = jobs[index] as NodeJob;
+      job.failure = applied.failure;
+      job.result = applied.result;
+    });
+  },
+  rollback: (request, _id, jobs, limit) => {
+    const source = getRun({ db: request.db, id: request.fromRun ?? "" });
+    return eachNode(jobs, limit, async (job) => {
+      if (!source) throw new Error(`no run ${request.fromRun}`);
+      const result = source.nodes.find((node) => node.node === job.node.name)?.result as {
+        files?: FileOutcome[];
+      } | null;
+      await rollbackNode(
+        { name: job.node.name, shell: connected(job), log: job.log, stages: job.stages },
+        source.id,
+        result?.files ?? null,
+      );
+    });
+  },
+  reset: (_request, _id, jobs, limit) =>
+    eachNode(jobs, limit, (job) =>
+      resetNode(
+        { name: job.node.name, shell: connected(job), log: job.log, stages: job.stages },
+        job.files.files.map((file) => file.path),
+      ),
+    ),
+};
+
+async function eachNode(
+  jobs: NodeJob[],
+  limit: number,
+  work: (job: NodeJob) => Promise<void>,
+): Promise<void> {
+  await mapLimit(jobs, limit, (job) => guard(job, () => work(job)));
 }
 
 /** The install commands the apply would run on this node, as in its install.sh. */

@@ -97,7 +97,9 @@ test("a plan on fresh nodes creates every file and writes nothing; a dead node f
     (event) => `${event.node ?? "-"} ${event.stream} ${event.line}`,
   );
   assert.ok(lines.some((line) => /^n1 stage ✔ connect/.test(line)));
-  assert.ok(lines.some((line) => /^- error failed on gone$/.test(line)));
+  assert.ok(
+    lines.some((line) => /^- error failed on 1 node — gone: .*connection refused/.test(line)),
+  );
 });
 
 test("after the files are in place the plan marks them unchanged; an edited file shows its diff", async () => {

@@ -1,0 +1,41 @@
+import { apiRoute } from "@/lib/http/api-route";
+import { readJson } from "@/lib/http/body";
+import { HttpError } from "@/lib/http/errors";
+import { consoleRuns } from "@/lib/runs/console-runs";
+import { startRun } from "@/lib/runs/executor";
+import { RunOptionsSchema, startedBy } from "@/lib/runs/run-request";
+import { getRun } from "@/lib/runs/store";
+
+/**
+ * A new run of the same action on the nodes that did not succeed. Apply's stages are idempotent
+ * (identical files are skipped, a running k0s is not reinstalled), so each node picks up at the
+ * stage that failed.
+ */
+export const POST = apiRoute(async (request, { params }: { params: Promise<{ id: string }> }) => {
+  const { id } = await params;
+  const inventory = consoleRuns();
+  const run = getRun({ db: inventory.db, id });
+  if (!run) throw new HttpError(404, `no run ${id}`);
+  if (run.status === "running") throw new HttpError(409, `run ${id} is still running`);
+  const nodes = run.nodes.filter((node) => node.state !== "succeeded").map((node) => node.node);
+  if (nodes.length === 0)
+    throw new HttpError(409, `every node of run ${id} succeeded: nothing to retry`);
+  const body =
+    request.headers.get("content-length") === "0"
+      ? {}
+      : RunOptionsSchema.parse(await readJson(request).catch(() => ({})));
+  const { fromRun } = run.inputs as { fromRun?: string };
+  const retry = startRun({
+    ...inventory,
+    ...body,
+    action: run.action,
+    nodes,
+    fromRun,
+    retryOf: id,
+    startedBy: startedBy(request),
+  });
+  return Response.json(
+    { id: retry.id, nodes },
+    { status: 202, headers: { location: `/api/runs/${retry.id}` } },
+  );
+});

@@ -1,0 +1,263 @@
+/**
+ * Apply: mirror files first on every node, then k0s in cluster order — the initial controller,
+ * joining controllers one by one, workers in parallel — then a verify pass. A node that fails
+ * stops there with its reason; the others go on (joiners only need the initial controller).
+ */
+
+import { installSteps, JOIN_TOKEN_PATH } from "@/lib/render/install-steps";
+import type { NodeRole, RenderedNode } from "@/lib/render/types";
+import { SshError } from "@/lib/ssh/errors";
+import { shellCommand, shellQuote } from "@/lib/ssh/quote";
+import type { RootShell } from "@/lib/ssh/root-shell";
+import { mapLimit } from "@/lib/util/map-limit";
+import { imagePullProblems, K0S_STATE_SCRIPT, type K0sState, parseK0sState } from "./k0s-state";
+import { type LogLine, lineSplitter, type StageTracker } from "./run-log";
+import { readNodeFiles, writeNodeFiles } from "./write-files";
+
+export interface ApplyJob {
+  name: string;
+  role: NodeRole;
+  files: RenderedNode;
+  log: LogLine;
+  stages: StageTracker;
+  shell: RootShell | null;
+  k0s: K0sState;
+  /** why this node stopped; null while it is fine */
+  failure: string | null;
+  /** what the apply did, kept with the run: the file outcomes (a rollback reads them) */
+  result: unknown;
+}
+
+export interface ApplyOptions {
+  runId: string;
+  concurrency: number;
+  /** how long `k0s status` may take to report the node up */
+  startTimeoutMs: number;
+  /** the wait between status polls */
+  pause: (ms: number) => Promise<void>;
+  /** a cancelled run starts no new step */
+  cancelled: () => boolean;
+}
+
+const CONTROL_PLANE: readonly NodeRole[] = ["controller", "controller+worker", "single"];
+const WORKLOADS: readonly NodeRole[] = ["controller+worker", "single"];
+
+/** Runs the apply stages for jobs whose `shell` is connected; marks failures on the jobs. */
+export async function applyJobs(jobs: ApplyJob[], options: ApplyOptions): Promise<void> {
+  const step = (job: ApplyJob, work: () => Promise<void>) => guarded(job, work, options.cancelled);
+  const each = (list: ApplyJob[], work: (job: ApplyJob) => Promise<void>) =>
+    mapLimit(list, options.concurrency, (job) => step(job, () => work(job)));
+  await each(jobs, (job) => writeFiles(job, options.runId));
+  // a single node is a cluster of its own; the others form one cluster around the first controller
+  await each(
+    jobs.filter((job) => job.role === "single"),
+    (job) => installNode(job, null, options),
+  );
+  const cluster = jobs.filter((job) => job.role !== "single");
+  const initial = cluster.find((job) => CONTROL_PLANE.includes(job.role));
+  const joiners = cluster.filter((job) => job !== initial);
+  if (initial) await step(initial, () => installNode(initial, null, options));
+  const blocked = initial?.failure ? `the initial controller ${initial.name} failed` : null;
+  for (const job of joiners.filter((j) => CONTROL_PLANE.includes(j.role))) {
+    await step(job, () => installNode(job, tokenFor(job, "controller", initial, blocked), options));
+  }
+  await each(
+    joiners.filter((j) => j.role === "worker"),
+    (job) => installNode(job, tokenFor(job, "worker", initial, blocked), options),
+  );
+  await each(jobs, (job) => verify(job));
+}
+
+/** Runs one job's step unless it failed or the run was cancelled; an error becomes its failure. */
+async function guarded(
+  job: ApplyJob,
+  work: () => Promise<void>,
+  cancelled: () => boolean,
+): Promise<void> {
+  if (job.failure || !job.shell) return;
+  if (cancelled()) {
+    job.failure = "cancelled";
+    return;
+  }
+  try {
+    await work();
+  } catch (error) {
+    job.failure = error instanceof Error ? error.message : String(error);
+    job.log("error", job.failure);
+  }
+}
+
+function shellOf(job: ApplyJob): RootShell {
+  if (!job.shell) throw new Error(`${job.name} is not connected`);
+  return job.shell;
+}
+
+/** Mirror config before anything else: containerd must find it when k0s first starts it. */
+async function writeFiles(job: ApplyJob, runId: string): Promise<void> {
+  const outcomes = await job.stages.run("write files", () =>
+    writeNodeFiles(shellOf(job), job.files.files, {
+      runId,
+      onLine: (stream, line) => job.log(stream, line),
+    }),
+  );
+  job.result = { files: outcomes };
+  for (const outcome of outcomes) {
+    job.log(
+      "info",
+      `${outcome.status.padEnd(9)} ${outcome.path}${outcome.backup ? ` (previous version saved to ${outcome.backup})` : ""}`,
+    );
+  }
+  job.k0s = parseK0sState(
+    (
+      await run(job, K0S_STATE_SCRIPT, {
+        echo: "k0s status (is k0s installed and running?)",
+        quiet: true,
+      })
+    ).stdout,
+  );
+  job.log("info", `k0s on this node: ${job.k0s}`);
+  if (job.k0s === "absent")
+    throw new Error("no k0s binary on the node: put it at /usr/local/bin/k0s (or upload it) first");
+}
+
+type TokenSource = { from: ApplyJob; role: "controller" | "worker" } | { error: string } | null;
+
+function tokenFor(
+  job: ApplyJob,
+  role: "controller" | "worker",
+  initial: ApplyJob | undefined,
+  blocked: string | null,
+): TokenSource {
+  if (job.k0s === "running" || job.k0s === "installed") return null; // already joined
+  if (blocked) return { error: `${blocked}, so ${job.name} cannot join` };
+  return initial
+    ? { from: initial, role }
+    : { error: "no controller in this run to create a join token: include one" };
+}
+
+async function installNode(
+  job: ApplyJob,
+  token: TokenSource,
+  options: ApplyOptions,
+): Promise<void> {
+  if (token && "error" in token) throw new Error(token.error);
+  if (job.k0s === "running") {
+    job.log(
+      "info",
+      "k0s already runs here: the mirror files were updated in place (containerd reads hosts.toml on every pull)",
+    );
+    return;
+  }
+  await job.stages.run(job.k0s === "installed" ? "start k0s" : "install k0s", async () => {
+    // an installed but stopped k0s only needs a start; otherwise the node's install.sh steps
+    const steps =
+      job.k0s === "installed"
+        ? [["k0s", "start"]]
+        : installSteps({
+            role: job.role,
+            initialController: token === null,
+            mirrorFiles: job.files.files
+              .map((file) => file.path)
+              .filter((path) => path.endsWith(".toml")),
+          })
+            .map((s) => s.argv)
+            .filter((argv) => !(argv[0] === "k0s" && argv[1] === "status"));
+    if (token && "from" in token) await deliverToken(job, token.from, token.role);
+    try {
+      for (const argv of steps) await run(job, shellCommand(argv));
+      await waitUntilUp(job, options);
+    } finally {
+      if (token && "from" in token) await run(job, `rm -f ${shellQuote(JOIN_TOKEN_PATH)}`);
+    }
+  });
+  job.k0s = "running";
+}
+
+/** A join token from the initial controller, written on the joining node with mode 0600; never logged. */
+async function deliverToken(
+  job: ApplyJob,
+  from: ApplyJob,
+  role: "controller" | "worker",
+): Promise<void> {
+  const create = shellCommand(["k0s", "token", "create", `--role=${role}`, "--expiry=1h"]);
+  from.log("cmd", `${create}   # for ${job.name}`);
+  const token = (await shellOf(from).check(create)).stdout.trim();
+  if (!token) throw new Error(`${from.name} created an empty ${role} token`);
+  job.log("cmd", `write ${JOIN_TOKEN_PATH} (0600, ${role} token from ${from.name})`);
+  await shellOf(job).check(
+    `umask 077 && mkdir -p /etc/k0s && cat > ${shellQuote(JOIN_TOKEN_PATH)}`,
+    { stdin: `${token}\n` },
+  );
+}
+
+async function waitUntilUp(job: ApplyJob, options: ApplyOptions): Promise<void> {
+  const deadline = Date.now() + options.startTimeoutMs;
+  for (;;) {
+    const status = await shellOf(job).run("k0s status");
+    if (status.code === 0) {
+      job.log("info", status.stdout.trim().split("\n").slice(0, 3).join("; "));
+      return;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `k0s did not report up within ${options.startTimeoutMs / 1000} s: ${status.stderr.trim() || status.stdout.trim()}`,
+      );
+    await options.pause(1_000);
+  }
+}
+
+/** Reads the files back by checksum and, where workloads run, looks for image pull failures. */
+async function verify(job: ApplyJob): Promise<void> {
+  await job.stages.run("verify", async () => {
+    const targets = job.files.files.filter((file) => file.path.startsWith("/"));
+    const current = await readNodeFiles(
+      shellOf(job),
+      targets.map((file) => file.path),
+      { content: false },
+    );
+    const wrong = targets
+      .filter((file) => current.get(file.path)?.sha256 !== file.sha256)
+      .map((file) => file.path);
+    if (wrong.length)
+      throw new Error(`files differ from the rendered ones after writing: ${wrong.join(", ")}`);
+    job.log("info", `${targets.length} files match their rendered sha256`);
+    if (!WORKLOADS.includes(job.role)) return;
+    const pods = await run(job, "k0s kubectl get pods -A -o json", { quiet: true });
+    const problems = imagePullProblems(pods.stdout);
+    for (const problem of problems)
+      job.log(
+        "error",
+        `${problem.pod}: ${problem.reason} pulling ${problem.image} ${problem.message}`,
+      );
+    if (problems.length) {
+      throw new Error(
+        `image pulls failing: ${problems.map((p) => `${p.image} (${p.reason})`).join(", ")} — check the mirror layout and that these images are in the registry`,
+      );
+    }
+    job.log("info", "no image pull errors among the system pods");
+  });
+}
+
+/** Runs a script as root, echoing it first and streaming its output line by line into the log. */
+async function run(
+  job: ApplyJob,
+  script: string,
+  { echo = script, quiet = false }: { echo?: string; quiet?: boolean } = {},
+) {
+  job.log("cmd", echo);
+  const stdout = lineSplitter((line) => job.log("stdout", line));
+  const stderr = lineSplitter((line) => job.log("stderr", line));
+  try {
+    return await shellOf(job).check(script, {
+      onStdout: quiet ? undefined : (chunk) => stdout.push(chunk),
+      onStderr: (chunk) => stderr.push(chunk),
+    });
+  } catch (error) {
+    if (error instanceof SshError && error.kind === "command-failed")
+      throw new Error(`${echo}: ${error.message}`);
+    throw error;
+  } finally {
+    stdout.flush();
+    stderr.flush();
+  }
+}

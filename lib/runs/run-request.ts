@@ -1,0 +1,23 @@
+import { z } from "zod";
+
+/** Options any run accepts (also on retry). */
+export const RunOptionsSchema = z.object({
+  /** for nodes whose sudo mode is "ask": used by this run, never stored */
+  sudoPasswords: z.record(z.string(), z.string().max(1024)).optional(),
+  concurrency: z.number().int().min(1).max(200).optional(),
+});
+
+export const StartRunSchema = RunOptionsSchema.extend({
+  action: z.enum(["plan", "apply", "rollback", "reset"]),
+  nodes: z.union([z.literal("all"), z.array(z.string()).min(1).max(5000)]),
+  /** rollback: the run whose backups are restored */
+  fromRun: z.string().max(100).optional(),
+}).refine((body) => body.action !== "rollback" || body.fromRun, {
+  message: "a rollback needs fromRun",
+  path: ["fromRun"],
+});
+
+/** Who started a run, as far as the console can tell (it has one token, no user accounts). */
+export function startedBy(request: Request): string {
+  return request.headers.get("authorization") ? "API (console token)" : "browser session";
+}

@@ -1,0 +1,244 @@
+/**
+ * Apply end to end on real sshd test hosts running the k0s stand-in: mirror files land first,
+ * k0s is installed in cluster order with join tokens delivered and removed, containerd on each
+ * workload node pulls k0s's system images through the rendered mirror config.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { type Database, openDatabase } from "@/lib/inventory/db";
+import { createNode } from "@/lib/inventory/nodes";
+import { loadSecretKey, type SecretKey } from "@/lib/inventory/secrets";
+import { putFleetSettings } from "@/lib/inventory/settings";
+import type { NodeRole } from "@/lib/render/types";
+import { cancelRun, startRun } from "@/lib/runs/executor";
+import { eventsAfter, getRun } from "@/lib/runs/store";
+import { LAB_SEED } from "../lab/images";
+import { standinSeed } from "../lab/k0s-standin/images";
+import { installK0sStandin, readStandinCalls, readStandinState } from "../lab/k0s-standin/install";
+import { type SshLab, startSshLab } from "../lab/ssh-hosts";
+
+const VERSION = "1.32.8";
+const CLUSTER: [string, NodeRole][] = [
+  ["cp", "controller+worker"],
+  ["w1", "worker"],
+  ["w2", "worker"],
+  ["w3", "worker"],
+];
+
+let lab: SshLab;
+let dir: string;
+let db: Database;
+let key: SecretKey;
+
+before(async () => {
+  lab = await startSshLab({
+    hosts: [...CLUSTER.map(([name]) => ({ name })), { name: "solo" }, { name: "crash" }],
+    seed: [...new Set([...LAB_SEED, ...standinSeed(VERSION)])],
+  });
+  await Promise.all(lab.hosts.map((host) => installK0sStandin(lab, host, { version: VERSION })));
+  dir = mkdtempSync(path.join(tmpdir(), "runs-apply-"));
+  db = openDatabase(dir);
+  key = loadSecretKey(dir);
+  setMirror("flat");
+  for (const host of lab.hosts) {
+    const role = CLUSTER.find(([name]) => name === host.name)?.[1] ?? "single";
+    createNode({
+      db,
+      key,
+      input: {
+        name: host.name,
+        address: host.address,
+        role,
+        auth: { kind: "key", privateKey: lab.keys.ed25519.privateKey },
+        expectedFingerprint: host.fingerprint,
+      },
+    });
+  }
+});
+
+after(async () => {
+  db?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  await lab?.stop();
+});
+
+function setMirror(layout: "flat" | { prefix: string }) {
+  putFleetSettings({
+    db,
+    settings: {
+      k0sVersion: VERSION,
+      registries: ["registry.k8s.io", "quay.io", "docker.io"],
+      mirror: { address: lab.registryAddress ?? "", scheme: "http", layout },
+    },
+  });
+}
+
+async function apply(
+  nodes: string[],
+  action: "apply" | "rollback" | "reset" = "apply",
+  fromRun?: string,
+) {
+  const { id, done } = startRun({ db, key, action, nodes, startedBy: "test", fromRun });
+  await done;
+  const run = getRun({ db, id });
+  assert.ok(run);
+  return run;
+}
+
+const commands = (host: string) =>
+  readStandinCalls(lab.host(host)).map((call) => call.argv.join(" "));
+
+test("a single node: files first, then install --single, start, and every system image pulled through the mirror", async () => {
+  const run = await apply(["solo"]);
+  const node = run.nodes[0];
+  assert.equal(run.status, "succeeded", node?.error ?? "");
+  assert.deepEqual(
+    node?.stages.map((s) => s.name),
+    ["connect", "write files", "install k0s", "verify"],
+  );
+  const solo = lab.host("solo");
+  assert.match(
+    solo.readFile("/etc/k0s/containerd.d/cri-registry.toml") ?? "",
+    /io\.containerd\.grpc\.v1\.cri/,
+  );
+  assert.deepEqual(
+    commands("solo").filter((c) => /^(install|start)/.test(c)),
+    ["install controller --single -c /etc/k0s/k0s.yaml", "start"],
+  );
+  const pulls = readStandinState(solo)?.running?.pulls ?? [];
+  assert.ok(pulls.length >= 3 && pulls.every((pull) => pull.ok), JSON.stringify(pulls));
+});
+
+test("1 controller + 3 workers: controller first, workers join with a token that is removed afterwards", async () => {
+  const run = await apply(CLUSTER.map(([name]) => name));
+  assert.equal(run.status, "succeeded", run.nodes.map((n) => `${n.node}: ${n.error}`).join("\n"));
+  const cpStart = readStandinCalls(lab.host("cp")).find((call) => call.argv[0] === "start");
+  for (const [name] of CLUSTER.slice(1)) {
+    const calls = readStandinCalls(lab.host(name));
+    const install = calls.find((call) => call.argv[0] === "install");
+    assert.deepEqual(install?.argv, ["install", "worker", "--token-file", "/etc/k0s/join-token"]);
+    assert.ok(install?.tokenFile?.sha256, "the token file was there at install");
+    assert.ok(
+      (install?.time ?? "") > (cpStart?.time ?? ""),
+      "workers install after the controller started",
+    );
+    assert.equal(
+      lab.host(name).readFile("/etc/k0s/join-token"),
+      undefined,
+      "the token is deleted afterwards",
+    );
+    assert.ok(readStandinState(lab.host(name))?.running?.pulls.every((pull) => pull.ok));
+  }
+  assert.ok(commands("cp").includes("token create --role=worker --expiry=1h"));
+  const log = eventsAfter({ db, runId: run.id })
+    .map((event) => event.line)
+    .join("\n");
+  assert.doesNotMatch(log, /eyJ|H4sI/, "no token in the log");
+});
+
+test("a second apply changes nothing and installs nothing again", async () => {
+  const before = commands("cp").length;
+  const run = await apply(CLUSTER.map(([name]) => name));
+  assert.equal(run.status, "succeeded");
+  const lines = eventsAfter({ db, runId: run.id }).map((event) => event.line);
+  assert.ok(lines.filter((line) => /^unchanged /.test(line)).length >= 4 * 4);
+  assert.equal(lines.filter((line) => /^(created|updated) /.test(line)).length, 0);
+  assert.ok(
+    !commands("cp")
+      .slice(before)
+      .some((c) => c.startsWith("install")),
+    "no reinstall",
+  );
+});
+
+test("a wrong mirror layout is caught by the verify stage with the images that failed", async () => {
+  await apply(["solo"]).then((run) => assert.equal(run.status, "succeeded"));
+  setMirror({ prefix: "no-such-prefix" });
+  // k0s restarts containerd when a drop-in changes; here a fresh start shows the new pulls
+  const solo = lab.host("solo");
+  await lab.sshExec(solo, "k0s stop && k0s reset");
+  const run = await apply(["solo"]);
+  const node = run.nodes[0];
+  assert.equal(node?.state, "failed");
+  assert.equal(node?.stages.at(-1)?.name, "verify");
+  assert.match(
+    node?.error ?? "",
+    /image pulls failing: .*quay\.io\/k0sproject\/coredns:1\.12\.2 \((ErrImagePull|ImagePullBackOff)\)/,
+  );
+  setMirror("flat");
+  // the stand-in pulls once, at start: begin the next tests from a fresh k0s
+  await lab.sshExec(solo, "k0s stop && k0s reset");
+});
+
+const QUAY_HOSTS = "/etc/k0s/containerd.d/certs.d/quay.io/hosts.toml";
+
+test("rollback puts back the files a chosen run changed", async () => {
+  const solo = lab.host("solo");
+  await apply(["solo"]).then((run) => assert.equal(run.status, "succeeded"));
+  const flat = solo.readFile(QUAY_HOSTS);
+  setMirror({ prefix: "k0rdent-enterprise" });
+  const changed = await apply(["solo"]);
+  setMirror("flat");
+  assert.match(solo.readFile(QUAY_HOSTS) ?? "", /\/v2\/k0rdent-enterprise/);
+  assert.equal(
+    solo.readFile(`/etc/k0s/.backup/${changed.id}${QUAY_HOSTS}`),
+    flat,
+    "the previous version was backed up",
+  );
+  const rollback = await apply(["solo"], "rollback", changed.id);
+  assert.equal(rollback.status, "succeeded", rollback.nodes[0]?.error ?? "");
+  assert.equal(solo.readFile(QUAY_HOSTS), flat);
+});
+
+test("reset stops k0s, runs k0s reset and removes the files the console wrote", async () => {
+  const solo = lab.host("solo");
+  const run = await apply(["solo"], "reset");
+  assert.equal(run.status, "succeeded", run.nodes[0]?.error ?? "");
+  const calls = commands("solo");
+  assert.deepEqual(calls.slice(-2), ["stop", "reset"]);
+  assert.equal(solo.readFile(QUAY_HOSTS), undefined);
+  assert.equal(solo.readFile("/etc/k0s/containerd.d/cri-registry.toml"), undefined);
+  assert.equal(solo.readFile("/etc/k0s/k0s.yaml"), undefined);
+});
+
+test("a node that is down fails alone; retrying its failed nodes completes it", async () => {
+  await lab.down("crash");
+  const run = await apply(["solo", "crash"]);
+  assert.equal(run.status, "failed");
+  const soloState = run.nodes.find((n) => n.node === "solo");
+  assert.equal(soloState?.state, "succeeded", soloState?.error ?? "");
+  const crashed = run.nodes.find((n) => n.node === "crash");
+  assert.equal(crashed?.state, "failed");
+  assert.equal(crashed?.stages.at(-1)?.name, "connect");
+  assert.match(crashed?.error ?? "", /connection refused/);
+  await lab.restart("crash");
+  const failed = run.nodes.filter((n) => n.state !== "succeeded").map((n) => n.node);
+  const { id, done } = startRun({
+    db,
+    key,
+    action: "apply",
+    nodes: failed,
+    startedBy: "test",
+    retryOf: run.id,
+  });
+  await done;
+  const retry = getRun({ db, id });
+  assert.equal(retry?.status, "succeeded", JSON.stringify(retry?.nodes));
+  assert.deepEqual(
+    retry?.nodes.map((n) => n.node),
+    ["crash"],
+  );
+});
+
+test("a cancelled run starts no stage and says so", async () => {
+  const { id, done } = startRun({ db, key, action: "apply", nodes: ["solo"], startedBy: "test" });
+  assert.equal(cancelRun(id), true);
+  await done;
+  const run = getRun({ db, id });
+  assert.equal(run?.status, "cancelled");
+  assert.equal(run?.nodes[0]?.state, "cancelled");
+  assert.equal(cancelRun(id), false, "a finished run cannot be cancelled");
+});
