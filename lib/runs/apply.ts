@@ -10,6 +10,8 @@ import { SshError } from "@/lib/ssh/errors";
 import { shellCommand, shellQuote } from "@/lib/ssh/quote";
 import type { RootShell } from "@/lib/ssh/root-shell";
 import { mapLimit } from "@/lib/util/map-limit";
+import { backupDirFor, writeFileScript } from "./file-commands";
+import { K0S_INSTALL_PATH, type K0sBinary } from "./k0s-binary";
 import { imagePullProblems, K0S_STATE_SCRIPT, type K0sState, parseK0sState } from "./k0s-state";
 import { type LogLine, lineSplitter, type StageTracker } from "./run-log";
 import { readNodeFiles, writeNodeFiles } from "./write-files";
@@ -37,6 +39,8 @@ export interface ApplyOptions {
   pause: (ms: number) => Promise<void>;
   /** a cancelled run starts no new step */
   cancelled: () => boolean;
+  /** uploaded to every node that does not already have exactly this binary */
+  binary: K0sBinary | null;
 }
 
 const CONTROL_PLANE: readonly NodeRole[] = ["controller", "controller+worker", "single"];
@@ -47,6 +51,10 @@ export async function applyJobs(jobs: ApplyJob[], options: ApplyOptions): Promis
   const step = (job: ApplyJob, work: () => Promise<void>) => guarded(job, work, options.cancelled);
   const each = (list: ApplyJob[], work: (job: ApplyJob) => Promise<void>) =>
     mapLimit(list, options.concurrency, (job) => step(job, () => work(job)));
+  if (options.binary) {
+    const binary = options.binary;
+    await each(jobs, (job) => uploadBinary(job, binary, options.runId));
+  }
   await each(jobs, (job) => writeFiles(job, options.runId));
   // a single node is a cluster of its own; the others form one cluster around the first controller
   await each(
@@ -90,6 +98,34 @@ async function guarded(
 function shellOf(job: ApplyJob): RootShell {
   if (!job.shell) throw new Error(`${job.name} is not connected`);
   return job.shell;
+}
+
+/** The k0s binary, skipped when the node already has exactly it; checked by sha256 on the node. */
+async function uploadBinary(job: ApplyJob, binary: K0sBinary, runId: string): Promise<void> {
+  await job.stages.run("upload k0s", async () => {
+    const current = await shellOf(job).run(`sha256sum ${K0S_INSTALL_PATH} 2>/dev/null`);
+    if (current.stdout.split(" ")[0] === binary.sha256) {
+      job.log(
+        "info",
+        `${K0S_INSTALL_PATH} is already this binary (sha256 ${binary.sha256.slice(0, 12)}…): not uploaded`,
+      );
+      return;
+    }
+    const mib = (binary.content.length / 1024 ** 2).toFixed(1);
+    job.log(
+      "cmd",
+      `upload ${binary.source} → ${K0S_INSTALL_PATH} (${mib} MiB, 0755, sha256 ${binary.sha256.slice(0, 12)}…)`,
+    );
+    const script = writeFileScript({
+      path: K0S_INSTALL_PATH,
+      mode: "0755",
+      sha256: binary.sha256,
+      backupDir: backupDirFor(runId),
+      allowedRoots: ["/etc/k0s/", "/usr/local/bin/"],
+    });
+    await shellOf(job).check(script, { stdin: binary.content, timeoutMs: 600_000 });
+    job.log("info", `${K0S_INSTALL_PATH} written and its sha256 verified on the node`);
+  });
 }
 
 /** Mirror config before anything else: containerd must find it when k0s first starts it. */

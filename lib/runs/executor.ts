@@ -18,6 +18,8 @@ import { RootShell } from "@/lib/ssh/root-shell";
 import { mapLimit } from "@/lib/util/map-limit";
 import { applyJobs } from "./apply";
 import { publishEnd } from "./bus";
+import { RunInputError } from "./errors";
+import { type K0sBinary, loadK0sBinary } from "./k0s-binary";
 import { resetNode, rollbackNode } from "./maintenance";
 import { planFiles } from "./plan";
 import { type LogLine, nodeLog, StageTracker } from "./run-log";
@@ -38,6 +40,8 @@ export interface StartRunRequest {
   fromRun?: string;
   /** retry: the run this one repeats for its failed nodes */
   retryOf?: string;
+  /** apply: a k0s binary on the console machine to upload (absolute path) */
+  k0sBinary?: string;
 }
 
 interface NodeJob {
@@ -66,8 +70,11 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
   const { db } = request;
   const settings = getFleetSettings({ db });
   const nodes = selectNodes(listNodes({ db }), request.nodes);
-  if (request.action === "rollback" && !request.fromRun)
-    throw new Error("a rollback needs fromRun: the run whose backups to restore");
+  if (request.action === "rollback" && !request.fromRun) {
+    throw new RunInputError("fromRun: a rollback needs the run whose backups to restore");
+  }
+  const binary =
+    request.action === "apply" && request.k0sBinary ? loadK0sBinary(request.k0sBinary) : null;
   const rendered = nodes.length ? renderFleet(settings, nodes).nodes : [];
   const id = runId();
   const limit = request.concurrency ?? 30;
@@ -76,6 +83,7 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
     settings: { ...settings, catalog: undefined },
     concurrency: limit,
     fromRun: request.fromRun,
+    k0sBinary: request.k0sBinary,
     retryOf: request.retryOf,
     fileHashes: Object.fromEntries(
       rendered.map((node) => [node.name, node.files.map(({ path, sha256 }) => ({ path, sha256 }))]),
@@ -119,7 +127,9 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
       for (const job of jobs) job.shell?.session.close();
     },
   });
-  const done = runJobs(request, id, jobs, limit, cancelled).finally(() => activeRuns().delete(id));
+  const done = runJobs(request, id, jobs, limit, cancelled, binary).finally(() =>
+    activeRuns().delete(id),
+  );
   return { id, done };
 }
 
@@ -136,6 +146,7 @@ async function runJobs(
   jobs: NodeJob[],
   limit: number,
   cancelled: { value: boolean },
+  binary: K0sBinary | null,
 ): Promise<void> {
   const { db } = request;
   const runLog = nodeLog(db, id, null);
@@ -145,7 +156,7 @@ async function runJobs(
   );
   try {
     await mapLimit(jobs, limit, (job) => connect(request, job));
-    await ACTIONS[request.action](request, id, jobs, limit);
+    await ACTIONS[request.action]({ request, id, jobs, limit, binary });
     const failed: string[] = [];
     for (const job of jobs) {
       if (job.failure === null) job.stages.finish("succeeded", job.result);
@@ -215,16 +226,19 @@ function connected(job: NodeJob): RootShell {
   return job.shell;
 }
 
-type ActionWork = (
-  request: StartRunRequest,
-  id: string,
-  jobs: NodeJob[],
-  limit: number,
-) => Promise<void>;
+interface ActionContext {
+  request: StartRunRequest;
+  id: string;
+  jobs: NodeJob[];
+  limit: number;
+  binary: K0sBinary | null;
+}
+
+type ActionWork = (context: ActionContext) => Promise<void>;
 
 const ACTIONS: Record<RunAction, ActionWork> = {
   /** Dry run: each node's current files against the rendered ones; nothing is written. */
-  plan: (_request, _id, jobs, limit) =>
+  plan: ({ jobs, limit }) =>
     eachNode(jobs, limit, async (job) => {
       job.result = await job.stages.run("read current files", async () => {
         const paths = job.files.files
@@ -240,7 +254,7 @@ const ACTIONS: Record<RunAction, ActionWork> = {
         return { files, commands: installCommands(job.files) };
       });
     }),
-  apply: async (_request, id, jobs, limit) => {
+  apply: async ({ id, jobs, limit, binary }) => {
     const applying = jobs.map((job) => ({
       name: job.node.name,
       role: job.node.role,
@@ -258,6 +272,7 @@ const ACTIONS: Record<RunAction, ActionWork> = {
       startTimeoutMs: 120_000,
       pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       cancelled: () => jobs[0]?.cancelled.value === true,
+      binary,
     });
     applying.forEach((applied, index) => {
       const job = jobs[index] as NodeJob;
@@ -265,7 +280,7 @@ const ACTIONS: Record<RunAction, ActionWork> = {
       job.result = applied.result;
     });
   },
-  rollback: (request, _id, jobs, limit) => {
+  rollback: ({ request, jobs, limit }) => {
     const source = getRun({ db: request.db, id: request.fromRun ?? "" });
     return eachNode(jobs, limit, async (job) => {
       if (!source) throw new Error(`no run ${request.fromRun}`);
@@ -279,7 +294,7 @@ const ACTIONS: Record<RunAction, ActionWork> = {
       );
     });
   },
-  reset: (_request, _id, jobs, limit) =>
+  reset: ({ jobs, limit }) =>
     eachNode(jobs, limit, (job) =>
       resetNode(
         { name: job.node.name, shell: connected(job), log: job.log, stages: job.stages },

@@ -12,6 +12,8 @@ export const StartRunSchema = RunOptionsSchema.extend({
   nodes: z.union([z.literal("all"), z.array(z.string()).min(1).max(5000)]),
   /** rollback: the run whose backups are restored */
   fromRun: z.string().max(100).optional(),
+  /** apply: absolute path of a k0s binary on the console machine, uploaded where it differs */
+  k0sBinary: z.string().max(4096).optional(),
 }).refine((body) => body.action !== "rollback" || body.fromRun, {
   message: "a rollback needs fromRun",
   path: ["fromRun"],

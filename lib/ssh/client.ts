@@ -35,7 +35,8 @@ export interface SshConnectOptions {
 }
 
 export interface ExecOptions {
-  stdin?: string;
+  /** bytes for the command's stdin (a Buffer for binaries) */
+  stdin?: string | Buffer;
   timeoutMs?: number;
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;

@@ -22,7 +22,7 @@ export class RootShell {
   async run(script: string, options: ExecOptions = {}): Promise<ExecResult> {
     const stdin =
       this.privilege === "sudo-password"
-        ? `${this.sudoPassword ?? ""}\n${options.stdin ?? ""}`
+        ? withPasswordLine(this.sudoPassword ?? "", options.stdin)
         : options.stdin;
     const result = await this.session.exec(asRoot(script, this.privilege), { ...options, stdin });
     const problem = sudoProblem(this.privilege, result.code, result.stderr);
@@ -49,4 +49,10 @@ export class RootShell {
     }
     return result;
   }
+}
+
+/** sudo -S reads the password from the first line of stdin; the command's own stdin follows. */
+function withPasswordLine(password: string, stdin: string | Buffer | undefined): string | Buffer {
+  if (Buffer.isBuffer(stdin)) return Buffer.concat([Buffer.from(`${password}\n`), stdin]);
+  return `${password}\n${stdin ?? ""}`;
 }

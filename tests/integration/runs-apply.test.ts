@@ -4,7 +4,7 @@
  * workload node pulls k0s's system images through the rendered mirror config.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
@@ -17,7 +17,12 @@ import { cancelRun, startRun } from "@/lib/runs/executor";
 import { eventsAfter, getRun } from "@/lib/runs/store";
 import { LAB_SEED } from "../lab/images";
 import { standinSeed } from "../lab/k0s-standin/images";
-import { installK0sStandin, readStandinCalls, readStandinState } from "../lab/k0s-standin/install";
+import {
+  installK0sStandin,
+  k0sStandinExecutable,
+  readStandinCalls,
+  readStandinState,
+} from "../lab/k0s-standin/install";
 import { type SshLab, startSshLab } from "../lab/ssh-hosts";
 
 const VERSION = "1.32.8";
@@ -35,10 +40,19 @@ let key: SecretKey;
 
 before(async () => {
   lab = await startSshLab({
-    hosts: [...CLUSTER.map(([name]) => ({ name })), { name: "solo" }, { name: "crash" }],
+    hosts: [
+      ...CLUSTER.map(([name]) => ({ name })),
+      { name: "solo" },
+      { name: "crash" },
+      { name: "fresh" },
+    ],
     seed: [...new Set([...LAB_SEED, ...standinSeed(VERSION)])],
   });
-  await Promise.all(lab.hosts.map((host) => installK0sStandin(lab, host, { version: VERSION })));
+  await Promise.all(
+    lab.hosts.map((host) =>
+      installK0sStandin(lab, host, { version: VERSION, writeBinary: host.name !== "fresh" }),
+    ),
+  );
   dir = mkdtempSync(path.join(tmpdir(), "runs-apply-"));
   db = openDatabase(dir);
   key = loadSecretKey(dir);
@@ -80,8 +94,9 @@ async function apply(
   nodes: string[],
   action: "apply" | "rollback" | "reset" = "apply",
   fromRun?: string,
+  k0sBinary?: string,
 ) {
-  const { id, done } = startRun({ db, key, action, nodes, startedBy: "test", fromRun });
+  const { id, done } = startRun({ db, key, action, nodes, startedBy: "test", fromRun, k0sBinary });
   await done;
   const run = getRun({ db, id });
   assert.ok(run);
@@ -241,4 +256,21 @@ test("a cancelled run starts no stage and says so", async () => {
   assert.equal(run?.status, "cancelled");
   assert.equal(run?.nodes[0]?.state, "cancelled");
   assert.equal(cancelRun(id), false, "a finished run cannot be cancelled");
+});
+
+test("without k0s on the node the apply says so; with a binary it uploads it once, checked by sha256", async () => {
+  const missing = await apply(["fresh"]);
+  assert.match(missing.nodes[0]?.error ?? "", /no k0s binary on the node/);
+  const binary = path.join(dir, "k0s");
+  writeFileSync(binary, await k0sStandinExecutable({ version: VERSION }), { mode: 0o755 });
+  const first = await apply(["fresh"], "apply", undefined, binary);
+  assert.equal(first.status, "succeeded", first.nodes[0]?.error ?? "");
+  assert.deepEqual(
+    first.nodes[0]?.stages.map((s) => s.name),
+    ["connect", "upload k0s", "write files", "install k0s", "verify"],
+  );
+  assert.equal(lab.host("fresh").readFile("/usr/local/bin/k0s"), readFileSync(binary, "utf8"));
+  const second = await apply(["fresh"], "apply", undefined, binary);
+  const lines = eventsAfter({ db, runId: second.id }).map((event) => event.line);
+  assert.ok(lines.some((line) => /is already this binary .*not uploaded/.test(line)));
 });
