@@ -10,14 +10,17 @@ export interface RunningConsole {
   token: string;
   dataDir: string;
   logTail(): string;
-  stop(): Promise<void>;
+  /** stops the server; its data folder is removed unless `keepData` (to start it again on it) */
+  stop(options?: { keepData?: boolean }): Promise<void>;
+  /** kills the server at once, as a crash would (the data folder stays) */
+  kill(): Promise<void>;
 }
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
 /** Serves the built console (`next build` ran first: tests/run.sh does it) on a free loopback port. */
-export async function startConsole(): Promise<RunningConsole> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "console-data-"));
+export async function startConsole(options: { dataDir?: string } = {}): Promise<RunningConsole> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "console-data-"));
   const port = await freePort();
   const token = "e2e-test-token-0123456789";
   process.env.CONSOLE_TOKEN = token;
@@ -49,10 +52,11 @@ export async function startConsole(): Promise<RunningConsole> {
     token,
     dataDir,
     logTail: () => daemon.logTail(),
-    async stop() {
+    async stop({ keepData = false } = {}) {
       await daemon.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
+    kill: () => daemon.stop(0),
   };
 }
 

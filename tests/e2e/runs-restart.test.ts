@@ -1,0 +1,125 @@
+/**
+ * The console process dies in the middle of an apply: after a restart the run shows as
+ * interrupted, the inventory is intact, and retrying the unfinished nodes completes them.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { type RunningConsole, startConsole } from "../lab/console-server";
+import { LAB_SEED } from "../lab/images";
+import { standinSeed } from "../lab/k0s-standin/images";
+import { installK0sStandin } from "../lab/k0s-standin/install";
+import { type SshLab, startSshLab } from "../lab/ssh-hosts";
+import { waitFor } from "../lab/wait";
+
+const VERSION = "1.32.8";
+let lab: SshLab;
+let server: RunningConsole;
+
+before(async () => {
+  lab = await startSshLab({
+    hosts: [{ name: "fast" }, { name: "stuck" }],
+    seed: [...new Set([...LAB_SEED, ...standinSeed(VERSION)])],
+  });
+  await Promise.all(lab.hosts.map((host) => installK0sStandin(lab, host, { version: VERSION })));
+  server = await startConsole();
+  await call("/api/settings", "PUT", {
+    k0sVersion: VERSION,
+    registries: ["registry.k8s.io", "quay.io"],
+    mirror: { address: lab.registryAddress, scheme: "http" },
+  });
+  for (const host of lab.hosts) {
+    await call("/api/nodes", "POST", {
+      name: host.name,
+      address: host.address,
+      role: "single",
+      auth: { kind: "key", privateKey: lab.keys.ed25519.privateKey },
+      expectedFingerprint: host.fingerprint,
+    });
+  }
+});
+
+after(async () => {
+  await server?.stop();
+  await lab?.stop();
+});
+
+async function call(route: string, method = "GET", body?: unknown) {
+  const response = await fetch(`${server.url}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.ok(
+    response.status < 400,
+    `${method} ${route}: ${response.status} ${await response.clone().text()}`,
+  );
+  return response.status === 204 ? null : response.json();
+}
+
+interface RunView {
+  status: string;
+  nodes: { node: string; state: string; stages: { name: string; state: string }[] }[];
+}
+
+async function runState(id: string): Promise<RunView> {
+  return (await call(`/api/runs/${id}`)).run as RunView;
+}
+
+const installed = (run: RunView, node: string) =>
+  run.nodes
+    .find((n) => n.node === node)
+    ?.stages.some((s) => s.name === "install k0s" && s.state === "succeeded");
+
+test("a console restart mid-run marks the run interrupted, keeps the inventory, and retry finishes it", async () => {
+  // stuck's image pulls hang on dropped packets, so its `k0s start` outlasts fast's install
+  await lab.blockPort("stuck", 5000, { direction: "out", action: "drop" });
+  const { id } = await call("/api/runs", "POST", { action: "apply", nodes: "all" });
+  await waitFor(
+    "fast to be installed while stuck still hangs",
+    async () => {
+      const run = await runState(id);
+      return run.status === "running" && installed(run, "fast");
+    },
+    { timeoutMs: 30_000 },
+  );
+
+  await server.kill();
+  server = await startConsole({ dataDir: server.dataDir });
+  const interrupted = await runState(id);
+  assert.equal(interrupted.status, "interrupted");
+  assert.deepEqual(
+    interrupted.nodes.map((n) => [n.node, n.state]),
+    [
+      ["fast", "interrupted"],
+      ["stuck", "interrupted"],
+    ],
+  );
+  assert.ok(installed(interrupted, "fast"), "what was done before the crash stays recorded");
+  const { nodes } = await call("/api/nodes");
+  assert.deepEqual(
+    nodes.map((node: { name: string; hostKey: unknown }) => [node.name, node.hostKey !== null]),
+    [
+      ["fast", true],
+      ["stuck", true],
+    ],
+  );
+
+  // the dead run's half-started k0s on stuck is stopped, then the registry let through again
+  await lab.sshExec("stuck", "k0s stop; k0s reset");
+  await lab.unblockPort("stuck", 5000, { direction: "out", action: "drop" });
+  const retry = await call(`/api/runs/${id}/retry`, "POST");
+  assert.deepEqual(retry.nodes, ["fast", "stuck"]);
+  const finished = await waitFor(
+    "the retry to finish",
+    async () => {
+      const run = await runState(retry.id);
+      return run.status !== "running" && run;
+    },
+    { timeoutMs: 60_000 },
+  );
+  assert.equal(finished.status, "succeeded", JSON.stringify(finished.nodes));
+  assert.match(
+    lab.host("stuck").readFile("/etc/k0s/containerd.d/cri-registry.toml") ?? "",
+    /config_path/,
+  );
+});
