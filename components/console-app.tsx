@@ -42,7 +42,9 @@ export function ConsoleApp() {
 
   // the form starts from the stored settings: editing before they arrive would be overwritten
   if (!stored.loaded) {
-    return <p className="text-sm text-slate-500 dark:text-slate-400">Loading the fleet settings…</p>;
+    return (
+      <p className="text-sm text-slate-500 dark:text-slate-400">Loading the fleet settings…</p>
+    );
   }
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">

@@ -3,10 +3,13 @@ import Link from "next/link";
 const PAGES = [
   { href: "/", label: "Config" },
   { href: "/fleet", label: "Fleet" },
+  { href: "/runs", label: "Runs" },
 ] as const;
 
+export type ConsolePage = (typeof PAGES)[number]["href"];
+
 /** The console's page links, in the header of every signed-in page. */
-export function ConsoleNav({ current }: { current: "/" | "/fleet" }) {
+export function ConsoleNav({ current }: { current: ConsolePage }) {
   return (
     <nav aria-label="Console pages" className="flex gap-1 text-sm">
       {PAGES.map((page) => (

@@ -1,8 +1,8 @@
 import { signOut } from "@/app/signin/actions";
-import { ConsoleNav } from "./console-nav";
+import { ConsoleNav, type ConsolePage } from "./console-nav";
 
 /** The header every signed-in page shares: title, what the page is for, navigation, sign out. */
-export function PageHeader({ current, subtitle }: { current: "/" | "/fleet"; subtitle: string }) {
+export function PageHeader({ current, subtitle }: { current: ConsolePage; subtitle: string }) {
   return (
     <header className="mb-6 flex flex-wrap items-center justify-between gap-4">
       <div>

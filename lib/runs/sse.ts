@@ -27,16 +27,26 @@ export function runEventStream({
   const encoder = new TextEncoder();
   let cleanup = () => {};
   return new ReadableStream<Uint8Array>({
-    start(controller) {
+    async start(controller) {
       let sent = lastEventId;
       let replaying = true;
       let ended = false;
       const buffered: RunEvent[] = [];
       const write = (text: string) => controller.enqueue(encoder.encode(text));
+      /** the frames of the events not sent yet (and of `node`), marking them all as seen */
+      const frames = (events: RunEvent[]) => {
+        let text = "";
+        for (const event of events) {
+          if (event.id <= sent) continue;
+          sent = event.id; // another node's event counts as seen too
+          if (node === null || event.node === node)
+            text += `id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`;
+        }
+        return text;
+      };
       const send = (event: RunEvent) => {
-        if (event.id <= sent || (node !== null && event.node !== node)) return;
-        sent = event.id;
-        write(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`);
+        const text = frames([event]);
+        if (text) write(text);
       };
       const end = () => {
         const status = getRun({ db, id: runId })?.status ?? "unknown";
@@ -59,16 +69,14 @@ export function runEventStream({
         signal.removeEventListener("abort", cleanup);
       };
       signal.addEventListener("abort", cleanup);
-      for (
-        let page = eventsAfter({ db, runId, afterId: sent, limit: PAGE });
-        page.length > 0;
-        page = eventsAfter({ db, runId, afterId: sent, limit: PAGE })
-      ) {
-        for (const event of page) {
-          if (event.id <= sent) continue;
-          send(event);
-          sent = Math.max(sent, event.id); // skipped other nodes' events count as seen too
-        }
+      // one write per page, and a turn of the event loop between pages: a 100k-line replay
+      // neither floods the stream with tiny chunks nor blocks the server
+      for (let page = eventsAfter({ db, runId, afterId: sent, limit: PAGE }); page.length > 0; ) {
+        const text = frames(page);
+        if (text) write(text);
+        await new Promise((resolve) => setImmediate(resolve));
+        if (signal.aborted) return;
+        page = eventsAfter({ db, runId, afterId: sent, limit: PAGE });
       }
       replaying = false;
       for (const event of buffered) send(event);

@@ -1,0 +1,258 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useId, useMemo, useState } from "react";
+import { matchesFilter } from "@/components/fleet/fleet-model";
+import { labelClass } from "@/components/fleet/styles";
+import { buttonClass, Hint, inputClass, primaryButtonClass } from "@/components/ui";
+import { errorText, listNodes } from "@/lib/client/fleet-api";
+import { runPath, startRun } from "@/lib/client/runs-api";
+import type { NodePublic } from "@/lib/inventory/types";
+import { RunSudoDialog } from "./run-sudo-dialog";
+
+const DEFAULT_CONCURRENCY = 30;
+
+/**
+ * Starts a plan: every node or chosen ones, how many at a time; asks the sudo password of the
+ * "ask" nodes first; then opens the new run's page.
+ */
+export function PlanForm() {
+  const router = useRouter();
+  const formId = useId();
+  const [nodes, setNodes] = useState<NodePublic[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [scope, setScope] = useState<"all" | "chosen">("all");
+  const [chosen, setChosen] = useState<Set<string>>(new Set());
+  const [filter, setFilter] = useState("");
+  const [concurrency, setConcurrency] = useState(String(DEFAULT_CONCURRENCY));
+  const [asking, setAsking] = useState<NodePublic[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    listNodes()
+      .then(setNodes)
+      .catch((caught) => setLoadError(errorText(caught)));
+  }, []);
+
+  const all = useMemo(() => nodes ?? [], [nodes]);
+  const shown = useMemo(() => all.filter((node) => matchesFilter(node, filter)), [all, filter]);
+  const targets = scope === "all" ? all : all.filter((node) => chosen.has(node.name));
+  const limit = Number(concurrency);
+  const limitError =
+    Number.isInteger(limit) && limit >= 1 && limit <= 200 ? null : "A whole number from 1 to 200.";
+
+  const start = async (sudoPasswords?: Record<string, string>) => {
+    const id = await startRun({
+      action: "plan",
+      nodes: scope === "all" ? "all" : targets.map((node) => node.name),
+      sudoPasswords,
+      concurrency: limit,
+    });
+    router.push(runPath(id));
+  };
+
+  const submit = async () => {
+    setError(null);
+    if (targets.length === 0 || limitError) return;
+    const ask = targets.filter((node) => node.sudo.mode === "ask");
+    if (ask.length > 0) return setAsking(ask);
+    setBusy(true);
+    try {
+      await start();
+    } catch (caught) {
+      setError(errorText(caught));
+      setBusy(false);
+    }
+  };
+
+  const toggle = (names: string[], on: boolean) =>
+    setChosen((current) => {
+      const next = new Set(current);
+      for (const name of names) {
+        if (on) next.add(name);
+        else next.delete(name);
+      }
+      return next;
+    });
+
+  if (loadError) {
+    return (
+      <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+        Could not load the inventory: {loadError}
+      </p>
+    );
+  }
+  if (!nodes) return <p className="text-sm text-slate-500">Loading the inventory…</p>;
+  if (nodes.length === 0) {
+    return (
+      <p
+        data-testid="plan-no-nodes"
+        className="rounded-md border border-dashed border-slate-300 p-4 text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400"
+      >
+        No nodes in the inventory yet: add or import them on the{" "}
+        <Link href="/fleet" className="text-blue-700 underline dark:text-blue-300">
+          Fleet page
+        </Link>{" "}
+        first.
+      </p>
+    );
+  }
+
+  return (
+    <>
+      <form
+        aria-label="Plan a change"
+        data-testid="plan-form"
+        className="space-y-4"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit();
+        }}
+      >
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          A plan connects to each node, reads the files the console would write there and shows what
+          an apply would change (diffs) and run (commands). It changes nothing on the nodes.
+        </p>
+        <fieldset className="space-y-2">
+          <legend className={labelClass}>Nodes</legend>
+          <label className="flex items-center gap-2 text-sm">
+            <input
+              type="radio"
+              name={`${formId}-scope`}
+              checked={scope === "all"}
+              onChange={() => setScope("all")}
+            />
+            Every node in the inventory ({nodes.length})
+          </label>
+          <label className="flex items-center gap-2 text-sm">
+            <input
+              type="radio"
+              name={`${formId}-scope`}
+              checked={scope === "chosen"}
+              onChange={() => setScope("chosen")}
+            />
+            Only the nodes I choose{scope === "chosen" ? ` (${chosen.size} chosen)` : ""}
+          </label>
+          {scope === "chosen" && (
+            <div className="ml-6 space-y-2">
+              <div className="flex flex-wrap items-center gap-2">
+                <label htmlFor={`${formId}-filter`} className="sr-only">
+                  Filter nodes
+                </label>
+                <input
+                  id={`${formId}-filter`}
+                  type="search"
+                  value={filter}
+                  placeholder="Filter by name, address, role or label"
+                  onChange={(event) => setFilter(event.target.value)}
+                  className={`${inputClass} max-w-sm`}
+                />
+                <button
+                  type="button"
+                  className={buttonClass}
+                  disabled={shown.length === 0}
+                  onClick={() =>
+                    toggle(
+                      shown.map((node) => node.name),
+                      true,
+                    )
+                  }
+                >
+                  Choose {filter ? `the ${shown.length} shown` : "all"}
+                </button>
+                <button
+                  type="button"
+                  className={buttonClass}
+                  disabled={chosen.size === 0}
+                  onClick={() => setChosen(new Set())}
+                >
+                  Clear
+                </button>
+              </div>
+              <fieldset
+                data-testid="plan-node-list"
+                className="max-h-64 overflow-y-auto rounded-md border border-slate-200 p-2 dark:border-slate-800"
+              >
+                <legend className="sr-only">Nodes to plan</legend>
+                {shown.length === 0 && (
+                  <p className="text-sm text-slate-500">No node matches “{filter}”.</p>
+                )}
+                {shown.map((node) => (
+                  <label
+                    key={node.name}
+                    className="flex items-center gap-2 rounded px-1 py-0.5 text-sm hover:bg-slate-50 dark:hover:bg-slate-800/60"
+                  >
+                    <input
+                      type="checkbox"
+                      checked={chosen.has(node.name)}
+                      onChange={(event) => toggle([node.name], event.target.checked)}
+                    />
+                    <span className="font-medium">{node.name}</span>
+                    <span className="text-xs text-slate-500 dark:text-slate-400">
+                      {node.address} · {node.role}
+                      {node.sudo.mode === "ask" ? " · asks for the sudo password" : ""}
+                    </span>
+                  </label>
+                ))}
+              </fieldset>
+            </div>
+          )}
+        </fieldset>
+        <div className="max-w-xs">
+          <label htmlFor={`${formId}-concurrency`} className={labelClass}>
+            Nodes at a time
+          </label>
+          <input
+            id={`${formId}-concurrency`}
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={200}
+            value={concurrency}
+            aria-invalid={limitError !== null}
+            aria-describedby={limitError ? `${formId}-concurrency-error` : undefined}
+            onChange={(event) => setConcurrency(event.target.value)}
+            className={inputClass}
+          />
+          {limitError ? (
+            <p
+              id={`${formId}-concurrency-error`}
+              className="mt-1 text-sm text-red-700 dark:text-red-400"
+            >
+              {limitError}
+            </p>
+          ) : (
+            <Hint>How many nodes are worked on in parallel (1–200; k0sctl uses 30).</Hint>
+          )}
+        </div>
+        {error && (
+          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+            The plan could not start: {error}
+          </p>
+        )}
+        <button
+          type="submit"
+          className={primaryButtonClass}
+          disabled={busy || targets.length === 0 || limitError !== null}
+          aria-busy={busy}
+        >
+          {busy
+            ? "Starting…"
+            : targets.length === 0
+              ? "Choose at least one node"
+              : `Plan on ${targets.length === 1 ? (targets[0]?.name ?? "1 node") : `${targets.length} nodes`}`}
+        </button>
+      </form>
+      {asking && (
+        <RunSudoDialog
+          nodes={asking}
+          action="Start the plan"
+          onRun={start}
+          onClose={() => setAsking(null)}
+        />
+      )}
+    </>
+  );
+}

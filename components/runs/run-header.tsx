@@ -1,0 +1,104 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { formatTime } from "@/components/fleet/fleet-model";
+import { buttonClass } from "@/components/ui";
+import { type RunDetail, runLogHref, runPath } from "@/lib/client/runs-api";
+import { StateBadge } from "./run-badge";
+import { ACTION_LABEL, durationBetween, relativeTime } from "./run-format";
+
+/**
+ * The run at a glance: action, live status, who started it and when, how long it took, and the
+ * whole log to download. `actions` is where run actions (cancel, retry failed nodes…) go.
+ */
+export function RunHeader({
+  run,
+  now,
+  actions,
+}: {
+  run: RunDetail;
+  now: number;
+  actions?: ReactNode;
+}) {
+  const inputs = (run.inputs ?? {}) as {
+    concurrency?: unknown;
+    retryOf?: unknown;
+    fromRun?: unknown;
+  };
+  return (
+    <div className="space-y-3">
+      <Link
+        href="/runs"
+        className="text-sm text-blue-700 underline hover:text-blue-900 dark:text-blue-300"
+      >
+        ← All runs
+      </Link>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h2 className="flex flex-wrap items-center gap-3 text-lg font-semibold">
+          <span>{ACTION_LABEL[run.action] ?? run.action}</span>
+          <code className="font-mono text-sm font-normal text-slate-600 dark:text-slate-400">
+            {run.id}
+          </code>
+          <span aria-live="polite" className="text-base">
+            <StateBadge state={run.status} testId="run-status" />
+          </span>
+        </h2>
+        <div className="flex flex-wrap items-center gap-2">
+          {actions}
+          <a href={runLogHref(run.id)} download className={buttonClass} data-testid="download-log">
+            Download log
+          </a>
+        </div>
+      </div>
+      <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-5">
+        <Fact label="Started by">{run.startedBy}</Fact>
+        <Fact label="Started">
+          <time dateTime={run.createdAt} title={new Date(run.createdAt).toLocaleString()}>
+            {formatTime(run.createdAt)}
+          </time>{" "}
+          <span className="text-slate-500 dark:text-slate-400">
+            ({relativeTime(run.createdAt, now)})
+          </span>
+        </Fact>
+        <Fact label={run.finishedAt ? "Took" : "Running for"}>
+          <span className="tabular-nums" data-testid="run-duration">
+            {durationBetween(run.createdAt, run.finishedAt, now)}
+          </span>
+        </Fact>
+        <Fact label="Nodes">{run.nodes.length.toLocaleString()}</Fact>
+        {typeof inputs.concurrency === "number" && (
+          <Fact label="At a time">{inputs.concurrency}</Fact>
+        )}
+        {typeof inputs.retryOf === "string" && (
+          <Fact label="Retry of">
+            <RunLink id={inputs.retryOf} />
+          </Fact>
+        )}
+        {typeof inputs.fromRun === "string" && (
+          <Fact label="Backups of">
+            <RunLink id={inputs.fromRun} />
+          </Fact>
+        )}
+      </dl>
+    </div>
+  );
+}
+
+function RunLink({ id }: { id: string }) {
+  return (
+    <Link
+      href={runPath(id)}
+      className="font-mono text-xs text-blue-700 underline dark:text-blue-300"
+    >
+      {id}
+    </Link>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="font-medium">{children}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+"use client";
+
+import { Section } from "@/components/ui";
+import { PlanForm } from "./plan-form";
+import { RunHistory } from "./run-history";
+import { useNow } from "./use-now";
+import { useRunHistory } from "./use-run-history";
+
+/** The runs page: start a plan, and the history of every run. */
+export function RunsApp() {
+  const history = useRunHistory();
+  const running = history.runs?.some((run) => run.status === "running") ?? false;
+  const now = useNow(true, running ? 1000 : 30_000);
+  return (
+    <div className="space-y-6">
+      <Section id="plan" step={1} title="Plan a change">
+        <PlanForm />
+      </Section>
+      <Section id="runs" step={2} title="Runs">
+        {history.error && (
+          <p role="alert" className="mb-2 text-sm text-red-700 dark:text-red-400">
+            Could not load the runs: {history.error}
+          </p>
+        )}
+        {history.runs === null ? (
+          !history.error && <p className="text-sm text-slate-500">Loading the runs…</p>
+        ) : (
+          <RunHistory runs={history.runs} states={history.states} now={now} />
+        )}
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,130 @@
+/** Browser-side calls to the runs API: start a run, list runs, read one, its log and live events. */
+import type { FileChange, FilePlan } from "@/lib/runs/plan";
+import type {
+  EventStream,
+  NodeState,
+  Run,
+  RunAction,
+  RunEvent,
+  RunNode,
+  RunStatus,
+  StageRecord,
+  StageState,
+} from "@/lib/runs/types";
+import { call } from "./api";
+
+export type {
+  EventStream,
+  FileChange,
+  FilePlan,
+  NodeState,
+  Run,
+  RunAction,
+  RunEvent,
+  RunNode,
+  RunStatus,
+  StageRecord,
+  StageState,
+};
+
+/** A run with every node's stages and result, as GET /api/runs/<id> returns it. */
+export type RunDetail = Run & { nodes: RunNode[] };
+
+/** POST /api/runs: every action takes the same body (a rollback also names `fromRun`). */
+export interface StartRunRequest {
+  action: RunAction;
+  nodes: string[] | "all";
+  /** rollback: the run whose backups are restored */
+  fromRun?: string;
+  /** for nodes whose sudo mode is "ask": sent with this one request, never kept */
+  sudoPasswords?: Record<string, string>;
+  concurrency?: number;
+}
+
+/** What a plan found on one node (RunNode.result of a plan run). */
+export interface PlanResult {
+  files: FilePlan[];
+  commands: string[];
+}
+
+export function runPath(id: string): string {
+  return `/runs/${encodeURIComponent(id)}`;
+}
+
+function apiPath(id: string, suffix = ""): string {
+  return `/api/runs/${encodeURIComponent(id)}${suffix}`;
+}
+
+/** The run's events as Server-Sent Events; `after` resumes after that event id. */
+export function runEventsUrl(id: string, after = 0): string {
+  return apiPath(id, `/events${after > 0 ? `?after=${after}` : ""}`);
+}
+
+/** The run's log as JSON lines, whole or for one node. */
+export function runLogHref(id: string, node?: string): string {
+  return apiPath(id, `/log${node === undefined ? "" : `?node=${encodeURIComponent(node)}`}`);
+}
+
+export async function listRuns(signal?: AbortSignal): Promise<Run[]> {
+  const response = await call("/api/runs", { method: "GET", cache: "no-store", signal });
+  return ((await response.json()) as { runs: Run[] }).runs;
+}
+
+export async function getRun(id: string, signal?: AbortSignal): Promise<RunDetail> {
+  const response = await call(apiPath(id), { method: "GET", cache: "no-store", signal });
+  return ((await response.json()) as { run: RunDetail }).run;
+}
+
+/** Starts a run; resolves with its id (the work goes on on the server). */
+export async function startRun(request: StartRunRequest): Promise<string> {
+  const { sudoPasswords, ...rest } = request;
+  const body =
+    sudoPasswords && Object.keys(sudoPasswords).length > 0 ? { ...rest, sudoPasswords } : rest;
+  const response = await call("/api/runs", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return ((await response.json()) as { id: string }).id;
+}
+
+const CHANGES: readonly string[] = ["create", "update", "unchanged"] satisfies FileChange[];
+
+/** A plan node's result, or null when the node has none (yet) or it is not a plan's. */
+export function planResultOf(result: unknown): PlanResult | null {
+  if (!result || typeof result !== "object") return null;
+  const { files, commands } = result as { files?: unknown; commands?: unknown };
+  if (!Array.isArray(files)) return null;
+  const valid = files.filter(
+    (file): file is FilePlan =>
+      !!file &&
+      typeof file === "object" &&
+      typeof (file as FilePlan).path === "string" &&
+      CHANGES.includes((file as FilePlan).change),
+  );
+  return {
+    files: valid.map((file) => ({
+      ...file,
+      note: typeof file.note === "string" && file.note ? file.note : null,
+      diff: typeof file.diff === "string" ? file.diff : "",
+    })),
+    commands: Array.isArray(commands)
+      ? commands.filter((command): command is string => typeof command === "string")
+      : [],
+  };
+}
+
+/** Asks the console to cancel a running run. */
+export async function cancelRun(id: string): Promise<void> {
+  await call(`/api/runs/${encodeURIComponent(id)}/cancel`, { method: "POST" });
+}
+
+/** A new run of the same action on the nodes that did not succeed; resolves with its id. */
+export async function retryRun(id: string): Promise<string> {
+  const response = await call(`/api/runs/${encodeURIComponent(id)}/retry`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
+  return ((await response.json()) as { id: string }).id;
+}
