@@ -33,3 +33,26 @@ export function subscribe(
     b.off(`${runId}:end`, onEnd);
   };
 }
+
+const SHUTDOWN_HOOKED = Symbol.for("k0rdent-console.shutdown-hooked");
+
+/**
+ * Streams to close when the console shuts down: an open SSE response would otherwise keep the
+ * old process alive, and its browsers would never reconnect to the new one.
+ */
+export function onShutdown(listener: () => void): () => void {
+  const b = bus();
+  const holder = globalThis as unknown as { [SHUTDOWN_HOOKED]?: boolean };
+  if (!holder[SHUTDOWN_HOOKED]) {
+    holder[SHUTDOWN_HOOKED] = true;
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      process.once(signal, () => {
+        b.emit("shutdown");
+        // nobody else handles it (Next does, normally): let the signal do what it would have done
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      });
+    }
+  }
+  b.once("shutdown", listener);
+  return () => b.off("shutdown", listener);
+}

@@ -1,5 +1,5 @@
 import type { Database } from "@/lib/inventory/db";
-import { subscribe } from "./bus";
+import { onShutdown, subscribe } from "./bus";
 import { eventsAfter, getRun } from "./store";
 import type { RunEvent } from "./types";
 
@@ -33,6 +33,12 @@ export function runEventStream({
       let ended = false;
       const buffered: RunEvent[] = [];
       const write = (text: string) => controller.enqueue(encoder.encode(text));
+      // the client may have gone already: closing twice is not an error worth a crash
+      const closeQuietly = () => {
+        try {
+          controller.close();
+        } catch {}
+      };
       /** the frames of the events not sent yet (and of `node`), marking them all as seen */
       const frames = (events: RunEvent[]) => {
         let text = "";
@@ -52,7 +58,7 @@ export function runEventStream({
         const status = getRun({ db, id: runId })?.status ?? "unknown";
         write(`event: end\ndata: ${JSON.stringify({ status })}\n\n`);
         cleanup();
-        controller.close();
+        closeQuietly();
       };
       const unsubscribe = subscribe(
         runId,
@@ -63,7 +69,13 @@ export function runEventStream({
         },
       );
       const heartbeat = setInterval(() => write(": keep-alive\n\n"), HEARTBEAT_MS);
+      // closed without `end`: the browser reconnects (to the restarted console) and resumes
+      const stopOnShutdown = onShutdown(() => {
+        cleanup();
+        closeQuietly();
+      });
       cleanup = () => {
+        stopOnShutdown();
         clearInterval(heartbeat);
         unsubscribe();
         signal.removeEventListener("abort", cleanup);
