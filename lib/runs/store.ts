@@ -1,4 +1,5 @@
 /** Runs in SQLite: the run, each node's stages, and every log line (whose id is its SSE id). */
+import type { Statement } from "better-sqlite3";
 import type { Database } from "@/lib/inventory/db";
 import type {
   EventStream,
@@ -108,9 +109,7 @@ export function appendEvent({
   line: string;
 }): RunEvent {
   const at = new Date().toISOString();
-  const { lastInsertRowid } = db
-    .prepare("INSERT INTO run_events (run_id, node, stream, line, at) VALUES (?, ?, ?, ?, ?)")
-    .run(runId, node, stream, line, at);
+  const { lastInsertRowid } = insertEvent(db).run(runId, node, stream, line, at);
   return { id: Number(lastInsertRowid), runId, node, stream, line, at };
 }
 
@@ -194,4 +193,17 @@ function toRun(row: RunRow): Run {
     createdAt: row.created_at,
     finishedAt: row.finished_at,
   };
+}
+
+/** Every log line is an insert: compile the statement once per database. */
+const insertStatements = new WeakMap<Database, Statement<unknown[]>>();
+function insertEvent(db: Database): Statement<unknown[]> {
+  let statement = insertStatements.get(db);
+  if (!statement) {
+    statement = db.prepare(
+      "INSERT INTO run_events (run_id, node, stream, line, at) VALUES (?, ?, ?, ?, ?)",
+    );
+    insertStatements.set(db, statement);
+  }
+  return statement;
 }

@@ -147,8 +147,8 @@ function collectOutput(
   options: ExecOptions,
   done: (result: ExecResult) => void,
 ): void {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
+  const stdout = boundedText();
+  const stderr = boundedText();
   let code: number | null = null;
   let signal: string | null = null;
   channel.setEncoding("utf8");
@@ -165,9 +165,24 @@ function collectOutput(
     code = exitCode;
     signal = exitSignal ?? null;
   });
-  channel.on("close", () =>
-    done({ code, signal, stdout: stdout.join(""), stderr: stderr.join("") }),
-  );
+  channel.on("close", () => done({ code, signal, stdout: stdout.text(), stderr: stderr.text() }));
+}
+
+/** Output kept for the result: past this, only the tail stays (streamed output is not lost). */
+const MAX_KEPT_CHARS = 64 * 1024 * 1024;
+
+/** Collected output that cannot grow without bound: `yes` on a node must not crash the console. */
+function boundedText(): { push(chunk: string): void; text(): string } {
+  const chunks: string[] = [];
+  let size = 0;
+  return {
+    push(chunk) {
+      chunks.push(chunk);
+      size += chunk.length;
+      while (size > MAX_KEPT_CHARS && chunks.length > 1) size -= chunks.shift()?.length ?? 0;
+    },
+    text: () => chunks.join(""),
+  };
 }
 
 function targetOf(endpoint: SshEndpoint): string {

@@ -126,6 +126,25 @@ describe("authentication", () => {
   });
 });
 
+test("endless output neither crashes the console nor is held whole: only its tail is kept", async () => {
+  const session = await SshSession.open(endpoint("alpha"));
+  try {
+    let streamed = 0;
+    const result = await session.exec("timeout 4 yes", {
+      onStdout: (chunk) => (streamed += chunk.length),
+    });
+    assert.equal(result.code, 124);
+    assert.ok(
+      result.stdout.length <= 64 * 1024 * 1024 + 1024 * 1024,
+      `kept ${result.stdout.length}`,
+    );
+    assert.ok(streamed >= result.stdout.length);
+    assert.ok(result.stdout.endsWith("y\n"));
+  } finally {
+    session.close();
+  }
+});
+
 describe("host keys", () => {
   test("an unknown key is refused before authentication, with its type and fingerprint", async () => {
     const host = lab.host("beta");
