@@ -6,16 +6,22 @@ import { ActionDialog } from "./action-dialog";
 import { TextField } from "./form-field";
 
 /**
- * Asks the sudo password of the "ask" nodes before a check run. The passwords live in this
- * dialog's state and go into that one request; nothing keeps them afterwards.
+ * Asks the sudo password of the "ask" nodes before a check run or a run. The passwords live in
+ * this dialog's state and go into that one request; nothing keeps them afterwards.
  */
 export function SudoDialog({
   nodes,
+  submitLabel = "Run checks",
+  emptyHint = "Left empty: the checks that need root fail on this node.",
   onRun,
   onClose,
 }: {
   nodes: NodePublic[];
-  onRun: (sudoPasswords: Record<string, string>) => void;
+  submitLabel?: string;
+  /** what happens to a node whose password is left empty */
+  emptyHint?: string;
+  /** may reject: its error is shown in the dialog */
+  onRun: (sudoPasswords: Record<string, string>) => void | Promise<void>;
   onClose: () => void;
 }) {
   const [same, setSame] = useState(nodes.length > 1);
@@ -29,13 +35,13 @@ export function SudoDialog({
       if (password) typed[node.name] = password;
     }
     if (Object.keys(typed).length === 0) throw new Error("Type the sudo password first.");
-    onRun(typed);
+    await onRun(typed);
   };
 
   return (
     <ActionDialog
       title="sudo password needed"
-      submitLabel="Run checks"
+      submitLabel={submitLabel}
       onSubmit={submit}
       onClose={onClose}
       testId="sudo-dialog"
@@ -72,7 +78,7 @@ export function SudoDialog({
             type="password"
             value={passwords[node.name] ?? ""}
             error={null}
-            hint="Left empty: the checks that need root fail on this node."
+            hint={emptyHint}
             onChange={(password) =>
               setPasswords((current) => ({ ...current, [node.name]: password }))
             }

@@ -5,11 +5,11 @@ import { useRouter } from "next/navigation";
 import { useEffect, useId, useMemo, useState } from "react";
 import { matchesFilter } from "@/components/fleet/fleet-model";
 import { labelClass } from "@/components/fleet/styles";
+import { SudoDialog } from "@/components/fleet/sudo-dialog";
 import { buttonClass, Hint, inputClass, primaryButtonClass } from "@/components/ui";
 import { errorText, listNodes } from "@/lib/client/fleet-api";
 import { runPath, startRun } from "@/lib/client/runs-api";
 import type { NodePublic } from "@/lib/inventory/types";
-import { RunSudoDialog } from "./run-sudo-dialog";
 
 const DEFAULT_CONCURRENCY = 30;
 
@@ -246,9 +246,10 @@ export function PlanForm() {
         </button>
       </form>
       {asking && (
-        <RunSudoDialog
+        <SudoDialog
           nodes={asking}
-          action="Start the plan"
+          submitLabel="Start the plan"
+          emptyHint="Left empty: this node fails at its start and the others go on."
           onRun={start}
           onClose={() => setAsking(null)}
         />
