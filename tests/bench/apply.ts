@@ -41,9 +41,10 @@ import {
   runAnsible,
 } from "./apply/ansible";
 import { type PlainSshRun, runPlainSsh } from "./apply/plain-ssh";
-import { treeCpuMs } from "./apply/proc-tree";
 import { killGroups } from "./apply/processes";
 import type { FromConsole, ToConsole } from "./apply/protocol";
+import { median, seconds } from "./measure";
+import { treeCpuMs } from "./proc-tree";
 
 const SIZES = [10, 30];
 const RUNS = 3;
@@ -165,17 +166,11 @@ function checkHosts(hosts: readonly SshHost[], files: readonly RenderedFile[], w
 
 // ---------------------------------------------------------------- figures
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const list = (values: readonly number[]) => values.map((ms) => (ms / 1000).toFixed(2)).join(" / ");
 
 interface Figure {

@@ -17,3 +17,10 @@ export async function medianMs(
 export function peakRssMiB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

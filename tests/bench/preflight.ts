@@ -21,7 +21,8 @@ import { loadSecretKey } from "@/lib/inventory/secrets";
 import { putCatalog, putFleetSettings } from "@/lib/inventory/settings";
 import { shellQuote } from "@/lib/ssh/quote";
 import { type SshLab, startSshLab } from "../lab/ssh-hosts";
-import { peakRssMiB } from "./measure";
+import { median, peakRssMiB, seconds } from "./measure";
+import { sampleTree } from "./proc-tree";
 
 const HOSTS = 30;
 const RUNS = 3;
@@ -264,48 +265,7 @@ async function runReference(ref: Reference, lab: SshLab, run: number, sample = f
   return { ms, maxChildRssMiB: Math.round(maxRssKiB / 1024), sampled } satisfies RefRun;
 }
 
-/** Polls the process tree under `root` (/proc/<pid>/task/<pid>/children) for summed RSS and PSS. */
-function sampleTree(root: number) {
-  let peakRss = 0;
-  let peakPss = 0;
-  const field = (text: string, name: string) =>
-    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(text)?.[1] ?? 0);
-  const poll = () => {
-    let rss = 0;
-    let pss = 0;
-    const stack = [root];
-    while (stack.length > 0) {
-      const pid = stack.pop() as number;
-      try {
-        const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
-        rss += field(rollup, "Rss");
-        pss += field(rollup, "Pss");
-        const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8");
-        for (const child of children.split(" ").filter(Boolean)) stack.push(Number(child));
-      } catch {
-        // exited meanwhile
-      }
-    }
-    peakRss = Math.max(peakRss, rss);
-    peakPss = Math.max(peakPss, pss);
-  };
-  const timer = setInterval(poll, 20);
-  return {
-    stop() {
-      clearInterval(timer);
-      return { rssMiB: Math.round(peakRss / 1024), pssMiB: Math.round(peakPss / 1024) };
-    },
-  };
-}
-
 // ---------------------------------------------------------------- the run
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function main() {
   let lab: SshLab | undefined;

@@ -11,7 +11,7 @@ import { stringify } from "yaml";
 import type { RenderedFile } from "@/lib/render/types";
 import { parentOf } from "@/lib/runs/file-commands";
 import type { SshHost, SshLab } from "../../lab/ssh-hosts";
-import { sampleTree, type TreeSample } from "./proc-tree";
+import { sampleTree, type TreeSample } from "../proc-tree";
 import { runGroup } from "./processes";
 
 export interface AnsibleProject {

@@ -12,7 +12,7 @@ import type { RenderedFile } from "@/lib/render/types";
 import { parentOf } from "@/lib/runs/file-commands";
 import { K0S_STATE_SCRIPT } from "@/lib/runs/k0s-state";
 import { shellQuote } from "@/lib/ssh/quote";
-import { sampleTree, type TreeSample } from "./proc-tree";
+import { sampleTree, type TreeSample } from "../proc-tree";
 import { runGroup } from "./processes";
 
 const EOF_MARK = "K0S_BENCH_EOF";

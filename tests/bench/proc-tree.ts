@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 
 /**
  * Polls the process tree under `root` (/proc/<pid>/task/<pid>/children) for its summed RSS and
- * PSS (smaps_rollup). The same sampler as preflight.ts (which cannot be imported: it runs).
+ * PSS (smaps_rollup), to compare the reference tools' memory with the console's.
  */
 export function sampleTree(root: number, intervalMs = 20) {
   let peakRss = 0;
