@@ -1,31 +1,10 @@
 /** Browser-side calls to the runs API: start a run, list runs, read one, its log and live events. */
 import type { FileChange, FilePlan } from "@/lib/runs/plan";
-import type {
-  EventStream,
-  NodeState,
-  Run,
-  RunAction,
-  RunEvent,
-  RunNode,
-  RunStatus,
-  StageRecord,
-  StageState,
-} from "@/lib/runs/types";
+import type { Run, RunAction, RunNode } from "@/lib/runs/types";
 import { call } from "./api";
 
-export type {
-  EventStream,
-  FileChange,
-  FilePlan,
-  NodeState,
-  Run,
-  RunAction,
-  RunEvent,
-  RunNode,
-  RunStatus,
-  StageRecord,
-  StageState,
-};
+export type { FileChange, FilePlan } from "@/lib/runs/plan";
+export type * from "@/lib/runs/types";
 
 /** A run with every node's stages and result, as GET /api/runs/<id> returns it. */
 export type RunDetail = Run & { nodes: RunNode[] };
