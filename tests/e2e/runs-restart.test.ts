@@ -5,37 +5,15 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type RunningConsole, startConsole } from "../lab/console-server";
-import { LAB_SEED } from "../lab/images";
-import { standinSeed } from "../lab/k0s-standin/images";
-import { installK0sStandin } from "../lab/k0s-standin/install";
-import { type SshLab, startSshLab } from "../lab/ssh-hosts";
+import type { SshLab } from "../lab/ssh-hosts";
 import { waitFor } from "../lab/wait";
+import { startStandinFleet } from "./standin-fleet";
 
-const VERSION = "1.32.8";
 let lab: SshLab;
 let server: RunningConsole;
 
 before(async () => {
-  lab = await startSshLab({
-    hosts: [{ name: "fast" }, { name: "stuck" }],
-    seed: [...new Set([...LAB_SEED, ...standinSeed(VERSION)])],
-  });
-  await Promise.all(lab.hosts.map((host) => installK0sStandin(lab, host, { version: VERSION })));
-  server = await startConsole();
-  await call("/api/settings", "PUT", {
-    k0sVersion: VERSION,
-    registries: ["registry.k8s.io", "quay.io"],
-    mirror: { address: lab.registryAddress, scheme: "http" },
-  });
-  for (const host of lab.hosts) {
-    await call("/api/nodes", "POST", {
-      name: host.name,
-      address: host.address,
-      role: "single",
-      auth: { kind: "key", privateKey: lab.keys.ed25519.privateKey },
-      expectedFingerprint: host.fingerprint,
-    });
-  }
+  ({ lab, server } = await startStandinFleet(["fast", "stuck"]));
 });
 
 after(async () => {

@@ -7,16 +7,13 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { unzipSync } from "fflate";
 import type { Browser, BrowserContext } from "playwright-core";
-import { type RunningConsole, startConsole } from "../lab/console-server";
-import { LAB_SEED } from "../lab/images";
-import { standinSeed } from "../lab/k0s-standin/images";
-import { installK0sStandin } from "../lab/k0s-standin/install";
-import { type SshLab, startSshLab } from "../lab/ssh-hosts";
+import type { RunningConsole } from "../lab/console-server";
+import type { SshLab } from "../lab/ssh-hosts";
 import { waitFor } from "../lab/wait";
 import { launchChromium } from "./browser";
 import { BrowserLink, RunsPage, readDownload } from "./runs-page";
+import { startStandinFleet } from "./standin-fleet";
 
-const VERSION = "1.32.8";
 const NODES = ["n-1", "n-2", "n-3"];
 /** its image pulls hang (dropped packets) until the browser is offline */
 const SLOW = "n-3";
@@ -73,26 +70,7 @@ function assertNoDuplicates(list: number[], what: string): void {
 }
 
 before(async () => {
-  lab = await startSshLab({
-    hosts: NODES.map((name) => ({ name })),
-    seed: [...new Set([...LAB_SEED, ...standinSeed(VERSION)])],
-  });
-  await Promise.all(lab.hosts.map((host) => installK0sStandin(lab, host, { version: VERSION })));
-  server = await startConsole();
-  await call("/api/settings", "PUT", {
-    k0sVersion: VERSION,
-    registries: ["registry.k8s.io", "quay.io"],
-    mirror: { address: lab.registryAddress, scheme: "http" },
-  });
-  for (const host of lab.hosts) {
-    await call("/api/nodes", "POST", {
-      name: host.name,
-      address: host.address,
-      role: "single",
-      auth: { kind: "key", privateKey: lab.keys.ed25519.privateKey },
-      expectedFingerprint: host.fingerprint,
-    });
-  }
+  ({ lab, server } = await startStandinFleet([...NODES]));
   link = await BrowserLink.start(server.url);
   browser = await launchChromium();
   context = await browser.newContext({ acceptDownloads: true });

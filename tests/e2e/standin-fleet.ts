@@ -1,0 +1,48 @@
+import { type RunningConsole, startConsole } from "../lab/console-server";
+import { LAB_SEED } from "../lab/images";
+import { standinSeed } from "../lab/k0s-standin/images";
+import { installK0sStandin } from "../lab/k0s-standin/install";
+import { type SshLab, startSshLab } from "../lab/ssh-hosts";
+
+export const STANDIN_VERSION = "1.32.8";
+
+/**
+ * Test hosts running the k0s stand-in, a started console whose fleet settings point at the
+ * lab registry, and one `single` node per host (trusted by its known fingerprint).
+ */
+export async function startStandinFleet(
+  names: string[],
+): Promise<{ lab: SshLab; server: RunningConsole }> {
+  const lab = await startSshLab({
+    hosts: names.map((name) => ({ name })),
+    seed: [...new Set([...LAB_SEED, ...standinSeed(STANDIN_VERSION)])],
+  });
+  await Promise.all(
+    lab.hosts.map((host) => installK0sStandin(lab, host, { version: STANDIN_VERSION })),
+  );
+  const server = await startConsole();
+  const send = async (route: string, method: string, body: unknown) => {
+    const response = await fetch(`${server.url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok)
+      throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
+  };
+  await send("/api/settings", "PUT", {
+    k0sVersion: STANDIN_VERSION,
+    registries: ["registry.k8s.io", "quay.io"],
+    mirror: { address: lab.registryAddress, scheme: "http" },
+  });
+  for (const host of lab.hosts) {
+    await send("/api/nodes", "POST", {
+      name: host.name,
+      address: host.address,
+      role: "single",
+      auth: { kind: "key", privateKey: lab.keys.ed25519.privateKey },
+      expectedFingerprint: host.fingerprint,
+    });
+  }
+  return { lab, server };
+}
