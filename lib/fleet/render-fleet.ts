@@ -3,7 +3,11 @@ import type { NodePublic } from "@/lib/inventory/types";
 import { render } from "@/lib/render";
 import type { RenderResult } from "@/lib/render/types";
 
-/** A node's files are always render(settings, node): this is that call, for a set of nodes. Pure. */
+/**
+ * A node's files are always render(settings, node): this is that call, for a set of nodes. Pure.
+ * The catalog is not passed: it only feeds path-collision warnings, which the config page shows,
+ * and checking 100k references on every check run, apply and export would be wasted work.
+ */
 export function renderFleet(settings: FleetSettings, nodes: NodePublic[]): RenderResult {
   return render({
     k0sVersion: settings.k0sVersion,
@@ -14,6 +18,5 @@ export function renderFleet(settings: FleetSettings, nodes: NodePublic[]): Rende
       role: node.role,
       registryAddress: node.registryAddress ?? undefined,
     })),
-    images: settings.catalog?.images,
   });
 }
