@@ -2,7 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { listNodes } from "@/lib/client/fleet-api";
 import { cancelRun, type RunDetail, retryRun, runPath, startRun } from "@/lib/client/runs-api";
+import type { NodePublic } from "@/lib/inventory/types";
+import { SudoDialog } from "../fleet/sudo-dialog";
 import { buttonClass, primaryButtonClass } from "../ui";
 
 /** What a person can do with a run from its page: cancel it, retry its failed nodes, apply a plan. */
@@ -10,6 +13,7 @@ export function RunActions({ run, onChanged }: { run: RunDetail; onChanged: () =
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [asking, setAsking] = useState<NodePublic[] | null>(null);
   const act = (work: () => Promise<string | undefined>) => {
     setBusy(true);
     setError(null);
@@ -18,7 +22,20 @@ export function RunActions({ run, onChanged }: { run: RunDetail; onChanged: () =
       .catch((failure: unknown) => setError((failure as Error).message))
       .finally(() => setBusy(false));
   };
-  const unfinished = run.nodes.filter((node) => node.state !== "succeeded").length;
+  const unfinishedNodes = run.nodes
+    .filter((node) => node.state !== "succeeded")
+    .map((node) => node.node);
+  const unfinished = unfinishedNodes.length;
+  // nodes whose sudo password is asked at run time need it again for the retry
+  const retry = () =>
+    act(async () => {
+      const ask = (await listNodes()).filter(
+        (node) => node.sudo.mode === "ask" && unfinishedNodes.includes(node.name),
+      );
+      if (ask.length === 0) return retryRun(run.id);
+      setAsking(ask);
+      return undefined;
+    });
   return (
     <span className="flex flex-wrap items-center gap-2">
       {run.status === "running" && (
@@ -38,7 +55,7 @@ export function RunActions({ run, onChanged }: { run: RunDetail; onChanged: () =
           className={buttonClass}
           disabled={busy}
           data-testid="retry-run"
-          onClick={() => act(() => retryRun(run.id))}
+          onClick={retry}
         >
           Retry {unfinished} node{unfinished === 1 ? "" : "s"} that did not succeed
         </button>
@@ -55,6 +72,15 @@ export function RunActions({ run, onChanged }: { run: RunDetail; onChanged: () =
         >
           Apply to these {run.nodes.length} node{run.nodes.length === 1 ? "" : "s"}
         </button>
+      )}
+      {asking && (
+        <SudoDialog
+          nodes={asking}
+          submitLabel="Retry"
+          emptyHint="Left empty: this node fails again at its start and the others go on."
+          onRun={async (passwords) => router.push(runPath(await retryRun(run.id, passwords)))}
+          onClose={() => setAsking(null)}
+        />
       )}
       {error && (
         <span role="alert" className="text-sm text-red-700 dark:text-red-400">

@@ -99,11 +99,14 @@ export async function cancelRun(id: string): Promise<void> {
 }
 
 /** A new run of the same action on the nodes that did not succeed; resolves with its id. */
-export async function retryRun(id: string): Promise<string> {
+export async function retryRun(
+  id: string,
+  sudoPasswords?: Record<string, string>,
+): Promise<string> {
   const response = await call(`/api/runs/${encodeURIComponent(id)}/retry`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: "{}",
+    body: JSON.stringify(sudoPasswords ? { sudoPasswords } : {}),
   });
   return ((await response.json()) as { id: string }).id;
 }
