@@ -5,16 +5,16 @@
  */
 
 import { installSteps, JOIN_TOKEN_PATH } from "@/lib/render/install-steps";
-import type { NodeRole, RenderedNode } from "@/lib/render/types";
-import { SshError } from "@/lib/ssh/errors";
+import type { NodeRole, RenderedFile, RenderedNode } from "@/lib/render/types";
 import { shellCommand, shellQuote } from "@/lib/ssh/quote";
 import type { RootShell } from "@/lib/ssh/root-shell";
 import { mapLimit } from "@/lib/util/map-limit";
-import { backupDirFor, writeFileScript } from "./file-commands";
+import { backupDirFor } from "./file-commands";
 import { K0S_INSTALL_PATH, type K0sBinary } from "./k0s-binary";
 import { imagePullProblems, K0S_STATE_SCRIPT, type K0sState, parseK0sState } from "./k0s-state";
-import { type LogLine, lineSplitter, type StageTracker } from "./run-log";
-import { readNodeFiles, writeNodeFiles } from "./write-files";
+import { type LogLine, type RunLoggedOptions, runLogged, type StageTracker } from "./run-log";
+import { nodeTargets, writeNodeFiles } from "./write-files";
+import { writeFilesScript } from "./write-script";
 
 export interface ApplyJob {
   name: string;
@@ -24,6 +24,8 @@ export interface ApplyJob {
   stages: StageTracker;
   shell: RootShell | null;
   k0s: K0sState;
+  /** `sha256sum` of the files taken right after writing them; dropped once k0s is installed or started */
+  readBack: string | null;
   /** why this node stopped; null while it is fine */
   failure: string | null;
   /** what the apply did, kept with the run: the file outcomes (a rollback reads them) */
@@ -41,6 +43,8 @@ export interface ApplyOptions {
   cancelled: () => boolean;
   /** uploaded to every node that does not already have exactly this binary */
   binary: K0sBinary | null;
+  /** a node is done (verified, or failed): its outcome can be shown before the others finish */
+  onSettled: (job: ApplyJob) => void;
 }
 
 const CONTROL_PLANE: readonly NodeRole[] = ["controller", "controller+worker", "single"];
@@ -48,7 +52,11 @@ const WORKLOADS: readonly NodeRole[] = ["controller+worker", "single"];
 
 /** Runs the apply stages for jobs whose `shell` is connected; marks failures on the jobs. */
 export async function applyJobs(jobs: ApplyJob[], options: ApplyOptions): Promise<void> {
-  const step = (job: ApplyJob, work: () => Promise<void>) => guarded(job, work, options.cancelled);
+  const step = (job: ApplyJob, work: () => Promise<void>) => guarded(job, work, options);
+  const verified = async (job: ApplyJob) => {
+    await verify(job);
+    options.onSettled(job);
+  };
   const each = (list: ApplyJob[], work: (job: ApplyJob) => Promise<void>) =>
     mapLimit(list, options.concurrency, (job) => step(job, () => work(job)));
   if (options.binary) {
@@ -56,10 +64,14 @@ export async function applyJobs(jobs: ApplyJob[], options: ApplyOptions): Promis
     await each(jobs, (job) => uploadBinary(job, binary, options.runId));
   }
   await each(jobs, (job) => writeFiles(job, options.runId));
-  // a single node is a cluster of its own; the others form one cluster around the first controller
+  // a single node is a cluster of its own, done once it is verified; the others form one
+  // cluster around the first controller, verified together once every node has joined
   await each(
     jobs.filter((job) => job.role === "single"),
-    (job) => installNode(job, null, options),
+    async (job) => {
+      await installNode(job, null, options);
+      await verified(job);
+    },
   );
   const cluster = jobs.filter((job) => job.role !== "single");
   const initial = cluster.find((job) => CONTROL_PLANE.includes(job.role));
@@ -73,18 +85,22 @@ export async function applyJobs(jobs: ApplyJob[], options: ApplyOptions): Promis
     joiners.filter((j) => j.role === "worker"),
     (job) => installNode(job, tokenFor(job, "worker", initial, blocked), options),
   );
-  await each(jobs, (job) => verify(job));
+  await each(cluster, verified);
 }
 
-/** Runs one job's step unless it failed or the run was cancelled; an error becomes its failure. */
+/**
+ * Runs one job's step unless it failed or the run was cancelled; an error becomes its failure,
+ * and the node is settled.
+ */
 async function guarded(
   job: ApplyJob,
   work: () => Promise<void>,
-  cancelled: () => boolean,
+  { cancelled, onSettled }: Pick<ApplyOptions, "cancelled" | "onSettled">,
 ): Promise<void> {
   if (job.failure || !job.shell) return;
   if (cancelled()) {
     job.failure = "cancelled";
+    onSettled(job);
     return;
   }
   try {
@@ -92,6 +108,7 @@ async function guarded(
   } catch (error) {
     job.failure = error instanceof Error ? error.message : String(error);
     job.log("error", job.failure);
+    onSettled(job);
   }
 }
 
@@ -116,10 +133,15 @@ async function uploadBinary(job: ApplyJob, binary: K0sBinary, runId: string): Pr
       "cmd",
       `upload ${binary.source} → ${K0S_INSTALL_PATH} (${mib} MiB, 0755, sha256 ${binary.sha256.slice(0, 12)}…)`,
     );
-    const script = writeFileScript({
-      path: K0S_INSTALL_PATH,
-      mode: "0755",
-      sha256: binary.sha256,
+    const script = writeFilesScript({
+      files: [
+        {
+          path: K0S_INSTALL_PATH,
+          mode: "0755",
+          sha256: binary.sha256,
+          size: binary.content.length,
+        },
+      ],
       backupDir: backupDirFor(runId),
       allowedRoots: ["/etc/k0s/", "/usr/local/bin/"],
     });
@@ -128,29 +150,45 @@ async function uploadBinary(job: ApplyJob, binary: K0sBinary, runId: string): Pr
   });
 }
 
-/** Mirror config before anything else: containerd must find it when k0s first starts it. */
+const READ_BACK_MARKER = "@@k0s-console-read-back@@";
+
+/** `sha256sum` of the files (a missing one just has no line) */
+function readBackScript(files: readonly RenderedFile[]): string {
+  return `${shellCommand(["sha256sum", ...files.map((file) => file.path)])} 2>/dev/null; true`;
+}
+
+/** The files whose `<sha256>  <path>` line is not in `sums`. */
+function notMatching(files: readonly RenderedFile[], sums: string): string[] {
+  const lines = new Set(sums.split("\n"));
+  return files.filter((file) => !lines.has(`${file.sha256}  ${file.path}`)).map((f) => f.path);
+}
+
+/**
+ * Mirror config before anything else: containerd must find it when k0s first starts it. The
+ * files, the look at k0s's state and the files' read-back go in one exec.
+ */
 async function writeFiles(job: ApplyJob, runId: string): Promise<void> {
-  const outcomes = await job.stages.run("write files", () =>
+  const written = await job.stages.run("write files", () =>
     writeNodeFiles(shellOf(job), job.files.files, {
       runId,
       onLine: (stream, line) => job.log(stream, line),
+      after: [
+        K0S_STATE_SCRIPT,
+        `printf '%s\\n' ${shellQuote(READ_BACK_MARKER)}`,
+        readBackScript(nodeTargets(job.files.files)),
+      ].join("\n"),
     }),
   );
-  job.result = { files: outcomes };
-  for (const outcome of outcomes) {
+  const [state = "", readBack = ""] = written.afterOutput.split(`${READ_BACK_MARKER}\n`);
+  job.readBack = readBack;
+  job.result = { files: written.files };
+  for (const outcome of written.files) {
     job.log(
       "info",
       `${outcome.status.padEnd(9)} ${outcome.path}${outcome.backup ? ` (previous version saved to ${outcome.backup})` : ""}`,
     );
   }
-  job.k0s = parseK0sState(
-    (
-      await run(job, K0S_STATE_SCRIPT, {
-        echo: "k0s status (is k0s installed and running?)",
-        quiet: true,
-      })
-    ).stdout,
-  );
+  job.k0s = parseK0sState(state);
   job.log("info", `k0s on this node: ${job.k0s}`);
   if (job.k0s === "absent")
     throw new Error("no k0s binary on the node: put it at /usr/local/bin/k0s (or upload it) first");
@@ -184,6 +222,7 @@ async function installNode(
     );
     return;
   }
+  job.readBack = null; // k0s runs from here on: verify reads the files again
   await job.stages.run(job.k0s === "installed" ? "start k0s" : "install k0s", async () => {
     // an installed but stopped k0s only needs a start; otherwise the node's install.sh steps
     const steps =
@@ -245,18 +284,19 @@ async function waitUntilUp(job: ApplyJob, options: ApplyOptions): Promise<void> 
 /** Reads the files back by checksum and, where workloads run, looks for image pull failures. */
 async function verify(job: ApplyJob): Promise<void> {
   await job.stages.run("verify", async () => {
-    const targets = job.files.files.filter((file) => file.path.startsWith("/"));
-    const current = await readNodeFiles(
-      shellOf(job),
-      targets.map((file) => file.path),
-      { content: false },
-    );
-    const wrong = targets
-      .filter((file) => current.get(file.path)?.sha256 !== file.sha256)
-      .map((file) => file.path);
+    const targets = nodeTargets(job.files.files);
+    // nothing ran on the node since the write exec read the files back: that read-back counts
+    const sums =
+      job.readBack ??
+      (await run(job, readBackScript(targets), { echo: "sha256sum of the files", quiet: true }))
+        .stdout;
+    const wrong = notMatching(targets, sums);
     if (wrong.length)
       throw new Error(`files differ from the rendered ones after writing: ${wrong.join(", ")}`);
-    job.log("info", `${targets.length} files match their rendered sha256`);
+    job.log(
+      "info",
+      `${targets.length} files match their rendered sha256${job.readBack === null ? "" : " (read back right after writing them)"}`,
+    );
     if (!WORKLOADS.includes(job.role)) return;
     const pods = await run(job, "k0s kubectl get pods -A -o json", { quiet: true });
     const problems = imagePullProblems(pods.stdout);
@@ -274,26 +314,7 @@ async function verify(job: ApplyJob): Promise<void> {
   });
 }
 
-/** Runs a script as root, echoing it first and streaming its output line by line into the log. */
-async function run(
-  job: ApplyJob,
-  script: string,
-  { echo = script, quiet = false }: { echo?: string; quiet?: boolean } = {},
-) {
-  job.log("cmd", echo);
-  const stdout = lineSplitter((line) => job.log("stdout", line));
-  const stderr = lineSplitter((line) => job.log("stderr", line));
-  try {
-    return await shellOf(job).check(script, {
-      onStdout: quiet ? undefined : (chunk) => stdout.push(chunk),
-      onStderr: (chunk) => stderr.push(chunk),
-    });
-  } catch (error) {
-    if (error instanceof SshError && error.kind === "command-failed")
-      throw new Error(`${echo}: ${error.message}`);
-    throw error;
-  } finally {
-    stdout.flush();
-    stderr.flush();
-  }
+/** runLogged on the job's node, into the job's log. */
+function run(job: ApplyJob, script: string, options: RunLoggedOptions = {}) {
+  return runLogged(shellOf(job), job.log, script, options);
 }

@@ -16,13 +16,13 @@ import type { RenderedNode } from "@/lib/render/types";
 import { SshSession } from "@/lib/ssh/client";
 import { RootShell } from "@/lib/ssh/root-shell";
 import { mapLimit } from "@/lib/util/map-limit";
-import { applyJobs } from "./apply";
+import { type ApplyJob, applyJobs } from "./apply";
 import { publishEnd } from "./bus";
 import { RunInputError } from "./errors";
 import { type K0sBinary, loadK0sBinary } from "./k0s-binary";
 import { resetNode, rollbackNode } from "./maintenance";
 import { planFiles } from "./plan";
-import { type LogLine, nodeLog, StageTracker } from "./run-log";
+import { type LogLine, logDrained, nodeLog, StageTracker } from "./run-log";
 import { createRun, finishRun, getRun } from "./store";
 import type { RunAction } from "./types";
 import { type FileOutcome, readNodeFiles } from "./write-files";
@@ -52,6 +52,8 @@ interface NodeJob {
   shell: RootShell | null;
   failure: string | null;
   result?: unknown;
+  /** its final state is recorded (as soon as it is done, not when the whole run is) */
+  settled: boolean;
   /** shared by every job of the run */
   cancelled: { value: boolean };
 }
@@ -113,6 +115,7 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
       stages: new StageTracker(db, id, node.name, log),
       shell: null,
       failure: null,
+      settled: false,
       cancelled,
     };
   });
@@ -157,14 +160,8 @@ async function runJobs(
   try {
     await mapLimit(jobs, limit, (job) => connect(request, job));
     await ACTIONS[request.action]({ request, id, jobs, limit, binary });
-    const failed: string[] = [];
-    for (const job of jobs) {
-      if (job.failure === null) job.stages.finish("succeeded", job.result);
-      else {
-        job.stages.finish(cancelled.value ? "cancelled" : "failed", job.result, job.failure);
-        failed.push(`${job.node.name}: ${job.failure}`);
-      }
-    }
+    for (const job of jobs) settle(job);
+    const failed = jobs.flatMap((job) => (job.failure ? [`${job.node.name}: ${job.failure}`] : []));
     const status = cancelled.value ? "cancelled" : failed.length ? "failed" : "succeeded";
     runLog(
       failed.length ? "error" : "info",
@@ -172,9 +169,12 @@ async function runJobs(
         ? `${status} on ${failed.length} node${failed.length === 1 ? "" : "s"} — ${failed.join("; ")}`
         : `${request.action} finished on every node`,
     );
+    // every line is stored before the run reads as finished
+    await logDrained();
     finishRun({ db, id, status });
   } finally {
     for (const job of jobs) job.shell?.session.close();
+    await logDrained();
     publishEnd(id);
   }
 }
@@ -206,11 +206,12 @@ async function connect(request: StartRunRequest, job: NodeJob): Promise<void> {
   });
 }
 
-/** Runs a node's work unless it already failed; an error becomes the node's failure. */
+/** Runs a node's work unless it already failed; an error becomes the node's failure and settles it. */
 async function guard(job: NodeJob, work: () => Promise<void>): Promise<void> {
   if (job.failure) return;
   if (job.cancelled.value) {
     job.failure = "cancelled";
+    settle(job);
     return;
   }
   try {
@@ -218,7 +219,16 @@ async function guard(job: NodeJob, work: () => Promise<void>): Promise<void> {
   } catch (error) {
     job.failure = error instanceof Error ? error.message : String(error);
     job.log("error", job.failure);
+    settle(job);
   }
+}
+
+/** Records the node's final state, once. */
+function settle(job: NodeJob): void {
+  if (job.settled) return;
+  job.settled = true;
+  if (job.failure === null) job.stages.finish("succeeded", job.result);
+  else job.stages.finish(job.cancelled.value ? "cancelled" : "failed", job.result, job.failure);
 }
 
 function connected(job: NodeJob): RootShell {
@@ -255,17 +265,20 @@ const ACTIONS: Record<RunAction, ActionWork> = {
       });
     }),
   apply: async ({ id, jobs, limit, binary }) => {
-    const applying = jobs.map((job) => ({
-      name: job.node.name,
-      role: job.node.role,
-      files: job.files,
-      log: job.log,
-      stages: job.stages,
-      shell: job.shell,
-      k0s: "absent" as const,
-      failure: job.failure,
-      result: undefined as unknown,
-    }));
+    const applying = jobs.map(
+      (job): ApplyJob => ({
+        name: job.node.name,
+        role: job.node.role,
+        files: job.files,
+        log: job.log,
+        stages: job.stages,
+        shell: job.shell,
+        k0s: "absent",
+        readBack: null,
+        failure: job.failure,
+        result: undefined,
+      }),
+    );
     await applyJobs(applying, {
       runId: id,
       concurrency: limit,
@@ -273,12 +286,13 @@ const ACTIONS: Record<RunAction, ActionWork> = {
       pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       cancelled: () => jobs[0]?.cancelled.value === true,
       binary,
+      onSettled: (applied) => {
+        const job = jobs[applying.indexOf(applied)] as NodeJob;
+        copyBack(applied, job);
+        settle(job);
+      },
     });
-    applying.forEach((applied, index) => {
-      const job = jobs[index] as NodeJob;
-      job.failure = applied.failure;
-      job.result = applied.result;
-    });
+    for (const [index, applied] of applying.entries()) copyBack(applied, jobs[index] as NodeJob);
   },
   rollback: ({ request, jobs, limit }) => {
     const source = getRun({ db: request.db, id: request.fromRun ?? "" });
@@ -303,12 +317,20 @@ const ACTIONS: Record<RunAction, ActionWork> = {
     ),
 };
 
+function copyBack(applied: ApplyJob, job: NodeJob): void {
+  job.failure = applied.failure;
+  job.result = applied.result;
+}
+
 async function eachNode(
   jobs: NodeJob[],
   limit: number,
   work: (job: NodeJob) => Promise<void>,
 ): Promise<void> {
-  await mapLimit(jobs, limit, (job) => guard(job, () => work(job)));
+  await mapLimit(jobs, limit, async (job) => {
+    await guard(job, () => work(job));
+    settle(job);
+  });
 }
 
 /** The install commands the apply would run on this node, as in its install.sh. */

@@ -36,6 +36,7 @@ export const TEMP_SUFFIX = ".tmp";
 export const FILE_MARKER = "@@k0s-console-file@@";
 export const END_MARKER = "@@k0s-console-end@@";
 export const RESULT_MARKER = "@@k0s-console-result@@";
+export const FAILED_MARKER = "@@k0s-console-failed@@";
 
 /** Exit codes of the scripts built here (anything else: the shell's own, e.g. 126/127, or a signal). */
 export const FILE_EXIT = {
@@ -207,11 +208,11 @@ export function normaliseMode(mode: string): string {
 }
 
 /** The form `stat -c %a` prints: "644" for "0644", "4755" for "4755". */
-function statMode(mode: string): string {
+export function statMode(mode: string): string {
   return Number.parseInt(mode, 8).toString(8);
 }
 
-function checkSha256(value: string): string {
+export function checkSha256(value: string): string {
   if (!/^[0-9a-f]{64}$/.test(value)) {
     throw new Error(`invalid sha256 ${JSON.stringify(value)}: 64 lowercase hex digits expected`);
   }
@@ -224,7 +225,7 @@ function randomToken(): string {
   return bytesToHex(bytes);
 }
 
-function checkToken(token: string | undefined): string {
+export function checkToken(token: string | undefined): string {
   const value = token ?? randomToken();
   if (!/^[A-Za-z0-9]{1,32}$/.test(value)) throw new Error(`invalid temp token ${value}`);
   return value;
@@ -405,146 +406,65 @@ export function parseReadFilesOutput(stdout: string): Map<string, RemoteFileStat
 }
 
 // ---------------------------------------------------------------------------------------------
-// Writing
+// Writing and restoring (the write script itself: write-script.ts)
 
-export interface WriteFileSpec extends PathOptions {
-  /** absolute target path */
-  path: string;
-  /** octal, e.g. "0644" */
-  mode: string;
-  /** lowercase hex sha256 of the bytes that will arrive on stdin */
-  sha256: string;
-  /** the run's backup folder, e.g. backupDirFor(runId) (must itself be under an allowed root) */
-  backupDir: string;
-  /** random by default; fixed in tests */
-  tempToken?: string;
-}
-
-/** The result line writeFileScript / restoreScript print on success. */
-export type WriteStatus = "created" | "updated" | "unchanged";
 export type RestoreStatus = "restored" | "removed" | "unchanged" | "absent";
 
 export interface ScriptResult<S extends string = string> {
   status: S;
-  /** the backup the script made or found ("updated"), or restored from ("restored") */
+  /** the backup the script restored from ("restored") */
   backup?: string;
 }
 
-/** The `@@k0s-console-result@@` line of a write / restore script's stdout, or null. */
+/** The `@@k0s-console-result@@` line of a restore script's stdout, or null. */
 export function parseScriptResult<S extends string = string>(
   stdout: string,
 ): ScriptResult<S> | null {
   const line = stdout.split("\n").find((l) => l.startsWith(`${RESULT_MARKER}\t`));
   if (!line) return null;
-  const [, status = "", ...rest] = line.split("\t");
-  const backup = rest.join("\t");
-  return backup && backup !== "-" ? { status: status as S, backup } : { status: status as S };
+  const [, status = "", backup = "-"] = line.split("\t");
+  return backup !== "-" ? { status: status as S, backup } : { status: status as S };
 }
 
-/** Shared preamble: variables, fail(), cleanup trap. Variables are set before it. */
-const PREAMBLE = [
-  "k0s_own_tmp=; k0s_own_btmp=",
-  "k0s_cleanup() {",
-  '  [ -n "$k0s_own_tmp" ] && rm -f "$k0s_tmp" 2>/dev/null',
-  '  [ -n "$k0s_own_btmp" ] && rm -f "$k0s_btmp" 2>/dev/null',
-  "  k0s_own_tmp=; k0s_own_btmp=",
-  "}",
-  "k0s_fail() {",
-  "  k0s_code=$1; shift",
-  "  k0s_cleanup",
-  `  printf 'k0s-console: %s: %s\\n' "$k0s_target" "$*" >&2`,
-  '  exit "$k0s_code"',
-  "}",
-  "trap k0s_cleanup EXIT",
-  `trap 'exit ${FILE_EXIT.hangup}' HUP`,
-  `trap 'exit ${FILE_EXIT.interrupted}' INT`,
-  `trap 'exit ${FILE_EXIT.terminated}' TERM`,
-  // a dropped session must not kill the script before it cleans up: writes just fail
-  "trap '' PIPE",
-  "for k0s_t in sha256sum stat cat cp mv rm chown chmod mkdir; do",
-  `  command -v "$k0s_t" >/dev/null 2>&1 || k0s_fail ${FILE_EXIT.missingTool} "$k0s_t not found on the node"`,
-  "done",
-  // fsync one file or directory; where `sync FILE` is refused, flush everything
-  'k0s_sync() { sync "$1" 2>/dev/null || sync; }',
-  `k0s_sum() { k0s_s=$(sha256sum < "$1") || return 1; printf '%s' "\${k0s_s%% *}"; }`,
-  `k0s_not_regular() { [ -L "$1" ] || { [ -e "$1" ] && [ ! -f "$1" ]; }; }`,
-];
+/** The path a write or restore script names after FAILED_MARKER when it fails, or null. */
+export function parseFailedPath(stdout: string): string | null {
+  const line = stdout.split("\n").find((l) => l.startsWith(`${FAILED_MARKER}\t`));
+  return line ? line.slice(FAILED_MARKER.length + 1) : null;
+}
 
 /**
- * The script that writes one file from its stdin (see the module comment for the procedure).
- * Prints `@@k0s-console-result@@ TAB created|updated|unchanged TAB <backup path or ->` on success;
- * exit codes: FILE_EXIT. "unchanged": the target already had this content, mode and owner
- * (nothing replaced). A backup already present for this run is kept (it predates the run).
+ * The start of a write or restore script: `k0s_cleanup` runs `cleanup` (lines that remove the
+ * temp files the script owns), `k0s_fail CODE MESSAGE` cleans up, names `$k0s_target` after
+ * FAILED_MARKER on stdout, prints the reason on stderr and exits; traps; the tools check.
  */
-export function writeFileScript(spec: WriteFileSpec): string {
-  const path = validateTargetPath(spec.path, spec);
-  const mode = normaliseMode(spec.mode);
-  const want = checkSha256(spec.sha256);
-  const backupDir = validateDirectory(spec.backupDir, spec);
-  const dir = parentOf(path);
-  const tmp = tempPathFor(path, checkToken(spec.tempToken));
-  const backup = backupPathFor(backupDir, path);
-  if (`${backup}/`.startsWith(`${path}/`) || `${path}/`.startsWith(`${backupDir}/`)) {
-    throw new UnsafePathError(path, "the target and the backup folder overlap");
-  }
-  const btmp = tempPathFor(backup, checkToken(spec.tempToken));
-  const lines = [
-    `# k0s console: write ${path} (mode ${mode}, sha256 ${want}); content on stdin`,
-    `k0s_target=${q(path)}`,
-    `k0s_dir=${q(dir)}`,
-    `k0s_tmp=${q(tmp)}`,
-    `k0s_mode=${q(mode)}`,
-    `k0s_stat_want=${q(`${statMode(mode)} 0 0`)}`,
-    `k0s_want=${q(want)}`,
-    `k0s_backup=${q(backup)}`,
-    `k0s_bdir=${q(parentOf(backup))}`,
-    `k0s_btmp=${q(btmp)}`,
-    ...PREAMBLE,
-    "umask 022",
-    `[ -d "$k0s_dir" ] || mkdir -p "$k0s_dir" || k0s_fail ${FILE_EXIT.io} "cannot create the directory $k0s_dir"`,
-    `if k0s_not_regular "$k0s_target"; then k0s_fail ${FILE_EXIT.notRegularFile} 'exists and is not a regular file (directory, symlink, device…): left alone'; fi`,
-    "umask 077",
-    // exclusive create: never write through something that already has the temp name
-    "set -C",
-    `{ : > "$k0s_tmp"; } 2>/dev/null || { set +C; k0s_fail ${FILE_EXIT.io} "cannot create $k0s_tmp"; }`,
-    "set +C",
-    "k0s_own_tmp=1",
-    `cat > "$k0s_tmp" || k0s_fail ${FILE_EXIT.io} "cannot write $k0s_tmp (disk full?)"`,
-    `chown 0:0 "$k0s_tmp" || k0s_fail ${FILE_EXIT.io} 'chown root:root failed'`,
-    `chmod "$k0s_mode" "$k0s_tmp" || k0s_fail ${FILE_EXIT.io} "chmod $k0s_mode failed"`,
-    'k0s_sync "$k0s_tmp"',
-    `k0s_got=$(k0s_sum "$k0s_tmp") || k0s_fail ${FILE_EXIT.io} "cannot read back $k0s_tmp"`,
-    'if [ "$k0s_got" != "$k0s_want" ]; then',
-    '  k0s_size=$(stat -c %s "$k0s_tmp" 2>/dev/null)',
-    `  k0s_fail ${FILE_EXIT.checksumMismatch} "received content has sha256 $k0s_got ($k0s_size bytes), expected $k0s_want: transfer incomplete or altered; target left unchanged"`,
-    "fi",
-    "k0s_status=created; k0s_saved=-",
-    'if [ -e "$k0s_target" ]; then',
-    `  k0s_cur=$(k0s_sum "$k0s_target") || k0s_fail ${FILE_EXIT.io} 'cannot read the current file'`,
-    `  k0s_meta=$(stat -c '%a %u %g' "$k0s_target") || k0s_fail ${FILE_EXIT.io} 'cannot stat the current file'`,
-    '  if [ "$k0s_cur" = "$k0s_want" ] && [ "$k0s_meta" = "$k0s_stat_want" ]; then',
-    "    k0s_cleanup",
-    `    printf '%s\\tunchanged\\t-\\n' ${q(RESULT_MARKER)}`,
-    `    exit ${FILE_EXIT.ok}`,
-    "  fi",
-    "  k0s_status=updated; k0s_saved=$k0s_backup",
-    '  if [ ! -e "$k0s_backup" ]; then',
-    `    (umask 077; mkdir -p "$k0s_bdir") || k0s_fail ${FILE_EXIT.backupFailed} "cannot create $k0s_bdir"`,
-    "    k0s_own_btmp=1",
-    `    cp -p "$k0s_target" "$k0s_btmp" || k0s_fail ${FILE_EXIT.backupFailed} "cannot copy the current file to $k0s_bdir"`,
-    '    k0s_sync "$k0s_btmp"',
-    `    mv -f "$k0s_btmp" "$k0s_backup" || k0s_fail ${FILE_EXIT.backupFailed} "cannot save $k0s_backup"`,
-    "    k0s_own_btmp=",
-    '    k0s_sync "$k0s_bdir"',
-    "  fi",
-    "fi",
-    `mv -f "$k0s_tmp" "$k0s_target" || k0s_fail ${FILE_EXIT.renameFailed} "cannot rename $k0s_tmp over the target"`,
-    "k0s_own_tmp=",
-    'k0s_sync "$k0s_dir"',
-    `printf '%s\\t%s\\t%s\\n' ${q(RESULT_MARKER)} "$k0s_status" "$k0s_saved"`,
-    `exit ${FILE_EXIT.ok}`,
+export function scriptPreamble(cleanup: readonly string[], tools: readonly string[]): string[] {
+  return [
+    "k0s_target=-",
+    "k0s_cleanup() {",
+    ...cleanup.map((line) => `  ${line}`),
+    "  :",
+    "}",
+    "k0s_fail() {",
+    "  k0s_code=$1; shift",
+    "  k0s_cleanup",
+    `  printf '%s\\t%s\\n' ${q(FAILED_MARKER)} "$k0s_target"`,
+    `  printf 'k0s-console: %s: %s\\n' "$k0s_target" "$*" >&2`,
+    '  exit "$k0s_code"',
+    "}",
+    "trap k0s_cleanup EXIT",
+    `trap 'exit ${FILE_EXIT.hangup}' HUP`,
+    `trap 'exit ${FILE_EXIT.interrupted}' INT`,
+    `trap 'exit ${FILE_EXIT.terminated}' TERM`,
+    // a dropped session must not kill the script before it cleans up: writes just fail
+    "trap '' PIPE",
+    `for k0s_t in ${tools.join(" ")}; do`,
+    `  command -v "$k0s_t" >/dev/null 2>&1 || k0s_fail ${FILE_EXIT.missingTool} "$k0s_t not found on the node"`,
+    "done",
+    // fsync files or directories; where `sync FILE` is refused, flush everything
+    'k0s_sync() { sync "$@" 2>/dev/null || sync; }',
+    `k0s_sum() { k0s_s=$(sha256sum < "$1") || return 1; printf '%s' "\${k0s_s%% *}"; }`,
+    `k0s_not_regular() { [ -L "$1" ] || { [ -e "$1" ] && [ ! -f "$1" ]; }; }`,
   ];
-  return `${lines.join("\n")}\n`;
 }
 
 export interface RestoreSpec extends PathOptions {
@@ -565,6 +485,8 @@ export interface RestoreSpec extends PathOptions {
  * procedure (owner, mode and timestamps of the backup kept). Prints `@@k0s-console-result@@ TAB
  * restored|removed|unchanged|absent TAB <backup or ->`. Directories the run created stay.
  */
+const RESTORE_TOOLS = ["sha256sum", "stat", "cp", "mv", "rm", "mkdir"];
+
 export function restoreScript(spec: RestoreSpec): string {
   const path = validateTargetPath(spec.path, spec);
   const backupDir = validateDirectory(spec.backupDir, spec);
@@ -573,12 +495,11 @@ export function restoreScript(spec: RestoreSpec): string {
   const whenNoBackup = spec.whenNoBackup ?? "fail";
   const lines = [
     `# k0s console: restore ${path} from ${backupDir}`,
+    ...scriptPreamble(['[ -n "$k0s_own_tmp" ] && rm -f "$k0s_tmp"', "k0s_own_tmp="], RESTORE_TOOLS),
     `k0s_target=${q(path)}`,
     `k0s_dir=${q(parentOf(path))}`,
     `k0s_tmp=${q(tmp)}`,
     `k0s_backup=${q(backup)}`,
-    "k0s_btmp=",
-    ...PREAMBLE,
     `if k0s_not_regular "$k0s_target"; then k0s_fail ${FILE_EXIT.notRegularFile} 'exists and is not a regular file: left alone'; fi`,
     'if [ ! -f "$k0s_backup" ] || [ -L "$k0s_backup" ]; then',
     whenNoBackup === "remove"

@@ -1,13 +1,150 @@
 import type { Database } from "@/lib/inventory/db";
+import { SshError } from "@/lib/ssh/errors";
+import type { RootShell } from "@/lib/ssh/root-shell";
 import { publish } from "./bus";
-import { appendEvent, updateRunNode } from "./store";
+import { appendEvents, type NewEvent, updateRunNode } from "./store";
 import type { EventStream, NodeState, StageRecord } from "./types";
 
-export type LogLine = (stream: EventStream, line: string) => void;
+/** One node's log in a run (or the run's own, node null). */
+export interface LogLine {
+  (stream: EventStream, line: string): void;
+  /** while this log is far behind, a promise to wait for before reading more output */
+  backlog?: () => Promise<void> | undefined;
+}
 
-/** One node's log in a run: every line is stored (with its SSE id) and pushed to open streams. */
+/** Lines stored per turn of the event loop, shared out between the logs that have some waiting. */
+const SLICE = 1_000;
+/** Waiting lines above which a log asks its producer to pause (backlog). */
+const HIGH_WATER = 20_000;
+/** Stored lines dropped from the front of a queue once this many pile up. */
+const COMPACT_AT = 50_000;
+
+/** The lines of one log waiting to be stored, in order. */
+class LogQueue {
+  private lines: NewEvent[] = [];
+  private next = 0;
+  private relief: { promise: Promise<void>; resolve: () => void } | null = null;
+
+  constructor(readonly db: Database) {}
+
+  get waiting(): number {
+    return this.lines.length - this.next;
+  }
+
+  push(event: NewEvent): void {
+    this.lines.push(event);
+  }
+
+  /** Up to `count` lines, oldest first, taken off the queue. */
+  take(count: number): NewEvent[] {
+    const end = Math.min(this.next + count, this.lines.length);
+    const taken = this.lines.slice(this.next, end);
+    this.next = end;
+    if (this.next === this.lines.length || this.next >= COMPACT_AT) {
+      // a flood that never lets the queue empty must not keep every stored line in memory
+      this.lines = this.lines.slice(this.next);
+      this.next = 0;
+    }
+    if (this.relief && this.waiting < HIGH_WATER / 2) {
+      this.relief.resolve();
+      this.relief = null;
+    }
+    return taken;
+  }
+
+  backlog(): Promise<void> | undefined {
+    if (this.waiting < HIGH_WATER) return undefined;
+    if (!this.relief) {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.relief = { promise, resolve };
+    }
+    return this.relief.promise;
+  }
+}
+
+/**
+ * The console's log writer: each log's lines are queued, then stored and published a slice at a
+ * time, one transaction per slice and one slice per turn of the event loop, the slice shared out
+ * between the logs that have lines waiting. A node that floods output costs one transaction per
+ * thousand lines, is paused by SSH flow control when it gets far ahead (backlog), and never
+ * delays another node's lines by more than one slice. One per process.
+ */
+class LogWriter {
+  /** the queues with lines waiting, in the order they got them */
+  private readonly active = new Set<LogQueue>();
+  private scheduled = false;
+  private drainedWaiters: (() => void)[] = [];
+
+  add(queue: LogQueue, event: NewEvent): void {
+    queue.push(event);
+    this.active.add(queue);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.drain());
+  }
+
+  /** Settles once every line queued so far is stored and published. */
+  drained(): Promise<void> {
+    if (!this.scheduled) return Promise.resolve();
+    return new Promise((resolve) => this.drainedWaiters.push(resolve));
+  }
+
+  private drain(): void {
+    const share = Math.ceil(SLICE / this.active.size);
+    const slices = new Map<Database, NewEvent[]>();
+    for (const queue of [...this.active]) {
+      const slice = slices.get(queue.db) ?? [];
+      slice.push(...queue.take(share));
+      slices.set(queue.db, slice);
+      if (queue.waiting === 0) this.active.delete(queue);
+    }
+    // one transaction per database (a console has one)
+    for (const [db, events] of slices) this.store(db, events);
+    if (this.active.size > 0) {
+      setImmediate(() => this.drain());
+      return;
+    }
+    this.scheduled = false;
+    for (const resolve of this.drainedWaiters.splice(0)) resolve();
+  }
+
+  private store(db: Database, events: NewEvent[]): void {
+    try {
+      for (const event of appendEvents(db, events)) publish(event);
+    } catch (error) {
+      // a closed database (the console is stopping): those lines cannot be kept anywhere
+      console.error(`run log: ${events.length} line(s) not stored: ${String(error)}`);
+    }
+  }
+}
+
+const WRITER_KEY = Symbol.for("k0rdent-console.log-writer");
+
+/** The one writer of this process (shared by every bundle of the app, like the bus). */
+function writer(): LogWriter {
+  const holder = globalThis as unknown as { [WRITER_KEY]?: LogWriter };
+  holder[WRITER_KEY] ??= new LogWriter();
+  return holder[WRITER_KEY];
+}
+
+/**
+ * One node's log in a run: every line is stored (with its SSE id) and pushed to open streams,
+ * in order, on the next turns of the event loop (see LogWriter).
+ */
 export function nodeLog(db: Database, runId: string, node: string | null): LogLine {
-  return (stream, line) => publish(appendEvent({ db, runId, node, stream, line }));
+  const queue = new LogQueue(db);
+  const log: LogLine = (stream, line) =>
+    writer().add(queue, { runId, node, stream, line, at: new Date().toISOString() });
+  log.backlog = () => queue.backlog();
+  return log;
+}
+
+/** Settles once every line logged so far is stored and published. */
+export function logDrained(): Promise<void> {
+  return writer().drained();
 }
 
 /** Splits streamed output into lines; a partial last line waits for the rest (or for flush()). */
@@ -27,6 +164,44 @@ export function lineSplitter(emit: (line: string) => void): {
       pending = "";
     },
   };
+}
+
+export interface RunLoggedOptions {
+  /** what the log shows as the command (default: the script) */
+  echo?: string;
+  /** keep stdout out of the log (JSON to parse, …) */
+  quiet?: boolean;
+  timeoutMs?: number;
+}
+
+/**
+ * Runs a script as root, echoing it first and streaming its output into `log` line by line;
+ * reading pauses while the log writer is far behind. A non-zero exit is an error naming the command.
+ */
+export async function runLogged(
+  shell: RootShell,
+  log: LogLine,
+  script: string,
+  { echo = script, quiet = false, timeoutMs }: RunLoggedOptions = {},
+) {
+  log("cmd", echo);
+  const stdout = lineSplitter((line) => log("stdout", line));
+  const stderr = lineSplitter((line) => log("stderr", line));
+  try {
+    return await shell.check(script, {
+      timeoutMs,
+      onStdout: quiet ? undefined : (chunk) => stdout.push(chunk),
+      onStderr: (chunk) => stderr.push(chunk),
+      throttle: log.backlog,
+    });
+  } catch (error) {
+    if (error instanceof SshError && error.kind === "command-failed")
+      throw new Error(`${echo}: ${error.message}`);
+    throw error;
+  } finally {
+    stdout.flush();
+    stderr.flush();
+  }
 }
 
 /** A node's stages in a run: each one timed, stored and announced as it starts and ends. */

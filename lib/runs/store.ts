@@ -1,16 +1,7 @@
 /** Runs in SQLite: the run, each node's stages, and every log line (whose id is its SSE id). */
 import type { Statement } from "better-sqlite3";
 import type { Database } from "@/lib/inventory/db";
-import type {
-  EventStream,
-  NodeState,
-  Run,
-  RunAction,
-  RunEvent,
-  RunNode,
-  RunStatus,
-  StageRecord,
-} from "./types";
+import type { NodeState, Run, RunAction, RunEvent, RunNode, RunStatus, StageRecord } from "./types";
 
 interface RunRow {
   id: string;
@@ -95,22 +86,18 @@ export function updateRunNode({
   );
 }
 
-export function appendEvent({
-  db,
-  runId,
-  node,
-  stream,
-  line,
-}: {
-  db: Database;
-  runId: string;
-  node: string | null;
-  stream: EventStream;
-  line: string;
-}): RunEvent {
-  const at = new Date().toISOString();
-  const { lastInsertRowid } = insertEvent(db).run(runId, node, stream, line, at);
-  return { id: Number(lastInsertRowid), runId, node, stream, line, at };
+/** A log line before it is stored: RunEvent without its id. */
+export type NewEvent = Omit<RunEvent, "id">;
+
+/** Stores `events` in ONE transaction; their ids (the SSE ids) follow their order. */
+export function appendEvents(db: Database, events: readonly NewEvent[]): RunEvent[] {
+  const insert = insertEvent(db);
+  return db.transaction(() =>
+    events.map((event) => {
+      const { runId, node, stream, line, at } = event;
+      return { id: Number(insert.run(runId, node, stream, line, at).lastInsertRowid), ...event };
+    }),
+  )();
 }
 
 export function getRun({

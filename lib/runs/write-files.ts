@@ -1,6 +1,7 @@
 /**
- * The file stage of a run on one node: read the node's current files in one exec, then write
- * each file that differs with writeFileScript (content on stdin), through the node's RootShell.
+ * The file stage of a run on one node, through the node's RootShell: read the node's current
+ * files in one exec (the plan, the verify stage), or write all of them in one exec
+ * (writeFilesScript, contents on stdin).
  */
 import { createHash } from "node:crypto";
 import type { RenderedFile } from "../render/types";
@@ -14,15 +15,14 @@ import {
   type FileExitName,
   normaliseMode,
   type PathOptions,
+  parseFailedPath,
   parseReadFilesOutput,
-  parseScriptResult,
   type RemoteFileState,
   readFilesScript,
   validateDirectory,
-  validateTargetPath,
-  type WriteStatus,
-  writeFileScript,
 } from "./file-commands";
+import { lineSplitter } from "./run-log";
+import { afterOutput, parseWriteResults, type WriteResult, writeFilesScript } from "./write-script";
 
 export type FileLineStream = "stdout" | "stderr" | "cmd";
 
@@ -37,16 +37,11 @@ export interface FileStageOptions extends PathOptions {
   backupBase?: string;
 }
 
-export interface FileOutcome {
-  path: string;
-  status: WriteStatus;
+/** What happened to one file, kept with the run (a rollback reads it). */
+export interface FileOutcome extends WriteResult {
   /** "0644" */
   mode: string;
   sha256: string;
-  /** where the previous version was saved (status "updated") */
-  backup?: string;
-  /** the node's version before the write (status "updated") */
-  previous?: { sha256: string; mode: string; owner: string };
 }
 
 /** Why a file could not be written; FILE_EXIT names, or a transport failure. */
@@ -69,22 +64,6 @@ export class NodeFileError extends SshError {
 
 const shortSha = (sha: string) => `${sha.slice(0, 12)}…`;
 
-/** Splits output chunks into lines for onLine (the last partial line on flush). */
-function lineSplitter(emit: (line: string) => void) {
-  let pending = "";
-  return {
-    push(chunk: string) {
-      const parts = (pending + chunk).split("\n");
-      pending = parts.pop() ?? "";
-      for (const line of parts) emit(line);
-    },
-    flush() {
-      if (pending) emit(pending);
-      pending = "";
-    },
-  };
-}
-
 /**
  * Runs one script; a session that drops (no exit status) or any transport error becomes a
  * NodeFileError for `path` that keeps the SshError's kind.
@@ -94,21 +73,19 @@ async function runScript(
   /** `path`: the file the error names; `label`: how messages name what was being done */
   what: { path: string; label: string; details?: Record<string, unknown>; onDrop?: string },
   script: string,
-  options: ExecOptions & { echoStdout: boolean; onLine?: FileStageOptions["onLine"] },
+  /** stdout (file contents, result lines) is the caller's to parse: only stderr goes to onLine */
+  options: ExecOptions & { onLine?: FileStageOptions["onLine"] },
 ): Promise<ExecResult> {
-  const { onLine, echoStdout, ...exec } = options;
-  const out = lineSplitter((line) => onLine?.("stdout", line));
+  const { onLine, ...exec } = options;
   const err = lineSplitter((line) => onLine?.("stderr", line));
   const target = shell.session.target;
   let result: ExecResult;
   try {
     result = await shell.run(script, {
       ...exec,
-      onStdout: onLine && echoStdout ? (chunk) => out.push(chunk) : undefined,
       onStderr: onLine ? (chunk) => err.push(chunk) : undefined,
     });
   } catch (error) {
-    out.flush();
     err.flush();
     if (error instanceof SshError) {
       const failure: FileFailure =
@@ -139,7 +116,6 @@ async function runScript(
       { ...what.details },
     );
   }
-  out.flush();
   err.flush();
   if (result.code === null) {
     // the channel closed without an exit status: the session (or sshd on the node) went away
@@ -185,11 +161,9 @@ export async function readNodeFiles(
       paths.length === 1 ? `reading ${first}` : `reading ${first} and ${paths.length - 1} more`,
     details: { paths },
   };
-  // stdout is file content: never echoed
   const result = await runScript(shell, what, script, {
     timeoutMs: options.timeoutMs,
     onLine: options.onLine,
-    echoStdout: false,
   });
   if (result.code !== 0) {
     throw new NodeFileError(
@@ -229,111 +203,89 @@ export function nodeTargets(files: readonly RenderedFile[]): RenderedFile[] {
   return files.filter((file) => file.path.startsWith("/"));
 }
 
+export interface FileStageResult {
+  /** one per file with an absolute path, in order */
+  files: FileOutcome[];
+  /** the stdout of `after` */
+  afterOutput: string;
+}
+
 /**
- * Writes the node's rendered files: one exec reads their current state; each file whose content,
- * mode or owner (root:root) differs is written atomically (temp file, fsync, checksum, backup of
- * the previous version under /etc/k0s/.backup/<runId>/…, rename). Files with relative paths are
- * skipped (not written, no outcome). Stops at the first failure with a NodeFileError naming the
- * file; files before it are written, files after it untouched.
+ * Writes the node's rendered files in ONE exec (writeFilesScript, contents on stdin): each file
+ * whose content, mode or owner (root:root) differs is replaced atomically, its previous version
+ * saved under /etc/k0s/.backup/<runId>/…; identical files are not touched. Files with relative
+ * paths are skipped (no outcome). A failure is a NodeFileError naming the file: files before it
+ * may be written, the others are untouched, none is partial. `after` runs in the same exec after
+ * the files are written.
  */
 export async function writeNodeFiles(
   shell: RootShell,
   files: readonly RenderedFile[],
-  options: FileStageOptions,
-): Promise<FileOutcome[]> {
+  /** after: run after the files are written, in the same exec; its exit code is not checked */
+  options: FileStageOptions & { after?: string },
+): Promise<FileStageResult> {
   // everything is checked before anything is sent
-  const backupDir = validateDirectory(backupDirFor(options.runId, options.backupBase), options);
   const targets = nodeTargets(files);
-  const seen = new Set<string>();
   for (const file of targets) {
-    validateTargetPath(file.path, options);
-    if (seen.has(file.path)) throw new Error(`${file.path} appears twice in the rendered files`);
-    seen.add(file.path);
-    normaliseMode(file.mode);
     if (sha256Hex(file.content) !== file.sha256) {
       throw new Error(`${file.path}: its sha256 does not match its content (render it again)`);
     }
   }
-  if (targets.length === 0) return [];
+  if (targets.length === 0) return { files: [], afterOutput: "" };
+  const contents = targets.map((file) => Buffer.from(file.content, "utf8"));
+  const script = writeFilesScript({
+    files: targets.map((file, i) => ({ ...file, size: contents[i]?.length ?? 0 })),
+    backupDir: validateDirectory(backupDirFor(options.runId, options.backupBase), options),
+    allowedRoots: options.allowedRoots,
+    after: options.after,
+  });
   const { onLine, timeoutMs } = options;
-  const current = await readNodeFiles(
-    shell,
-    targets.map((file) => file.path),
-    { allowedRoots: options.allowedRoots, content: false, timeoutMs, onLine },
-  );
-
-  const outcomes: FileOutcome[] = [];
   for (const file of targets) {
-    const mode = normaliseMode(file.mode);
-    const before = current.get(file.path);
-    const base = { path: file.path, mode, sha256: file.sha256 };
-    if (before && before.type !== "file" && before.type !== "missing") {
-      throw new NodeFileError(
-        "command-failed",
-        shell.session.target,
-        file.path,
-        "notRegularFile",
-        `${file.path} is a ${before.type} on the node, not a regular file: left alone, fix it by hand`,
-      );
-    }
-    if (
-      before?.type === "file" &&
-      before.sha256 === file.sha256 &&
-      before.mode === mode &&
-      before.uid === 0 &&
-      before.gid === 0
-    ) {
-      onLine?.("cmd", `unchanged ${file.path} (${mode}, sha256 ${shortSha(file.sha256)})`);
-      outcomes.push({ ...base, status: "unchanged" });
-      continue;
-    }
-    onLine?.("cmd", `write ${file.path} (${mode}, sha256 ${shortSha(file.sha256)})`);
-    const script = writeFileScript({
-      path: file.path,
-      mode,
-      sha256: file.sha256,
-      backupDir,
-      allowedRoots: options.allowedRoots,
-    });
-    const result = await runScript(
-      shell,
-      {
-        path: file.path,
-        label: `writing ${file.path}`,
-        onDrop: ": the file on the node is either its old or its new version, never a partial one",
-      },
-      script,
-      {
-        stdin: file.content,
-        timeoutMs,
-        onLine,
-        echoStdout: true,
-      },
+    onLine?.(
+      "cmd",
+      `write ${file.path} (${normaliseMode(file.mode)}, sha256 ${shortSha(file.sha256)}) unless identical`,
     );
-    const parsed = parseScriptResult<WriteStatus>(result.stdout);
-    if (result.code !== 0 || !parsed) {
-      const code = result.code ?? -1;
-      throw new NodeFileError(
-        "command-failed",
-        shell.session.target,
-        file.path,
-        result.code === 0 ? "unexpected" : exitName(code),
-        `writing ${file.path}: ${result.code === 0 ? "no result line" : describeFileExit(code)}: ${stderrTail(result.stderr) || "(no stderr)"}`,
-        { code, stderr: stderrTail(result.stderr) },
-      );
-    }
-    const outcome: FileOutcome = { ...base, status: parsed.status };
-    if (parsed.status === "updated") {
-      if (parsed.backup) outcome.backup = parsed.backup;
-      if (before?.type === "file" && before.sha256 && before.mode) {
-        outcome.previous = {
-          sha256: before.sha256,
-          mode: before.mode,
-          owner: before.owner ?? `${before.uid}:${before.gid}`,
-        };
-      }
-    }
-    outcomes.push(outcome);
   }
-  return outcomes;
+  const first = targets[0]?.path ?? "";
+  const what = {
+    path: first,
+    label:
+      targets.length === 1 ? `writing ${first}` : `writing ${first} and ${targets.length - 1} more`,
+    onDrop: ": each file on the node is either its old or its new version, never a partial one",
+  };
+  const result = await runScript(shell, what, script, {
+    stdin: Buffer.concat(contents),
+    timeoutMs,
+    onLine,
+  });
+  const results = parseWriteResults(result.stdout);
+  if (result.code !== 0 && !(options.after !== undefined && results.length === targets.length)) {
+    const code = result.code ?? -1;
+    const path = parseFailedPath(result.stdout) ?? first;
+    throw new NodeFileError(
+      "command-failed",
+      shell.session.target,
+      path,
+      exitName(code),
+      `writing ${path}: ${describeFileExit(code)}: ${stderrTail(result.stderr) || "(no stderr)"}`,
+      { code, stderr: stderrTail(result.stderr) },
+    );
+  }
+  if (results.length !== targets.length) {
+    throw new NodeFileError(
+      "command-failed",
+      shell.session.target,
+      first,
+      "unexpected",
+      `${what.label}: ${results.length} result lines for ${targets.length} files`,
+    );
+  }
+  return {
+    files: results.map((written, i) => ({
+      ...written,
+      mode: normaliseMode(targets[i]?.mode ?? ""),
+      sha256: targets[i]?.sha256 ?? "",
+    })),
+    afterOutput: afterOutput(result.stdout),
+  };
 }

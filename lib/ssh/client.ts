@@ -40,6 +40,11 @@ export interface ExecOptions {
   timeoutMs?: number;
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
+  /**
+   * Asked after each chunk: a promise pauses reading the command's output until it settles
+   * (SSH flow control then holds the command back), so a consumer that falls behind is not flooded.
+   */
+  throttle?: () => Promise<void> | undefined;
 }
 
 export interface ExecResult {
@@ -153,13 +158,28 @@ function collectOutput(
   let signal: string | null = null;
   channel.setEncoding("utf8");
   channel.stderr.setEncoding("utf8");
+  let paused = false;
+  const throttle = () => {
+    const wait = paused ? undefined : options.throttle?.();
+    if (!wait) return;
+    paused = true;
+    channel.pause();
+    channel.stderr.pause();
+    void wait.then(() => {
+      paused = false;
+      channel.resume();
+      channel.stderr.resume();
+    });
+  };
   channel.on("data", (chunk: string) => {
     stdout.push(chunk);
     options.onStdout?.(chunk);
+    throttle();
   });
   channel.stderr.on("data", (chunk: string) => {
     stderr.push(chunk);
     options.onStderr?.(chunk);
+    throttle();
   });
   channel.on("exit", (exitCode: number | null, exitSignal?: string) => {
     code = exitCode;

@@ -3,8 +3,9 @@
  * ssh, at least 10× faster than Ansible), all three in the same run on the same hosts:
  * - console: `startRun({ action: "apply", nodes, concurrency: N })` in a forked process of its own
  *   (apply/console-child.ts), so its peak RSS is the console's; the nodes are workers whose k0s
- *   (the lab's stand-in) already runs, so the apply is exactly: connect, write the mirror files,
- *   `k0s status` (K0S_STATE_SCRIPT), verify (read the files' sha256 back) — no install;
+ *   (the lab's stand-in) already runs, so the apply is exactly: connect, then ONE exec that
+ *   writes the mirror files, runs `k0s status` (K0S_STATE_SCRIPT) and reads the files' sha256
+ *   back (the verify stage uses that read-back: nothing ran in between) — no install;
  * - plain ssh: `xargs -P N`, one OpenSSH `ssh` per host running one script that writes the same
  *   files atomically, runs the same K0S_STATE_SCRIPT and reads the sha256 back (apply/plain-ssh.ts);
  * - Ansible: ansible-core, forks = N, pipelining, file/copy/shell tasks (apply/ansible.ts).
@@ -232,13 +233,12 @@ function sizeFigures(r: SizeResult): Figure[] {
         `${vsSsh.toFixed(2)}× plain ssh (${vsSsh <= 1.5 ? "within" : "OVER"} the 1.5× target), ` +
         `${vsAnsible.toFixed(1)}× faster than Ansible (${vsAnsible >= 10 ? "meets" : "MISSES"} the 10× target); ` +
         `runs ${list(r.console.map((run) => run.ms))} s; startRun apply, concurrency ${r.n}, on ` +
-        `worker nodes whose k0s already runs: per node ssh2 connect, read the ${files}' state, ` +
-        `write the changed ones (${outcomes} per node; each: temp file, fsync, sha256 check, ` +
-        `backup of the old version, rename), K0S_STATE_SCRIPT (k0s status), verify (sha256 ` +
-        `read back) — ` +
+        `worker nodes whose k0s already runs: per node ssh2 connect, then one script that ` +
+        `writes the ${files} (${outcomes} per node; the changed ones: temp file, sha256 check, ` +
+        `fsync, hard-linked backup of the old version, rename), runs K0S_STATE_SCRIPT ` +
+        `(k0s status) and reads the sha256 back for the verify stage — ` +
         `${last?.execsPerNode ?? "?"} execs and ${Math.round((last?.events ?? 0) / r.n)} log ` +
-        `lines (SQLite rows) per node; median run: ${timeline} (k0s status runs between write ` +
-        `files and verify); CPU time ${seconds(cm?.cpuMs ?? 0)} ` +
+        `lines (SQLite rows) per node; median run: ${timeline}; CPU time ${seconds(cm?.cpuMs ?? 0)} ` +
         `in the console process + ${seconds(cm?.hostCpuMs ?? 0)} on the hosts (plain ssh: ` +
         `${seconds(pm?.clientCpuMs ?? 0)} in ssh + ${seconds(pm?.hostCpuMs ?? 0)} on the hosts; ` +
         `2 cores for everything); peak RSS = the console process over its warm-up and ` +
@@ -452,12 +452,13 @@ async function main() {
           target: "(reported)",
           peakRssMiB: flood.rssMiB,
           note:
-            `\`seq 1 ${FLOOD_LINES}\` on ${node} through the executor's log path (RootShell.check ` +
-            `onStdout → lineSplitter → nodeLog: one SQLite INSERT + bus publish per line) with one ` +
-            `SSE client (runEventStream) reading: ${flood.stored} lines stored in ` +
-            `${seconds(flood.storeMs)} (first to last stored; the exec took ` +
-            `${seconds(flood.execMs)}), all ${flood.sseReceived} received by the SSE client ` +
-            `${seconds(flood.sseMs)} after the first was stored; peak RSS = that console process ` +
+            `\`seq 1 ${FLOOD_LINES}\` on ${node} through the executor's log path (runLogged: ` +
+            `RootShell.check onStdout → lineSplitter → nodeLog → the log writer, one SQLite ` +
+            `transaction per 1,000 lines, + bus) with one SSE client (runEventStream) reading: ` +
+            `${flood.stored} lines stored; the SSE client got its first to its last line in ` +
+            `${seconds(flood.storeMs)} and all ${flood.sseReceived} within ` +
+            `${seconds(flood.sseMs)} of the exec's start (the exec took ` +
+            `${seconds(flood.execMs)}); peak RSS = that console process ` +
             `(after the delay tests too, the one under load included)`,
         },
         {

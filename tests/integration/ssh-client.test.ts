@@ -145,6 +145,46 @@ test("endless output neither crashes the console nor is held whole: only its tai
   }
 });
 
+test("a throttle pauses the command's output until it settles; nothing is lost or reordered", async () => {
+  const session = await SshSession.open(endpoint("alpha"));
+  try {
+    let text = "";
+    let paused = false;
+    let whilePaused = 0;
+    let pauses = 0;
+    /** lets many turns of the event loop pass (ssh2 reads the socket meanwhile) */
+    const turns = async (n: number) => {
+      for (let i = 0; i < n; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    };
+    const result = await session.exec("seq 1 300000", {
+      onStdout: (chunk) => {
+        if (paused) whilePaused += 1;
+        text += chunk;
+      },
+      // after each of the first 20 chunks, a pause of 50 event-loop turns
+      throttle: () => {
+        if (pauses >= 20) return undefined;
+        pauses += 1;
+        paused = true;
+        return turns(50).then(() => {
+          paused = false;
+        });
+      },
+    });
+    assert.equal(result.code, 0);
+    assert.ok(pauses > 0, "the throttle paused the stream");
+    assert.equal(whilePaused, 0, "no output was handed over during a pause");
+    const numbers = text.trimEnd().split("\n");
+    assert.equal(numbers.length, 300_000);
+    assert.ok(
+      numbers.every((n, i) => n === String(i + 1)),
+      "every line, in order",
+    );
+  } finally {
+    session.close();
+  }
+});
+
 describe("host keys", () => {
   test("an unknown key is refused before authentication, with its type and fingerprint", async () => {
     const host = lab.host("beta");

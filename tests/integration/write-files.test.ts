@@ -97,7 +97,7 @@ test("the first write creates every file root:root with its mode and content; in
   const { session, shell } = await connect("alpha");
   try {
     const { lines, onLine } = recorder();
-    const outcomes = await writeNodeFiles(shell, files, { runId: "run-1", onLine });
+    const outcomes = (await writeNodeFiles(shell, files, { runId: "run-1", onLine })).files;
     assert.deepEqual(
       outcomes.map((o) => [o.path, o.status, o.mode, o.sha256]),
       targets.map((file) => [file.path, "created", file.mode, file.sha256]),
@@ -116,11 +116,11 @@ test("the first write creates every file root:root with its mode and content; in
     assert.equal(host.readFile("/install.sh"), undefined);
 
     const commands = lines.filter(([stream]) => stream === "cmd").map(([, line]) => line);
-    assert.match(commands[0] ?? "", /^read \d+ file\(s\): \/etc\/k0s\//);
     assert.deepEqual(
-      commands.slice(1),
+      commands,
       targets.map(
-        (file) => `write ${file.path} (${file.mode}, sha256 ${file.sha256.slice(0, 12)}…)`,
+        (file) =>
+          `write ${file.path} (${file.mode}, sha256 ${file.sha256.slice(0, 12)}…) unless identical`,
       ),
     );
     for (const file of targets) {
@@ -139,8 +139,7 @@ test("an identical second write reports every file unchanged and touches none of
   const before = targets.map((file) => statSync(host.path(file.path)));
   const { session, shell } = await connect("alpha");
   try {
-    const { lines, onLine } = recorder();
-    const outcomes = await writeNodeFiles(shell, files, { runId: "run-2", onLine });
+    const outcomes = (await writeNodeFiles(shell, files, { runId: "run-2" })).files;
     assert.deepEqual(
       outcomes.map((o) => o.status),
       targets.map(() => "unchanged"),
@@ -150,7 +149,6 @@ test("an identical second write reports every file unchanged and touches none of
       afterStats.map((s) => [s.ino, s.mtimeMs, s.ctimeMs]),
       before.map((s) => [s.ino, s.mtimeMs, s.ctimeMs]),
     );
-    assert.ok(!lines.some(([stream, line]) => stream === "cmd" && line.startsWith("write ")));
     assert.deepEqual(hostFiles(host, "/etc/k0s/.backup"), []);
   } finally {
     session.close();
@@ -167,7 +165,7 @@ test("a changed file is backed up under /etc/k0s/.backup/<run-id>/ with its old 
   assert.ok(changed.length > 0, "the new registry port changes some files");
   const { session, shell } = await connect("alpha");
   try {
-    const outcomes = await writeNodeFiles(shell, files, { runId: "run-3" });
+    const outcomes = (await writeNodeFiles(shell, files, { runId: "run-3" })).files;
     for (const outcome of outcomes) {
       const previous = old.find((o) => o.path === outcome.path);
       if (!changed.some((file) => file.path === outcome.path)) {
@@ -211,7 +209,7 @@ test("through sudo with a password on stdin, the content behind it arrives intac
   };
   const { session, shell } = await connect("alpha", "deploy");
   try {
-    const [outcome] = await writeNodeFiles(shell, [file], { runId: "run-sudo" });
+    const [outcome] = (await writeNodeFiles(shell, [file], { runId: "run-sudo" })).files;
     assert.equal(outcome?.status, "created");
     assert.equal(host.readFile(file.path), content);
     const stat = statSync(host.path(file.path));
@@ -243,20 +241,30 @@ test("a session killed mid-transfer leaves the old file, never a partial one; an
     content: bigContent,
   };
   const bigSize = Buffer.byteLength(bigContent);
+  // a second, small file in the same exec: it must not change either when the stream is cut
+  const smallPath = "/etc/k0s/containerd.d/kill-check.toml";
+  const smallFile = (content: string): RenderedFile => ({
+    path: smallPath,
+    mode: "0644",
+    sha256: sha(content),
+    content,
+  });
+  const smallOld = smallFile("old = true\n");
+  const small = smallFile("new = true\n");
 
   const b = await connect("beta");
   const g = await connect("gamma");
   try {
-    await writeNodeFiles(b.shell, [old], { runId: "kill-0" });
-    await writeNodeFiles(g.shell, [old], { runId: "kill-0" });
+    await writeNodeFiles(b.shell, [smallOld, old], { runId: "kill-0" });
+    await writeNodeFiles(g.shell, [smallOld, old], { runId: "kill-0" });
     assert.equal(beta.readFile(target), oldContent);
 
     const started = Date.now();
-    const onBeta = writeNodeFiles(b.shell, [big], { runId: "kill-1" }).then(
+    const onBeta = writeNodeFiles(b.shell, [small, big], { runId: "kill-1" }).then(
       () => assert.fail("the write to beta should have failed"),
       (error: unknown) => error,
     );
-    const onGamma = writeNodeFiles(g.shell, [big], { runId: "kill-1" });
+    const onGamma = writeNodeFiles(g.shell, [small, big], { runId: "kill-1" });
 
     // kill beta's sessions once its temp file exists and has started to fill
     const seen = await waitFor(
@@ -280,8 +288,8 @@ test("a session killed mid-transfer leaves the old file, never a partial one; an
     assert.ok(error instanceof NodeFileError, `expected a NodeFileError, got ${String(error)}`);
     assert.equal(error.kind, "disconnected");
     assert.equal(error.failure, "disconnected");
-    assert.equal(error.path, target);
-    assert.match(error.message, /dropped/);
+    assert.equal(error.path, smallPath, "the error names the exec's first file");
+    assert.match(error.message, /writing .*kill-check.toml and 1 more: .*dropped/);
 
     // the target was never touched: byte-identical to the old version (the new one could not
     // have arrived: its upload was cut short)
@@ -292,9 +300,10 @@ test("a session killed mid-transfer leaves the old file, never a partial one; an
       intervalMs: 20,
     });
     assert.equal(sha(readFileSync(beta.path(target))), old.sha256);
+    assert.equal(beta.readFile(smallPath), smallOld.content);
     assert.deepEqual(hostFiles(beta, "/etc/k0s/.backup/kill-1"), [], "no backup: nothing replaced");
 
-    const [gammaOutcome] = await onGamma;
+    const [, gammaOutcome] = (await onGamma).files;
     assert.equal(gammaOutcome?.status, "updated");
     assert.equal(sha(readFileSync(gamma.path(target))), big.sha256);
     assert.equal(gamma.readFile(`/etc/k0s/.backup/kill-1${target}`), oldContent);
@@ -303,7 +312,8 @@ test("a session killed mid-transfer leaves the old file, never a partial one; an
     // a retry in the same run on a new session succeeds and saves the old version
     const retry = await connect("beta");
     try {
-      const [outcome] = await writeNodeFiles(retry.shell, [big], { runId: "kill-1" });
+      const [, outcome] = (await writeNodeFiles(retry.shell, [small, big], { runId: "kill-1" }))
+        .files;
       assert.equal(outcome?.status, "updated");
       assert.equal(outcome?.backup, `/etc/k0s/.backup/kill-1${target}`);
       assert.equal(sha(readFileSync(beta.path(target))), big.sha256);

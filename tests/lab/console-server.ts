@@ -10,8 +10,11 @@ export interface RunningConsole {
   token: string;
   dataDir: string;
   logTail(): string;
-  /** stops the server; its data folder is removed unless `keepData` (to start it again on it) */
-  stop(options?: { keepData?: boolean }): Promise<void>;
+  /**
+   * stops the server (SIGTERM, SIGKILL after 5 s); its data folder is removed unless `keepData`
+   * (to start it again on it); resolves to how the process ended
+   */
+  stop(options?: { keepData?: boolean }): Promise<{ signal: NodeJS.Signals | null }>;
   /** kills the server at once, as a crash would (the data folder stays) */
   kill(): Promise<void>;
 }
@@ -55,6 +58,7 @@ export async function startConsole(options: { dataDir?: string } = {}): Promise<
     async stop({ keepData = false } = {}) {
       await daemon.stop();
       if (!keepData) rmSync(dataDir, { recursive: true, force: true });
+      return { signal: (await daemon.exited).signal };
     },
     kill: () => daemon.stop(0),
   };

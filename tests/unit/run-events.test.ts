@@ -5,7 +5,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { type Database, openDatabase } from "@/lib/inventory/db";
 import { publishEnd } from "@/lib/runs/bus";
-import { nodeLog } from "@/lib/runs/run-log";
+import { logDrained, nodeLog } from "@/lib/runs/run-log";
 import { runEventStream } from "@/lib/runs/sse";
 import { createRun, finishRun, getRun, markInterruptedRuns } from "@/lib/runs/store";
 
@@ -67,6 +67,7 @@ test("a reconnect with Last-Event-ID resumes exactly: no gap, no duplicate, then
   newRun("r1");
   const log = nodeLog(db, "r1", "a");
   for (let i = 0; i < 10; i += 1) log("stdout", `line ${i}`);
+  await logDrained();
   const abort = new AbortController();
   // a client that read four events, then lost its connection
   const first = (
@@ -90,6 +91,7 @@ test("a reconnect with Last-Event-ID resumes exactly: no gap, no duplicate, then
   await new Promise((resolve) => setImmediate(resolve));
   log("stderr", "live 1");
   log("stdout", "live 2");
+  await logDrained();
   finishRun({ db, id: "r1", status: "succeeded" });
   publishEnd("r1");
   const second = await reading;
@@ -118,6 +120,7 @@ test("a node filter only carries that node's lines", async () => {
   newRun("r2");
   nodeLog(db, "r2", "a")("stdout", "from a");
   nodeLog(db, "r2", "b")("stdout", "from b");
+  await logDrained();
   finishRun({ db, id: "r2", status: "succeeded" });
   const frames = await readFrames(
     runEventStream({
@@ -140,4 +143,42 @@ test("runs left running by a previous console process are marked interrupted", (
   assert.equal(run?.status, "interrupted");
   assert.equal(run?.nodes[0]?.state, "interrupted");
   assert.ok(run?.finishedAt);
+});
+
+test("the log writer stores each log in order, shares every slice, and pauses only a flood", async () => {
+  newRun("r4");
+  const a = nodeLog(db, "r4", "a");
+  const b = nodeLog(db, "r4", "b");
+  const stored = (node: string) =>
+    (
+      db
+        .prepare("SELECT line FROM run_events WHERE run_id = 'r4' AND node = ? ORDER BY id")
+        .all(node) as { line: string }[]
+    ).map((row) => row.line);
+  assert.equal(a.backlog?.(), undefined, "nothing queued: no pause");
+  for (let i = 0; i < 25_000; i += 1) a("stdout", `flood ${i}`);
+  b("stdout", "quiet 1");
+  assert.deepEqual(stored("a"), [], "nothing is stored before the next turn of the event loop");
+  const pause = a.backlog?.();
+  assert.ok(pause instanceof Promise, "25,000 lines waiting: the flooding log asks for a pause");
+  assert.equal(b.backlog?.(), undefined, "the quiet log is not paused");
+
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(stored("b"), ["quiet 1"], "the quiet line is in the first slice");
+  const first = stored("a").length;
+  assert.ok(first > 0 && first < 1_000, `the flood got the rest of the slice (${first})`);
+  b("stdout", "quiet 2");
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(stored("b"), ["quiet 1", "quiet 2"], "and the next one in the next slice");
+
+  await pause;
+  assert.ok(stored("a").length < 25_000, "the pause ends before the flood is all stored");
+  await logDrained();
+  assert.equal(a.backlog?.(), undefined);
+  const lines = stored("a");
+  assert.equal(lines.length, 25_000);
+  assert.ok(
+    lines.every((line, i) => line === `flood ${i}`),
+    "every line of the flood, in order",
+  );
 });

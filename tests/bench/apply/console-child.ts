@@ -4,9 +4,10 @@
  *
  * - `apply`: the product path, `startRun({ action: "apply", nodes, concurrency: nodes.length })`,
  *   timed from the call to `done`;
- * - `sse-delay` / `flood`: one node's output through the executor's own log path, as
- *   lib/runs/apply.ts `run()` does it (RootShell.check with onStdout → lineSplitter → nodeLog →
- *   SQLite row + bus), read back by `runEventStream` (what GET /api/runs/<id>/events returns).
+ * - `sse-delay` / `flood`: one node's output through the executor's own log path, runLogged
+ *   (RootShell.check with onStdout → lineSplitter → nodeLog → the log writer: SQLite, one
+ *   transaction per slice, + bus), read back by `runEventStream` (what GET /api/runs/<id>/events
+ *   returns).
  */
 import { randomBytes } from "node:crypto";
 import { nodeAccess } from "@/lib/fleet/node-access";
@@ -15,7 +16,7 @@ import { nodeConnection } from "@/lib/inventory/node-connection";
 import { loadSecretKey, type SecretKey } from "@/lib/inventory/secrets";
 import { publishEnd } from "@/lib/runs/bus";
 import { startRun } from "@/lib/runs/executor";
-import { lineSplitter, nodeLog } from "@/lib/runs/run-log";
+import { logDrained, nodeLog, runLogged } from "@/lib/runs/run-log";
 import { runEventStream } from "@/lib/runs/sse";
 import { createRun, finishRun, getRun } from "@/lib/runs/store";
 import type { RunEvent, RunNode } from "@/lib/runs/types";
@@ -105,12 +106,13 @@ interface LoggedRun {
   /** resolves once the SSE stream has ended (after the run finished) */
   reading: Promise<void>;
   /** runs `script` as root on the node, streaming its output into the run's log */
-  run(script: string, onStored?: (line: string) => void): Promise<{ execMs: number }>;
+  run(script: string): Promise<{ execMs: number }>;
 }
 
 /**
  * A run on one node whose log an SSE client reads from the start, `onEvent` getting each event's
- * text (`id: …\ndata: {…}`) as the client splits the stream. The command's output goes the way lib/runs/apply.ts `run()` sends it.
+ * text (`id: …\ndata: {…}`) as the client splits the stream. The command's output goes through
+ * runLogged, as in an apply.
  */
 async function loggedRun(
   db: Database,
@@ -145,33 +147,19 @@ async function loggedRun(
   return {
     id,
     reading,
-    async run(script, onStored) {
+    async run(script) {
       let session: SshSession | undefined;
       try {
         session = await SshSession.open(access.endpoint, {
           bastion: access.bastion ?? undefined,
         });
         const shell = new RootShell(session, access.privilege, access.sudoPassword);
-        // as lib/runs/apply.ts run(): the command first, then its output line by line
-        log("cmd", script);
-        const stdout = lineSplitter((line) => {
-          log("stdout", line);
-          onStored?.(line);
-        });
-        const stderr = lineSplitter((line) => log("stderr", line));
         const start = performance.now();
-        try {
-          await shell.check(script, {
-            onStdout: (chunk) => stdout.push(chunk),
-            onStderr: (chunk) => stderr.push(chunk),
-            timeoutMs: 120_000,
-          });
-        } finally {
-          stdout.flush();
-          stderr.flush();
-        }
+        await runLogged(shell, log, script, { timeoutMs: 120_000 });
+        const execMs = performance.now() - start;
+        await logDrained(); // as the executor does before a run reads as finished
         finishRun({ db, id, status: "succeeded" });
-        return { execMs: performance.now() - start };
+        return { execMs };
       } catch (error) {
         finishRun({ db, id, status: "failed" });
         throw error;
@@ -227,12 +215,14 @@ async function sseDelay(
     delaysMs.push(arrived - printed);
   });
   let loadLines = 0;
-  const load = loadNode ? await loggedRun(db, key, loadNode, () => {}) : undefined;
+  const load = loadNode
+    ? await loggedRun(db, key, loadNode, (block) => {
+        if (block.includes('"stream":"stdout"')) loadLines += 1;
+      })
+    : undefined;
   // the load outlasts the timed lines (which take a little longer than lines × interval)
   const loadSeconds = Math.ceil((lines * intervalMs * 1.5) / 1000) + 1;
-  const loading = load?.run(`timeout ${loadSeconds} yes 'k0s bench: a line of load'; true`, () => {
-    loadLines += 1;
-  });
+  const loading = load?.run(`timeout ${loadSeconds} yes 'k0s bench: a line of load'; true`);
   const sleep = (intervalMs / 1000).toFixed(3);
   await logged.run(`for i in $(seq 1 ${lines}); do date +%s%N; sleep ${sleep}; done`);
   await Promise.all([logged.reading, loading, load?.reading]);
@@ -246,19 +236,18 @@ async function flood(
   node: string,
   lines: number,
 ): Promise<FromConsole> {
+  // a line reaches the SSE client once its slice is stored and published
   let first: number | undefined;
   let last = 0;
   let sseReceived = 0;
-  let sseLast = 0;
   const logged = await loggedRun(db, key, node, (block) => {
     if (!block.includes('"stream":"stdout"')) return;
     sseReceived += 1;
-    sseLast = performance.now();
-  });
-  const { execMs } = await logged.run(`seq 1 ${lines}`, () => {
     last = performance.now();
     first ??= last;
   });
+  const started = performance.now();
+  const { execMs } = await logged.run(`seq 1 ${lines}`);
   await logged.reading;
   const rows = db
     .prepare(
@@ -275,7 +264,7 @@ async function flood(
     storeMs: last - (first ?? last),
     execMs,
     sseReceived,
-    sseMs: sseLast - (first ?? sseLast),
+    sseMs: last - started,
     problems,
     rssMiB: peakRssMiB(),
   };
