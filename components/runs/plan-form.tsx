@@ -12,6 +12,15 @@ import { runPath, startRun } from "@/lib/client/runs-api";
 import type { NodePublic } from "@/lib/inventory/types";
 
 const DEFAULT_CONCURRENCY = 30;
+const DEFAULT_STAGE_TIMEOUT_SECONDS = 900;
+
+/** The number in `text` when it is a whole number from min to max, else null. */
+function wholeNumber(text: string, min: number, max: number): number | null {
+  const value = Number(text);
+  return text.trim() !== "" && Number.isInteger(value) && value >= min && value <= max
+    ? value
+    : null;
+}
 
 /**
  * Starts a plan: every node or chosen ones, how many at a time; asks the sudo password of the
@@ -26,6 +35,7 @@ export function PlanForm() {
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [filter, setFilter] = useState("");
   const [concurrency, setConcurrency] = useState(String(DEFAULT_CONCURRENCY));
+  const [stageTimeout, setStageTimeout] = useState(String(DEFAULT_STAGE_TIMEOUT_SECONDS));
   const [asking, setAsking] = useState<NodePublic[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -39,23 +49,24 @@ export function PlanForm() {
   const all = useMemo(() => nodes ?? [], [nodes]);
   const shown = useMemo(() => all.filter((node) => matchesFilter(node, filter)), [all, filter]);
   const targets = scope === "all" ? all : all.filter((node) => chosen.has(node.name));
-  const limit = Number(concurrency);
-  const limitError =
-    Number.isInteger(limit) && limit >= 1 && limit <= 200 ? null : "A whole number from 1 to 200.";
+  const limit = wholeNumber(concurrency, 1, 200);
+  const timeout = wholeNumber(stageTimeout, 1, 86_400);
+  const invalid = limit === null || timeout === null;
 
   const start = async (sudoPasswords?: Record<string, string>) => {
     const id = await startRun({
       action: "plan",
       nodes: scope === "all" ? "all" : targets.map((node) => node.name),
       sudoPasswords,
-      concurrency: limit,
+      concurrency: limit ?? DEFAULT_CONCURRENCY,
+      stageTimeoutSeconds: timeout ?? DEFAULT_STAGE_TIMEOUT_SECONDS,
     });
     router.push(runPath(id));
   };
 
   const submit = async () => {
     setError(null);
-    if (targets.length === 0 || limitError) return;
+    if (targets.length === 0 || invalid) return;
     const ask = targets.filter((node) => node.sudo.mode === "ask");
     if (ask.length > 0) return setAsking(ask);
     setBusy(true);
@@ -200,32 +211,25 @@ export function PlanForm() {
             </div>
           )}
         </fieldset>
-        <div className="max-w-xs">
-          <label htmlFor={`${formId}-concurrency`} className={labelClass}>
-            Nodes at a time
-          </label>
-          <input
+        <div className="flex flex-wrap gap-4">
+          <WholeNumberField
             id={`${formId}-concurrency`}
-            type="number"
-            inputMode="numeric"
+            label="Nodes at a time"
+            value={concurrency}
+            onChange={setConcurrency}
             min={1}
             max={200}
-            value={concurrency}
-            aria-invalid={limitError !== null}
-            aria-describedby={limitError ? `${formId}-concurrency-error` : undefined}
-            onChange={(event) => setConcurrency(event.target.value)}
-            className={inputClass}
+            hint="How many nodes are worked on in parallel (1–200; k0sctl uses 30)."
           />
-          {limitError ? (
-            <p
-              id={`${formId}-concurrency-error`}
-              className="mt-1 text-sm text-red-700 dark:text-red-400"
-            >
-              {limitError}
-            </p>
-          ) : (
-            <Hint>How many nodes are worked on in parallel (1–200; k0sctl uses 30).</Hint>
-          )}
+          <WholeNumberField
+            id={`${formId}-stage-timeout`}
+            label="Stage timeout (seconds)"
+            value={stageTimeout}
+            onChange={setStageTimeout}
+            min={1}
+            max={86_400}
+            hint="A stage still running after this fails its node; the apply from this plan keeps it."
+          />
         </div>
         {error && (
           <p role="alert" className="text-sm text-red-700 dark:text-red-400">
@@ -235,7 +239,7 @@ export function PlanForm() {
         <button
           type="submit"
           className={primaryButtonClass}
-          disabled={busy || targets.length === 0 || limitError !== null}
+          disabled={busy || targets.length === 0 || invalid}
           aria-busy={busy}
         >
           {busy
@@ -255,5 +259,54 @@ export function PlanForm() {
         />
       )}
     </>
+  );
+}
+
+function WholeNumberField({
+  id,
+  label,
+  value,
+  onChange,
+  min,
+  max,
+  hint,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  min: number;
+  max: number;
+  hint: string;
+}) {
+  const error =
+    wholeNumber(value, min, max) === null
+      ? `A whole number from ${min} to ${max.toLocaleString("en-US")}.`
+      : null;
+  return (
+    <div className="max-w-xs">
+      <label htmlFor={id} className={labelClass}>
+        {label}
+      </label>
+      <input
+        id={id}
+        type="number"
+        inputMode="numeric"
+        min={min}
+        max={max}
+        value={value}
+        aria-invalid={error !== null}
+        aria-describedby={error ? `${id}-error` : undefined}
+        onChange={(event) => onChange(event.target.value)}
+        className={inputClass}
+      />
+      {error ? (
+        <p id={`${id}-error`} className="mt-1 text-sm text-red-700 dark:text-red-400">
+          {error}
+        </p>
+      ) : (
+        <Hint>{hint}</Hint>
+      )}
+    </div>
   );
 }

@@ -8,12 +8,22 @@ import type { NodePublic } from "@/lib/inventory/types";
 import { SudoDialog } from "../fleet/sudo-dialog";
 import { buttonClass, primaryButtonClass } from "../ui";
 
-/** What a person can do with a run from its page: cancel it, retry its failed nodes, apply a plan. */
+/** A run to start once the sudo passwords of some nodes are entered. */
+interface Asking {
+  nodes: NodePublic[];
+  submitLabel: string;
+  start: (sudoPasswords: Record<string, string>) => Promise<string>;
+}
+
+/**
+ * What a person can do with a run from its page: cancel it, retry its failed nodes, apply a
+ * plan (with the plan's options). Nodes whose sudo password is asked at run time get asked again.
+ */
 export function RunActions({ run, onChanged }: { run: RunDetail; onChanged: () => void }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [asking, setAsking] = useState<NodePublic[] | null>(null);
+  const [asking, setAsking] = useState<Asking | null>(null);
   const act = (work: () => Promise<string | undefined>) => {
     setBusy(true);
     setError(null);
@@ -26,16 +36,37 @@ export function RunActions({ run, onChanged }: { run: RunDetail; onChanged: () =
     .filter((node) => node.state !== "succeeded")
     .map((node) => node.node);
   const unfinished = unfinishedNodes.length;
-  // nodes whose sudo password is asked at run time need it again for the retry
-  const retry = () =>
+  /** starts at once, or once the sudo passwords of the "ask" nodes among `names` are entered */
+  const withSudo = (
+    names: string[],
+    submitLabel: string,
+    start: (sudoPasswords?: Record<string, string>) => Promise<string>,
+  ) =>
     act(async () => {
       const ask = (await listNodes()).filter(
-        (node) => node.sudo.mode === "ask" && unfinishedNodes.includes(node.name),
+        (node) => node.sudo.mode === "ask" && names.includes(node.name),
       );
-      if (ask.length === 0) return retryRun(run.id);
-      setAsking(ask);
+      if (ask.length === 0) return start();
+      setAsking({ nodes: ask, submitLabel, start });
       return undefined;
     });
+  const retry = () =>
+    withSudo(unfinishedNodes, "Retry", (sudoPasswords) => retryRun(run.id, sudoPasswords));
+  const planned = run.nodes.map((node) => node.node);
+  const { concurrency, stageTimeoutSeconds } = (run.inputs ?? {}) as {
+    concurrency?: number;
+    stageTimeoutSeconds?: number;
+  };
+  const applyPlan = () =>
+    withSudo(planned, "Apply", (sudoPasswords) =>
+      startRun({
+        action: "apply",
+        nodes: planned,
+        concurrency,
+        stageTimeoutSeconds,
+        sudoPasswords,
+      }),
+    );
   return (
     <span className="flex flex-wrap items-center gap-2">
       {run.status === "running" && (
@@ -66,19 +97,17 @@ export function RunActions({ run, onChanged }: { run: RunDetail; onChanged: () =
           className={primaryButtonClass}
           disabled={busy}
           data-testid="apply-plan"
-          onClick={() =>
-            act(() => startRun({ action: "apply", nodes: run.nodes.map((node) => node.node) }))
-          }
+          onClick={applyPlan}
         >
           Apply to these {run.nodes.length} node{run.nodes.length === 1 ? "" : "s"}
         </button>
       )}
       {asking && (
         <SudoDialog
-          nodes={asking}
-          submitLabel="Retry"
-          emptyHint="Left empty: this node fails again at its start and the others go on."
-          onRun={async (passwords) => router.push(runPath(await retryRun(run.id, passwords)))}
+          nodes={asking.nodes}
+          submitLabel={asking.submitLabel}
+          emptyHint="Left empty: this node fails at its start and the others go on."
+          onRun={async (passwords) => router.push(runPath(await asking.start(passwords)))}
           onClose={() => setAsking(null)}
         />
       )}

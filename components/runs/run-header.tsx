@@ -21,6 +21,7 @@ export function RunHeader({
 }) {
   const inputs = (run.inputs ?? {}) as {
     concurrency?: unknown;
+    stageTimeoutSeconds?: unknown;
     retryOf?: unknown;
     fromRun?: unknown;
   };
@@ -49,7 +50,7 @@ export function RunHeader({
           </a>
         </div>
       </div>
-      <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-5">
+      <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-6">
         <Fact label="Started by">{run.startedBy}</Fact>
         <Fact label="Started">
           <time dateTime={run.createdAt} title={new Date(run.createdAt).toLocaleString()}>
@@ -67,6 +68,9 @@ export function RunHeader({
         <Fact label="Nodes">{run.nodes.length.toLocaleString()}</Fact>
         {typeof inputs.concurrency === "number" && (
           <Fact label="At a time">{inputs.concurrency}</Fact>
+        )}
+        {typeof inputs.stageTimeoutSeconds === "number" && (
+          <Fact label="Stage timeout">{inputs.stageTimeoutSeconds.toLocaleString("en-US")} s</Fact>
         )}
         {typeof inputs.retryOf === "string" && (
           <Fact label="Retry of">

@@ -2,21 +2,13 @@
 
 import Link from "next/link";
 import { formatTime } from "@/components/fleet/fleet-model";
-import { type NodeState, type Run, runPath } from "@/lib/client/runs-api";
+import { type RunSummary, runPath } from "@/lib/client/runs-api";
 import { StateBadge } from "./run-badge";
-import { ACTION_LABEL, durationBetween, plural, relativeTime } from "./run-format";
+import { ACTION_LABEL, durationBetween, relativeTime } from "./run-format";
 import { StateCounts } from "./stage-matrix";
 
 /** Past and running runs, newest first: what, how it went, who, when, how long, on how many nodes. */
-export function RunHistory({
-  runs,
-  states,
-  now,
-}: {
-  runs: Run[];
-  states: Record<string, { state: NodeState }[]>;
-  now: number;
-}) {
+export function RunHistory({ runs, now }: { runs: RunSummary[]; now: number }) {
   if (runs.length === 0) {
     return (
       <p
@@ -41,8 +33,6 @@ export function RunHistory({
         </thead>
         <tbody>
           {runs.map((run) => {
-            const nodes = states[run.id];
-            const planned = (run.inputs as { nodes?: unknown } | null)?.nodes;
             return (
               <tr
                 key={run.id}
@@ -77,16 +67,10 @@ export function RunHistory({
                   )}
                 </td>
                 <td className="px-2 py-2">
-                  {nodes ? (
-                    nodes.length === 0 ? (
-                      <span className="text-xs text-slate-500">no nodes</span>
-                    ) : (
-                      <StateCounts nodes={nodes} />
-                    )
+                  {Object.keys(run.nodeCounts).length === 0 ? (
+                    <span className="text-xs text-slate-500">no nodes</span>
                   ) : (
-                    <span className="text-xs text-slate-500">
-                      {Array.isArray(planned) ? plural(planned.length, "node") : "…"}
-                    </span>
+                    <StateCounts counts={run.nodeCounts} />
                   )}
                 </td>
               </tr>

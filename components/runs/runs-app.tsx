@@ -25,7 +25,7 @@ export function RunsApp() {
         {history.runs === null ? (
           !history.error && <p className="text-sm text-slate-500">Loading the runs…</p>
         ) : (
-          <RunHistory runs={history.runs} states={history.states} now={now} />
+          <RunHistory runs={history.runs} now={now} />
         )}
       </Section>
     </div>

@@ -2,7 +2,7 @@
 
 import { memo, useMemo, useState } from "react";
 import { rowButtonClass } from "@/components/fleet/styles";
-import { type RunNode, runLogHref, type StageRecord } from "@/lib/client/runs-api";
+import { type NodeState, type RunNode, runLogHref, type StageRecord } from "@/lib/client/runs-api";
 import { STATE_STYLE, StateBadge } from "./run-badge";
 import { durationBetween, plural, stageSlug } from "./run-format";
 
@@ -45,7 +45,7 @@ export function StageMatrix({
   return (
     <div>
       <div className="mb-2 flex flex-wrap items-center justify-between gap-2 text-sm">
-        <StateCounts nodes={nodes} />
+        <StateCounts counts={countStates(nodes)} />
         {problems > 0 && (
           <label className="flex items-center gap-2 text-xs">
             <input
@@ -209,10 +209,15 @@ function StageCell({
   );
 }
 
+/** How many of `nodes` are in each state. */
+export function countStates(nodes: Pick<RunNode, "state">[]): Partial<Record<NodeState, number>> {
+  const counts: Partial<Record<NodeState, number>> = {};
+  for (const node of nodes) counts[node.state] = (counts[node.state] ?? 0) + 1;
+  return counts;
+}
+
 /** "3 succeeded · 1 failed · 2 waiting", icon and word each. */
-export function StateCounts({ nodes }: { nodes: Pick<RunNode, "state">[] }) {
-  const counts = new Map<RunNode["state"], number>();
-  for (const node of nodes) counts.set(node.state, (counts.get(node.state) ?? 0) + 1);
+export function StateCounts({ counts }: { counts: Partial<Record<NodeState, number>> }) {
   const order: RunNode["state"][] = [
     "failed",
     "interrupted",
@@ -224,13 +229,11 @@ export function StateCounts({ nodes }: { nodes: Pick<RunNode, "state">[] }) {
   return (
     <span className="inline-flex flex-wrap items-center gap-x-3 gap-y-1 text-xs">
       {order
-        .filter((state) => counts.has(state))
+        .filter((state) => counts[state] !== undefined)
         .map((state) => (
           <span key={state} className="inline-flex items-center gap-1 whitespace-nowrap">
             <span aria-hidden>{STATE_STYLE[state].icon}</span>
-            <span className="tabular-nums font-semibold">
-              {counts.get(state)?.toLocaleString()}
-            </span>
+            <span className="tabular-nums font-semibold">{counts[state]?.toLocaleString()}</span>
             {STATE_STYLE[state].text}
           </span>
         ))}

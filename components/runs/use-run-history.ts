@@ -2,25 +2,14 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { errorText } from "@/lib/client/fleet-api";
-import { getRun, listRuns, type NodeState, type Run } from "@/lib/client/runs-api";
+import { listRuns, type RunSummary } from "@/lib/client/runs-api";
 
 /** While a run is going, the list is re-read this often. */
 const POLL_MS = 5_000;
-/** Run details fetched at once for the per-node counts. */
-const PARALLEL = 4;
 
-/** Finished runs do not change: their node states are kept for the whole page session. */
-const finished = new Map<string, { state: NodeState }[]>();
-
-/**
- * The run history, newest first, and each run's node states. GET /api/runs has no per-node
- * outcome, so each run is read once (running ones again on every poll).
- */
+/** The run history, newest first, with each run's per-node outcome counts. */
 export function useRunHistory() {
-  const [runs, setRuns] = useState<Run[] | null>(null);
-  const [states, setStates] = useState<Record<string, { state: NodeState }[]>>(() =>
-    Object.fromEntries(finished),
-  );
+  const [runs, setRuns] = useState<RunSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const controller = useRef<AbortController | null>(null);
 
@@ -29,20 +18,8 @@ export function useRunHistory() {
     const abort = new AbortController();
     controller.current = abort;
     try {
-      const list = await listRuns(abort.signal);
-      setRuns(list);
+      setRuns(await listRuns(abort.signal));
       setError(null);
-      const queue = list.filter((run) => run.status === "running" || !finished.has(run.id));
-      const worker = async () => {
-        for (let run = queue.shift(); run; run = queue.shift()) {
-          const detail = await getRun(run.id, abort.signal).catch(() => null);
-          if (!detail || abort.signal.aborted) continue;
-          const nodes = detail.nodes.map((node) => ({ state: node.state }));
-          if (detail.status !== "running") finished.set(detail.id, nodes);
-          setStates((current) => ({ ...current, [detail.id]: nodes }));
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(PARALLEL, queue.length) }, worker));
     } catch (caught) {
       if (!abort.signal.aborted) setError(errorText(caught));
     }
@@ -60,5 +37,5 @@ export function useRunHistory() {
     return () => clearInterval(timer);
   }, [anyRunning, load]);
 
-  return { runs, states, error, reload: load };
+  return { runs, error, reload: load };
 }

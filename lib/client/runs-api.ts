@@ -1,6 +1,8 @@
 /** Browser-side calls to the runs API: start a run, list runs, read one, its log and live events. */
+import type { z } from "zod";
 import type { FileChange, FilePlan } from "@/lib/runs/plan";
-import type { Run, RunAction, RunNode } from "@/lib/runs/types";
+import type { StartRunSchema } from "@/lib/runs/run-request";
+import type { Run, RunNode, RunSummary } from "@/lib/runs/types";
 import { call } from "./api";
 
 export type { FileChange, FilePlan } from "@/lib/runs/plan";
@@ -10,15 +12,7 @@ export type * from "@/lib/runs/types";
 export type RunDetail = Run & { nodes: RunNode[] };
 
 /** POST /api/runs: every action takes the same body (a rollback also names `fromRun`). */
-export interface StartRunRequest {
-  action: RunAction;
-  nodes: string[] | "all";
-  /** rollback: the run whose backups are restored */
-  fromRun?: string;
-  /** for nodes whose sudo mode is "ask": sent with this one request, never kept */
-  sudoPasswords?: Record<string, string>;
-  concurrency?: number;
-}
+export type StartRunRequest = z.input<typeof StartRunSchema>;
 
 /** What a plan found on one node (RunNode.result of a plan run). */
 export interface PlanResult {
@@ -44,9 +38,9 @@ export function runLogHref(id: string, node?: string): string {
   return apiPath(id, `/log${node === undefined ? "" : `?node=${encodeURIComponent(node)}`}`);
 }
 
-export async function listRuns(signal?: AbortSignal): Promise<Run[]> {
+export async function listRuns(signal?: AbortSignal): Promise<RunSummary[]> {
   const response = await call("/api/runs", { method: "GET", cache: "no-store", signal });
-  return ((await response.json()) as { runs: Run[] }).runs;
+  return ((await response.json()) as { runs: RunSummary[] }).runs;
 }
 
 export async function getRun(id: string, signal?: AbortSignal): Promise<RunDetail> {

@@ -36,6 +36,8 @@ export interface StartRunRequest {
   /** sudo passwords asked at run time: kept in memory for this run only */
   sudoPasswords?: Record<string, string>;
   concurrency?: number;
+  /** default 900 */
+  stageTimeoutSeconds?: number;
   /** rollback: the run whose backups are put back */
   fromRun?: string;
   /** retry: the run this one repeats for its failed nodes */
@@ -57,6 +59,8 @@ interface NodeJob {
   /** shared by every job of the run */
   cancelled: { value: boolean };
 }
+
+const DEFAULT_STAGE_TIMEOUT_SECONDS = 900;
 
 /** Runs in progress in this process, so they can be cancelled. */
 const ACTIVE_KEY = Symbol.for("k0rdent-console.active-runs");
@@ -80,10 +84,12 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
   const rendered = nodes.length ? renderFleet(settings, nodes).nodes : [];
   const id = runId();
   const limit = request.concurrency ?? 30;
+  const stageTimeoutSeconds = request.stageTimeoutSeconds ?? DEFAULT_STAGE_TIMEOUT_SECONDS;
   const inputs = {
     nodes: nodes.map((node) => node.name),
     settings: { ...settings, catalog: undefined },
     concurrency: limit,
+    stageTimeoutSeconds,
     fromRun: request.fromRun,
     k0sBinary: request.k0sBinary,
     retryOf: request.retryOf,
@@ -108,16 +114,21 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
   const jobs = nodes.map((node, index): NodeJob => {
     const log = nodeLog(db, id, node.name);
     const files = rendered[index] as RenderedNode;
-    return {
+    const job: NodeJob = {
       node,
       files,
       log,
-      stages: new StageTracker(db, id, node.name, log),
+      // a stage past its time is interrupted by closing the node's session
+      stages: new StageTracker(db, id, node.name, log, {
+        timeoutMs: stageTimeoutSeconds * 1000,
+        interrupt: () => job.shell?.session.close(),
+      }),
       shell: null,
       failure: null,
       settled: false,
       cancelled,
     };
+    return job;
   });
   activeRuns().set(id, {
     cancel: () => {

@@ -204,6 +204,13 @@ export async function runLogged(
   }
 }
 
+export interface StageLimits {
+  /** a stage still running after this long fails */
+  timeoutMs: number;
+  /** stops what a timed-out stage is doing (closes the node's session) */
+  interrupt: () => void;
+}
+
 /** A node's stages in a run: each one timed, stored and announced as it starts and ends. */
 export class StageTracker {
   private readonly stages: StageRecord[] = [];
@@ -213,6 +220,7 @@ export class StageTracker {
     private readonly runId: string,
     private readonly node: string,
     private readonly log: LogLine,
+    private readonly limits: StageLimits | null = null,
   ) {}
 
   async run<T>(name: string, work: () => Promise<T>): Promise<T> {
@@ -227,12 +235,35 @@ export class StageTracker {
     this.save("running");
     this.log("stage", `▶ ${name}`);
     try {
-      const result = await work();
+      const result = await this.limited(name, work);
       this.end(record, "succeeded", null);
       return result;
     } catch (error) {
       this.end(record, "failed", error instanceof Error ? error.message : String(error));
       throw error;
+    }
+  }
+
+  /** `work`, failed once it outlasts the stage timeout (and interrupted) */
+  private async limited<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const limits = this.limits;
+    if (!limits) return work();
+    const running = work();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // what the interrupted work throws next is superseded by the timeout
+        running.catch(() => {});
+        limits.interrupt();
+        reject(
+          new Error(`${name} timed out after ${limits.timeoutMs / 1000} s (the stage timeout)`),
+        );
+      }, limits.timeoutMs);
+    });
+    try {
+      return await Promise.race([running, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

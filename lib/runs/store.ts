@@ -1,7 +1,16 @@
 /** Runs in SQLite: the run, each node's stages, and every log line (whose id is its SSE id). */
 import type { Statement } from "better-sqlite3";
 import type { Database } from "@/lib/inventory/db";
-import type { NodeState, Run, RunAction, RunEvent, RunNode, RunStatus, StageRecord } from "./types";
+import type {
+  NodeState,
+  Run,
+  RunAction,
+  RunEvent,
+  RunNode,
+  RunStatus,
+  RunSummary,
+  StageRecord,
+} from "./types";
 
 interface RunRow {
   id: string;
@@ -126,12 +135,26 @@ export function getRun({
   };
 }
 
-export function listRuns({ db, limit = 100 }: { db: Database; limit?: number }): Run[] {
-  return (
+/** The newest runs first, each with how many of its nodes are in each state. */
+export function listRuns({ db, limit = 100 }: { db: Database; limit?: number }): RunSummary[] {
+  const runs = (
     db
       .prepare("SELECT * FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?")
       .all(limit) as RunRow[]
-  ).map(toRun);
+  ).map((row): RunSummary => ({ ...toRun(row), nodeCounts: {} }));
+  const byId = new Map(runs.map((run) => [run.id, run]));
+  const counts = db
+    .prepare(
+      `SELECT run_id AS runId, state, COUNT(*) AS n FROM run_nodes
+       WHERE run_id IN (SELECT id FROM runs ORDER BY created_at DESC, rowid DESC LIMIT ?)
+       GROUP BY run_id, state`,
+    )
+    .all(limit) as { runId: string; state: NodeState; n: number }[];
+  for (const { runId, state, n } of counts) {
+    const run = byId.get(runId);
+    if (run) run.nodeCounts[state] = n;
+  }
+  return runs;
 }
 
 /** Events after `afterId`, optionally for one node, in order. */

@@ -38,6 +38,9 @@ export interface Run {
   finishedAt: string | null;
 }
 
+/** A run in the history (GET /api/runs): how many of its nodes are in each state. */
+export type RunSummary = Run & { nodeCounts: Partial<Record<NodeState, number>> };
+
 export interface RunEvent {
   /** increasing across the whole console: the SSE event id */
   id: number;

@@ -22,10 +22,20 @@ export class RunsPage {
     await this.page.waitForURL(`${this.url}/`);
   }
 
-  /** /runs → "Plan on N nodes" (every node) → the plan's page; returns its run id. */
-  async planAll(nodes: number): Promise<string> {
+  /**
+   * /runs → the plan form's options filled in, when given → "Plan on N nodes" (every node) → the
+   * plan's page; returns its run id.
+   */
+  async planAll(
+    nodes: number,
+    options: { concurrency?: number; stageTimeoutSeconds?: number } = {},
+  ): Promise<string> {
     await this.page.goto(`${this.url}/runs`);
     const form = this.page.getByTestId("plan-form");
+    if (options.concurrency !== undefined)
+      await form.getByLabel("Nodes at a time").fill(String(options.concurrency));
+    if (options.stageTimeoutSeconds !== undefined)
+      await form.getByLabel("Stage timeout (seconds)").fill(String(options.stageTimeoutSeconds));
     await form.getByRole("button", { name: `Plan on ${nodes} nodes` }).click();
     return this.runIdFromUrl();
   }

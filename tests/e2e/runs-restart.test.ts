@@ -37,6 +37,7 @@ async function call(route: string, method = "GET", body?: unknown) {
 
 interface RunView {
   status: string;
+  inputs: { concurrency?: number; stageTimeoutSeconds?: number };
   nodes: { node: string; state: string; stages: { name: string; state: string }[] }[];
 }
 
@@ -53,7 +54,12 @@ const stateOf = (run: RunView, node: string) => run.nodes.find((n) => n.node ===
 test("a console restart mid-run marks the run interrupted, keeps the inventory, and retry finishes it", async () => {
   // stuck's image pulls hang on dropped packets, so its `k0s start` outlasts fast's install
   await lab.blockPort("stuck", 5000, { direction: "out", action: "drop" });
-  const { id } = await call("/api/runs", "POST", { action: "apply", nodes: "all" });
+  const { id } = await call("/api/runs", "POST", {
+    action: "apply",
+    nodes: "all",
+    concurrency: 5,
+    stageTimeoutSeconds: 600,
+  });
   // a node is done (and shown so) as soon as it is verified, not when the whole run is
   const midRun = await waitFor(
     "fast to have succeeded while stuck still hangs",
@@ -101,6 +107,11 @@ test("a console restart mid-run marks the run interrupted, keeps the inventory, 
     { timeoutMs: 60_000 },
   );
   assert.equal(finished.status, "succeeded", JSON.stringify(finished.nodes));
+  assert.deepEqual(
+    [finished.inputs.concurrency, finished.inputs.stageTimeoutSeconds],
+    [5, 600],
+    "the retry keeps the first run's options",
+  );
   assert.match(
     lab.host("stuck").readFile("/etc/k0s/containerd.d/cri-registry.toml") ?? "",
     /config_path/,

@@ -101,7 +101,8 @@ let applyId = "";
 
 test("an apply started from a plan streams every node's lines live", async () => {
   await runs.signIn(server.token);
-  const planId = await runs.planAll(NODES.length);
+  const options = { concurrency: NODES.length, stageTimeoutSeconds: 600 };
+  const planId = await runs.planAll(NODES.length, options);
   await runs
     .status()
     .filter({ hasText: /^succeeded$/ })
@@ -111,6 +112,17 @@ test("an apply started from a plan streams every node's lines live", async () =>
   await lab.blockPort(SLOW, 5000, BLOCK);
   applyId = await runs.applyPlan(planId, NODES.length);
   assert.notEqual(applyId, planId);
+  const { inputs } = (
+    (await (await call(`/api/runs/${applyId}`)).json()) as {
+      run: { inputs: { concurrency: number; stageTimeoutSeconds: number } };
+    }
+  ).run;
+  assert.deepEqual(
+    { concurrency: inputs.concurrency, stageTimeoutSeconds: inputs.stageTimeoutSeconds },
+    options,
+    "the apply keeps the plan's options",
+  );
+  await runs.page.getByText("Stage timeout").waitFor();
   await runs.waitForConnection("live");
 
   for (const node of NODES) {
@@ -212,4 +224,29 @@ test("download the run's log, a node's log, and the config zip", async () => {
       names.join("\n"),
     );
   }
+});
+
+test("the run history shows each run with its nodes' outcome, from one request", async () => {
+  assert.ok(applyId, "needs the apply of the first test");
+  await waitFor("the apply to finish", async () => (await runStatus(applyId)) !== "running", {
+    timeoutMs: 60_000,
+  });
+  const requests: string[] = [];
+  runs.page.on("request", (request) => {
+    if (new URL(request.url()).pathname.startsWith("/api/runs")) requests.push(request.url());
+  });
+  await runs.page.goto(`${link.url}/runs`);
+  const { run } = (await (await call(`/api/runs/${applyId}`)).json()) as {
+    run: { nodes: { state: string }[] };
+  };
+  const counts = new Map<string, number>();
+  for (const { state } of run.nodes) counts.set(state, (counts.get(state) ?? 0) + 1);
+  const row = runs.page.getByTestId(`run-row-${applyId}`);
+  for (const [state, count] of counts)
+    await row.filter({ hasText: new RegExp(`${count}\\s*${state}`) }).waitFor();
+  assert.deepEqual(
+    requests.map((url) => new URL(url).pathname),
+    ["/api/runs"],
+    "no request per run",
+  );
 });

@@ -248,6 +248,44 @@ test("a node that is down fails alone; retrying its failed nodes completes it", 
   );
 });
 
+test("a stage that outlasts the stage timeout fails its node, naming the stage; the others finish", async () => {
+  // crash's k0s reset and its registry cut off (packets dropped): its `k0s start` hangs on pulls
+  await lab.sshExec("crash", "k0s stop; k0s reset");
+  await lab.blockPort("crash", 5000, { direction: "out", action: "drop" });
+  try {
+    const { id, done } = startRun({
+      db,
+      key,
+      action: "apply",
+      nodes: ["solo", "crash"],
+      startedBy: "test",
+      stageTimeoutSeconds: 3,
+    });
+    await done;
+    const run = getRun({ db, id });
+    assert.equal(run?.status, "failed");
+    assert.equal(
+      (run?.inputs as { stageTimeoutSeconds?: number } | undefined)?.stageTimeoutSeconds,
+      3,
+    );
+    const solo = run?.nodes.find((n) => n.node === "solo");
+    assert.equal(solo?.state, "succeeded", solo?.error ?? "");
+    const crashed = run?.nodes.find((n) => n.node === "crash");
+    assert.equal(crashed?.state, "failed");
+    assert.deepEqual(
+      crashed?.stages.map((stage) => [stage.name, stage.state]),
+      [
+        ["connect", "succeeded"],
+        ["write files", "succeeded"],
+        ["install k0s", "failed"],
+      ],
+    );
+    assert.match(crashed?.error ?? "", /^install k0s timed out after 3 s/);
+  } finally {
+    await lab.unblockPort("crash", 5000, { direction: "out", action: "drop" });
+  }
+});
+
 test("a cancelled run starts no stage and says so", async () => {
   const { id, done } = startRun({ db, key, action: "apply", nodes: ["solo"], startedBy: "test" });
   assert.equal(cancelRun(id), true);

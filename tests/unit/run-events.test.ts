@@ -7,7 +7,14 @@ import { type Database, openDatabase } from "@/lib/inventory/db";
 import { publishEnd } from "@/lib/runs/bus";
 import { logDrained, nodeLog } from "@/lib/runs/run-log";
 import { runEventStream } from "@/lib/runs/sse";
-import { createRun, finishRun, getRun, markInterruptedRuns } from "@/lib/runs/store";
+import {
+  createRun,
+  finishRun,
+  getRun,
+  listRuns,
+  markInterruptedRuns,
+  updateRunNode,
+} from "@/lib/runs/store";
 
 let dir: string;
 let db: Database;
@@ -181,4 +188,18 @@ test("the log writer stores each log in order, shares every slice, and pauses on
     lines.every((line, i) => line === `flood ${i}`),
     "every line of the flood, in order",
   );
+});
+
+test("the history lists each run with how many of its nodes are in each state", () => {
+  newRun("r5", ["x", "y", "z"]);
+  for (const [node, state] of [
+    ["x", "succeeded"],
+    ["y", "failed"],
+    ["z", "succeeded"],
+  ] as const)
+    updateRunNode({ db, runId: "r5", node, state, stages: [] });
+  const runs = listRuns({ db });
+  assert.equal(runs[0]?.id, "r5", "newest first");
+  assert.deepEqual(runs[0]?.nodeCounts, { succeeded: 2, failed: 1 });
+  assert.deepEqual(runs.find((run) => run.id === "r3")?.nodeCounts, { interrupted: 1 });
 });

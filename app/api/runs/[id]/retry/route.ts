@@ -24,13 +24,22 @@ export const POST = apiRoute(async (request, { params }: { params: Promise<{ id:
     request.headers.get("content-length") === "0"
       ? {}
       : RunOptionsSchema.parse(await readJson(request).catch(() => ({})));
-  const { fromRun } = run.inputs as { fromRun?: string };
+  // the first run's options, unless the retry says otherwise
+  const { fromRun, k0sBinary, concurrency, stageTimeoutSeconds } = run.inputs as {
+    fromRun?: string;
+    k0sBinary?: string;
+    concurrency?: number;
+    stageTimeoutSeconds?: number;
+  };
   const retry = startRun({
     ...inventory,
+    concurrency,
+    stageTimeoutSeconds,
     ...body,
     action: run.action,
     nodes,
     fromRun,
+    k0sBinary,
     retryOf: id,
     startedBy: startedBy(request),
   });
