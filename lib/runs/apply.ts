@@ -9,7 +9,7 @@ import type { NodeRole, RenderedFile, RenderedNode } from "@/lib/render/types";
 import { shellCommand, shellQuote } from "@/lib/ssh/quote";
 import type { RootShell } from "@/lib/ssh/root-shell";
 import { mapLimit } from "@/lib/util/map-limit";
-import { backupDirFor } from "./file-commands";
+import { backupDirFor, cleanupTempFilesScript } from "./file-commands";
 import { K0S_INSTALL_PATH, type K0sBinary } from "./k0s-binary";
 import { imagePullProblems, K0S_STATE_SCRIPT, type K0sState, parseK0sState } from "./k0s-state";
 import { type LogLine, type RunLoggedOptions, runLogged, type StageTracker } from "./run-log";
@@ -47,6 +47,7 @@ export interface ApplyOptions {
   onSettled: (job: ApplyJob) => void;
 }
 
+const K0S_DIR = "/etc/k0s";
 const CONTROL_PLANE: readonly NodeRole[] = ["controller", "controller+worker", "single"];
 const WORKLOADS: readonly NodeRole[] = ["controller+worker", "single"];
 
@@ -150,7 +151,9 @@ async function uploadBinary(job: ApplyJob, binary: K0sBinary, runId: string): Pr
   });
 }
 
+const STATE_MARKER = "@@k0s-console-k0s-state@@";
 const READ_BACK_MARKER = "@@k0s-console-read-back@@";
+const printMarker = (marker: string) => `printf '%s\\n' ${shellQuote(marker)}`;
 
 /** `sha256sum` of the files (a missing one just has no line) */
 function readBackScript(files: readonly RenderedFile[]): string {
@@ -173,13 +176,19 @@ async function writeFiles(job: ApplyJob, runId: string): Promise<void> {
       runId,
       onLine: (stream, line) => job.log(stream, line),
       after: [
+        // temp files a killed write left behind (it could not clean up)
+        cleanupTempFilesScript(K0S_DIR),
+        printMarker(STATE_MARKER),
         K0S_STATE_SCRIPT,
-        `printf '%s\\n' ${shellQuote(READ_BACK_MARKER)}`,
+        printMarker(READ_BACK_MARKER),
         readBackScript(nodeTargets(job.files.files)),
       ].join("\n"),
     }),
   );
-  const [state = "", readBack = ""] = written.afterOutput.split(`${READ_BACK_MARKER}\n`);
+  const [stale = "", rest = ""] = written.afterOutput.split(`${STATE_MARKER}\n`);
+  const [state = "", readBack = ""] = rest.split(`${READ_BACK_MARKER}\n`);
+  for (const path of stale.split("\n").filter(Boolean))
+    job.log("info", `removed ${path}: a temp file left by an interrupted write`);
   job.readBack = readBack;
   job.result = { files: written.files };
   for (const outcome of written.files) {

@@ -1,23 +1,14 @@
 /**
- * Shell scripts (pure: built here, run elsewhere through RootShell) for the file stage of a run:
- * read the current files of a node in one round trip, write one file atomically, restore one
- * from a run's backup, and remove stale temporary files.
+ * Shell scripts (pure: built here, run elsewhere through RootShell) for the file stage of a run,
+ * and what they share: path validation, exit codes, the temp and backup names, the preamble.
+ * Here: read the current files of a node in one round trip, restore a file from a run's backup,
+ * remove stale temporary files. The write script (all of a node's files in one exec) is in
+ * write-script.ts.
  *
- * Write procedure (writeFileScript), new content on stdin:
- *   1. `mkdir -p` the parent (0755 for directories it creates);
- *   2. the content goes to `.<name>.k0s-console.<token>.tmp` in the SAME directory, created
- *      exclusively (noclobber) with umask 077;
- *   3. `chown 0:0`, `chmod <mode>`, fsync (`sync FILE`; a global `sync` where that is refused);
- *   4. its sha256 must equal the expected one, else it is deleted (this catches a truncated
- *      transfer: a session killed mid-upload just closes the script's stdin);
- *   5. an existing target that differs (content, mode or owner) is copied with `cp -p` to
- *      `<backupDir>/<path without its leading slash>` (an earlier backup of the same run is kept:
- *      it holds the state before the run);
- *   6. `mv -f` (rename(2), atomic within one filesystem) over the target, then fsync the directory.
- * The target is therefore always either the old or the new file, never a partial one. A trap
- * deletes the temp file on failure, HUP, INT or TERM; a SIGKILLed script cannot run it, so a stray
- * `.…k0s-console….tmp` may remain (never the target): cleanupTempFilesScript() removes old ones.
- * The `.tmp` suffix keeps temp files out of globs such as k0s's `containerd.d/*.toml`.
+ * Temp files are `.<name>.k0s-console.<token>.tmp` in the target's own directory (a rename over
+ * the target is then atomic); the `.tmp` suffix keeps them out of globs such as k0s's
+ * `containerd.d/*.toml`. A SIGKILLed script cannot remove its own: cleanupTempFilesScript() removes
+ * old ones (the apply runs it in every write exec).
  *
  * Every value reaches the shell through shellQuote; paths are validated first (absolute,
  * normalised, no control characters, under an allowed root: `/etc/k0s/` by default).
@@ -191,7 +182,7 @@ export function backupDirFor(runId: string, base: string = BACKUP_BASE): string 
   return `${base}/${runId}`;
 }
 
-/** Where writeFileScript saves the previous version of `path`: `<backupDir>/<path without leading '/'>` */
+/** Where the write script keeps the previous version of `path`: `<backupDir>/<path without leading '/'>` */
 export function backupPathFor(backupDir: string, path: string): string {
   return `${backupDir}/${path.slice(1)}`;
 }

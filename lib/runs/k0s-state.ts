@@ -4,8 +4,11 @@ export type K0sState = "absent" | "binary" | "installed" | "running";
 
 /** Prints one word: running, installed (a service exists but k0s is stopped), binary, or absent. */
 export const K0S_STATE_SCRIPT = [
+  // a k0s service under systemd or OpenRC (either one is enough)
+  "k0s_service=",
+  'for k0s_f in /etc/systemd/system/k0s*.service /etc/init.d/k0s*; do [ -e "$k0s_f" ] && k0s_service=1; done',
   "if command -v k0s >/dev/null 2>&1 && k0s status >/dev/null 2>&1; then echo running",
-  "elif ls /etc/systemd/system/k0s*.service /etc/init.d/k0s* >/dev/null 2>&1; then echo installed",
+  'elif [ -n "$k0s_service" ]; then echo installed',
   "elif command -v k0s >/dev/null 2>&1; then echo binary",
   "else echo absent; fi",
 ].join("\n");

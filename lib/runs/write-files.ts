@@ -101,7 +101,7 @@ async function runScript(
         error.target,
         what.path,
         failure,
-        `${what.label}: ${error.message}`,
+        `${what.label}: ${error.message}${failure === "disconnected" ? (what.onDrop ?? "") : ""}`,
         { ...error.details, ...what.details, cause: error },
       );
     }

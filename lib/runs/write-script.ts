@@ -5,17 +5,19 @@
  *      nothing written); missing parents are created (0755);
  *   2. stdin goes to one temp file, created exclusively with umask 077; fewer or more bytes than
  *      announced (a session killed mid-transfer just closes stdin): exit 10, nothing changed;
- *   3. each file whose content, mode or owner differs gets `.<name>.k0s-console.<token>.tmp` in
- *      its own directory: its bytes cut from the received stream, `chown 0:0`, `chmod`, its sha256
- *      checked; the temp files are fsynced;
- *   4. the current version of each changed file is copied (`cp -p`) to `<backupDir>/<path>` unless
- *      this run saved one already (that one holds the state before the run);
+ *   3. the targets' current sha256, mode and owner (one sha256sum and one stat for all); each
+ *      file whose content, mode or owner differs gets `.<name>.k0s-console.<token>.tmp` in its
+ *      own directory: its bytes cut from the received stream, `chown 0:0`, `chmod`, sha256
+ *      checked, fsynced (batched: one process per step for all files where the tools allow);
+ *   4. the current version of each changed file is kept at `<backupDir>/<path>` (a hard link, or
+ *      `cp -p` where links are refused) unless this run kept one already (that one holds the
+ *      state before the run);
  *   5. `mv -f` (rename(2), atomic within a filesystem) of each temp file over its target, then an
  *      fsync of the directories.
  * A target is therefore always its old or its new version, never a partial one; identical files
  * are not touched. On failure a trap removes the temp files (also on HUP, INT, TERM), the script
  * prints `@@k0s-console-failed@@ TAB <path>` and exits with a FILE_EXIT code, the reason on stderr.
- * A SIGKILLed script cannot clean up: cleanupTempFilesScript removes stale temp files. On success:
+ * A SIGKILLed script cannot clean up: the next apply's cleanupTempFilesScript does. On success:
  * one result line per file (parseWriteResults), then, when given, `after` runs in the same exec.
  */
 

@@ -235,8 +235,9 @@ function sizeFigures(r: SizeResult): Figure[] {
         `runs ${list(r.console.map((run) => run.ms))} s; startRun apply, concurrency ${r.n}, on ` +
         `worker nodes whose k0s already runs: per node ssh2 connect, then one script that ` +
         `writes the ${files} (${outcomes} per node; the changed ones: temp file, sha256 check, ` +
-        `fsync, hard-linked backup of the old version, rename), runs K0S_STATE_SCRIPT ` +
-        `(k0s status) and reads the sha256 back for the verify stage — ` +
+        `fsync, hard-linked backup of the old version, rename), sweeps /etc/k0s for stale ` +
+        `temp files (find), runs K0S_STATE_SCRIPT (k0s status) and reads the sha256 back for ` +
+        `the verify stage — ` +
         `${last?.execsPerNode ?? "?"} execs and ${Math.round((last?.events ?? 0) / r.n)} log ` +
         `lines (SQLite rows) per node; median run: ${timeline}; CPU time ${seconds(cm?.cpuMs ?? 0)} ` +
         `in the console process + ${seconds(cm?.hostCpuMs ?? 0)} on the hosts (plain ssh: ` +

@@ -15,6 +15,8 @@ import { putFleetSettings } from "@/lib/inventory/settings";
 import type { NodeRole } from "@/lib/render/types";
 import { cancelRun, startRun } from "@/lib/runs/executor";
 import { eventsAfter, getRun } from "@/lib/runs/store";
+import { shellQuote } from "@/lib/ssh/quote";
+import { consoleTempFiles, hostFiles } from "../lab/host-files";
 import { LAB_SEED } from "../lab/images";
 import { standinSeed } from "../lab/k0s-standin/images";
 import {
@@ -24,6 +26,7 @@ import {
   readStandinState,
 } from "../lab/k0s-standin/install";
 import { type SshLab, startSshLab } from "../lab/ssh-hosts";
+import { waitFor } from "../lab/wait";
 
 const VERSION = "1.32.8";
 const CLUSTER: [string, NodeRole][] = [
@@ -283,6 +286,86 @@ test("a stage that outlasts the stage timeout fails its node, naming the stage; 
     assert.match(crashed?.error ?? "", /^install k0s timed out after 3 s/);
   } finally {
     await lab.unblockPort("crash", 5000, { direction: "out", action: "drop" });
+  }
+});
+
+test("a node that crashes in the middle of its file stage keeps its old files, the others finish, and a retry completes it", async () => {
+  const crash = lab.host("crash");
+  const mirrorFiles = () =>
+    new Map(
+      hostFiles(crash, "/etc/k0s/containerd.d")
+        .filter((file) => !file.includes(".k0s-console."))
+        .map((file) => [file, crash.readFile(file)]),
+    );
+  const before = mirrorFiles();
+  assert.ok(before.size > 0, "crash has mirror files from the earlier applies");
+  setMirror({ prefix: "crashed-mid-write" }); // every hosts.toml changes
+  // a `cat` on crash (first in PATH) that holds the write exec before it has read its content
+  const holdingCat =
+    '#!/bin/sh\nwhile [ ! -e /var/lib/k0s-test-go ]; do sleep 0.05; done\nexec /usr/bin/cat "$@"\n';
+  const installed = await lab.sshExec(
+    "crash",
+    "rm -f /var/lib/k0s-test-go && /usr/bin/cat > /usr/local/bin/cat && chmod 755 /usr/local/bin/cat",
+    { input: holdingCat },
+  );
+  assert.equal(installed.code, 0, installed.stderr);
+  try {
+    const { id, done } = startRun({
+      db,
+      key,
+      action: "apply",
+      nodes: ["solo", "crash"],
+      startedBy: "test",
+    });
+    await waitFor("crash's write exec to be receiving", () => consoleTempFiles(crash).length > 0, {
+      timeoutMs: 30_000,
+      intervalMs: 20,
+    });
+    // every process on crash but its init is killed: the session and the write script with it
+    assert.ok((await lab.killSessions("crash", { all: true })) > 0);
+    await done;
+    const run = getRun({ db, id });
+    const solo = run?.nodes.find((n) => n.node === "solo");
+    assert.equal(solo?.state, "succeeded", solo?.error ?? "");
+    const crashed = run?.nodes.find((n) => n.node === "crash");
+    assert.equal(crashed?.state, "failed");
+    assert.equal(crashed?.stages.at(-1)?.name, "write files");
+    assert.match(crashed?.error ?? "", /dropped.*never a partial one/);
+    assert.deepEqual(mirrorFiles(), before, "every file on crash is its old version");
+    // the killed script could not clean up: its temp file stays, beside the targets
+    const [stray, ...more] = consoleTempFiles(crash);
+    assert.ok(stray && more.length === 0, "one stray temp file");
+
+    // back to the flat layout (the files crash still has): a retry finds nothing to change,
+    // since the crashed write changed nothing, and removes the stray once it is old
+    setMirror("flat");
+    const aged = await lab.sshExec(
+      "crash",
+      `rm /usr/local/bin/cat && touch -d '2 hours ago' ${shellQuote(stray)}`,
+    );
+    assert.equal(aged.code, 0, aged.stderr);
+    const retry = startRun({
+      db,
+      key,
+      action: "apply",
+      nodes: ["crash"],
+      startedBy: "test",
+      retryOf: id,
+    });
+    await retry.done;
+    const retried = getRun({ db, id: retry.id });
+    assert.equal(retried?.status, "succeeded", JSON.stringify(retried?.nodes));
+    const result = retried?.nodes[0]?.result as { files: { status: string }[] } | undefined;
+    assert.deepEqual(new Set(result?.files.map((file) => file.status)), new Set(["unchanged"]));
+    assert.deepEqual(consoleTempFiles(crash), []);
+    assert.ok(
+      eventsAfter({ db, runId: retry.id }).some((event) =>
+        event.line.startsWith(`removed ${stray}: a temp file left by an interrupted write`),
+      ),
+    );
+  } finally {
+    await lab.sshExec("crash", "rm -f /usr/local/bin/cat /var/lib/k0s-test-go");
+    setMirror("flat");
   }
 });
 

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import path from "node:path";
+import { readFileSync, statSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { render } from "@/lib/render";
 import type { RenderedFile } from "@/lib/render/types";
@@ -14,7 +13,8 @@ import {
 import { type SshEndpoint, SshSession } from "@/lib/ssh/client";
 import { shellCommand } from "@/lib/ssh/quote";
 import { RootShell } from "@/lib/ssh/root-shell";
-import { type SshHost, type SshLab, startSshLab } from "../lab/ssh-hosts";
+import { consoleTempFiles, hostFiles } from "../lab/host-files";
+import { type SshLab, startSshLab } from "../lab/ssh-hosts";
 import { waitFor } from "../lab/wait";
 
 /**
@@ -67,22 +67,6 @@ function renderFor(node: string, registryPort = 5000): RenderedFile[] {
 const absolute = (files: RenderedFile[]) => files.filter((file) => file.path.startsWith("/"));
 
 /** every file below `hostDir` that the host wrote (its overlay upper dir) */
-function hostFiles(host: SshHost, hostDir: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string, shown: string) => {
-    if (!existsSync(dir)) return;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(path.join(dir, entry.name), `${shown}/${entry.name}`);
-      else found.push(`${shown}/${entry.name}`);
-    }
-  };
-  walk(host.path(hostDir), hostDir);
-  return found;
-}
-
-const tempFiles = (host: SshHost) =>
-  hostFiles(host, "/etc/k0s").filter((file) => file.includes(".k0s-console."));
-
 function recorder() {
   const lines: Array<[FileLineStream, string]> = [];
   return { lines, onLine: (stream: FileLineStream, line: string) => lines.push([stream, line]) };
@@ -111,7 +95,7 @@ test("the first write creates every file root:root with its mode and content; in
       stat.stdout.trim().split("\n"),
       targets.map((file) => `${Number.parseInt(file.mode, 8).toString(8)} root:root ${file.path}`),
     );
-    assert.deepEqual(tempFiles(host), []);
+    assert.deepEqual(consoleTempFiles(host), []);
     assert.deepEqual(hostFiles(host, "/etc/k0s/.backup"), [], "nothing was replaced");
     assert.equal(host.readFile("/install.sh"), undefined);
 
@@ -192,7 +176,7 @@ test("a changed file is backed up under /etc/k0s/.backup/<run-id>/ with its old 
       assert.equal(now.get(file.path)?.content, file.content, file.path);
       assert.equal(now.get(file.path)?.owner, "root:root");
     }
-    assert.deepEqual(tempFiles(host), []);
+    assert.deepEqual(consoleTempFiles(host), []);
   } finally {
     session.close();
   }
@@ -270,7 +254,7 @@ test("a session killed mid-transfer leaves the old file, never a partial one; an
     const seen = await waitFor(
       "beta's temp file to fill",
       () => {
-        const [tmp] = tempFiles(beta);
+        const [tmp] = consoleTempFiles(beta);
         const size = tmp ? statSync(beta.path(tmp)).size : 0;
         return size > 0 ? { tmp, size } : undefined;
       },
@@ -295,7 +279,7 @@ test("a session killed mid-transfer leaves the old file, never a partial one; an
     // have arrived: its upload was cut short)
     assert.equal(sha(readFileSync(beta.path(target))), old.sha256);
     // the orphaned script sees its stdin end, fails the checksum and removes its temp file
-    await waitFor("beta's temp file to be removed", () => tempFiles(beta).length === 0, {
+    await waitFor("beta's temp file to be removed", () => consoleTempFiles(beta).length === 0, {
       timeoutMs: 10_000,
       intervalMs: 20,
     });
@@ -307,7 +291,7 @@ test("a session killed mid-transfer leaves the old file, never a partial one; an
     assert.equal(gammaOutcome?.status, "updated");
     assert.equal(sha(readFileSync(gamma.path(target))), big.sha256);
     assert.equal(gamma.readFile(`/etc/k0s/.backup/kill-1${target}`), oldContent);
-    assert.deepEqual(tempFiles(gamma), []);
+    assert.deepEqual(consoleTempFiles(gamma), []);
 
     // a retry in the same run on a new session succeeds and saves the old version
     const retry = await connect("beta");
@@ -318,7 +302,7 @@ test("a session killed mid-transfer leaves the old file, never a partial one; an
       assert.equal(outcome?.backup, `/etc/k0s/.backup/kill-1${target}`);
       assert.equal(sha(readFileSync(beta.path(target))), big.sha256);
       assert.equal(beta.readFile(`/etc/k0s/.backup/kill-1${target}`), oldContent);
-      assert.deepEqual(tempFiles(beta), []);
+      assert.deepEqual(consoleTempFiles(beta), []);
     } finally {
       retry.session.close();
     }
