@@ -13,7 +13,7 @@ import { createNode } from "@/lib/inventory/nodes";
 import { loadSecretKey, type SecretKey } from "@/lib/inventory/secrets";
 import { putFleetSettings } from "@/lib/inventory/settings";
 import type { NodeRole } from "@/lib/render/types";
-import { cancelRun, startRun } from "@/lib/runs/executor";
+import { cancelRun, type StartRunRequest, startRun } from "@/lib/runs/executor";
 import { eventsAfter, getRun } from "@/lib/runs/store";
 import { shellQuote } from "@/lib/ssh/quote";
 import { consoleTempFiles, hostFiles } from "../lab/host-files";
@@ -91,6 +91,11 @@ function setMirror(layout: "flat" | { prefix: string }) {
       mirror: { address: lab.registryAddress ?? "", scheme: "http", layout },
     },
   });
+}
+
+/** An apply on `nodes` started in the background (as POST /api/runs does), with `options`. */
+function startApply(nodes: string[], options: Partial<StartRunRequest> = {}) {
+  return startRun({ db, key, action: "apply", nodes, startedBy: "test", ...options });
 }
 
 async function apply(
@@ -234,14 +239,7 @@ test("a node that is down fails alone; retrying its failed nodes completes it", 
   assert.match(crashed?.error ?? "", /connection refused/);
   await lab.restart("crash");
   const failed = run.nodes.filter((n) => n.state !== "succeeded").map((n) => n.node);
-  const { id, done } = startRun({
-    db,
-    key,
-    action: "apply",
-    nodes: failed,
-    startedBy: "test",
-    retryOf: run.id,
-  });
+  const { id, done } = startApply(failed, { retryOf: run.id });
   await done;
   const retry = getRun({ db, id });
   assert.equal(retry?.status, "succeeded", JSON.stringify(retry?.nodes));
@@ -256,14 +254,7 @@ test("a stage that outlasts the stage timeout fails its node, naming the stage; 
   await lab.sshExec("crash", "k0s stop; k0s reset");
   await lab.blockPort("crash", 5000, { direction: "out", action: "drop" });
   try {
-    const { id, done } = startRun({
-      db,
-      key,
-      action: "apply",
-      nodes: ["solo", "crash"],
-      startedBy: "test",
-      stageTimeoutSeconds: 3,
-    });
+    const { id, done } = startApply(["solo", "crash"], { stageTimeoutSeconds: 3 });
     await done;
     const run = getRun({ db, id });
     assert.equal(run?.status, "failed");
@@ -310,13 +301,7 @@ test("a node that crashes in the middle of its file stage keeps its old files, t
   );
   assert.equal(installed.code, 0, installed.stderr);
   try {
-    const { id, done } = startRun({
-      db,
-      key,
-      action: "apply",
-      nodes: ["solo", "crash"],
-      startedBy: "test",
-    });
+    const { id, done } = startApply(["solo", "crash"]);
     await waitFor("crash's write exec to be receiving", () => consoleTempFiles(crash).length > 0, {
       timeoutMs: 30_000,
       intervalMs: 20,
@@ -344,14 +329,7 @@ test("a node that crashes in the middle of its file stage keeps its old files, t
       `rm /usr/local/bin/cat && touch -d '2 hours ago' ${shellQuote(stray)}`,
     );
     assert.equal(aged.code, 0, aged.stderr);
-    const retry = startRun({
-      db,
-      key,
-      action: "apply",
-      nodes: ["crash"],
-      startedBy: "test",
-      retryOf: id,
-    });
+    const retry = startApply(["crash"], { retryOf: id });
     await retry.done;
     const retried = getRun({ db, id: retry.id });
     assert.equal(retried?.status, "succeeded", JSON.stringify(retried?.nodes));
@@ -370,7 +348,7 @@ test("a node that crashes in the middle of its file stage keeps its old files, t
 });
 
 test("a cancelled run starts no stage and says so", async () => {
-  const { id, done } = startRun({ db, key, action: "apply", nodes: ["solo"], startedBy: "test" });
+  const { id, done } = startApply(["solo"]);
   assert.equal(cancelRun(id), true);
   await done;
   const run = getRun({ db, id });
