@@ -238,7 +238,7 @@ function sizeFigures(r: SizeResult): Figure[] {
         `fsync, hard-linked backup of the old version, rename), sweeps /etc/k0s for stale ` +
         `temp files (find), runs K0S_STATE_SCRIPT (k0s status) and reads the sha256 back for ` +
         `the verify stage — ` +
-        `${last?.execsPerNode ?? "?"} execs and ${Math.round((last?.events ?? 0) / r.n)} log ` +
+        `${last?.execsPerNode ?? "?"} exec${last?.execsPerNode === 1 ? "" : "s"} and ${Math.round((last?.events ?? 0) / r.n)} log ` +
         `lines (SQLite rows) per node; median run: ${timeline}; CPU time ${seconds(cm?.cpuMs ?? 0)} ` +
         `in the console process + ${seconds(cm?.hostCpuMs ?? 0)} on the hosts (plain ssh: ` +
         `${seconds(pm?.clientCpuMs ?? 0)} in ssh + ${seconds(pm?.hostCpuMs ?? 0)} on the hosts; ` +
