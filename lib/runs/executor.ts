@@ -172,7 +172,12 @@ async function runJobs(
     await mapLimit(jobs, limit, (job) => connect(request, job));
     await ACTIONS[request.action]({ request, id, jobs, limit, binary });
     for (const job of jobs) settle(job);
-    const failed = jobs.flatMap((job) => (job.failure ? [`${job.node.name}: ${job.failure}`] : []));
+    // which node, in which stage, why
+    const failed = jobs.flatMap((job) => {
+      if (!job.failure) return [];
+      const stage = job.stages.failedStage();
+      return [`${job.node.name}${stage ? ` (${stage})` : ""}: ${job.failure}`];
+    });
     const status = cancelled.value ? "cancelled" : failed.length ? "failed" : "succeeded";
     runLog(
       failed.length ? "error" : "info",

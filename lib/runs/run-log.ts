@@ -267,6 +267,11 @@ export class StageTracker {
     }
   }
 
+  /** The name of the stage that failed, if one did. */
+  failedStage(): string | null {
+    return this.stages.findLast((stage) => stage.state === "failed")?.name ?? null;
+  }
+
   /** The node's final state, with its result (for a plan: the diffs). */
   finish(state: NodeState, result?: unknown, error?: string): void {
     this.save(state, result, error);

@@ -275,6 +275,14 @@ test("a stage that outlasts the stage timeout fails its node, naming the stage; 
       ],
     );
     assert.match(crashed?.error ?? "", /^install k0s timed out after 3 s/);
+    // the run's summary names the node, the stage and the reason
+    const summary = eventsAfter({ db, runId: id })
+      .filter((event) => event.node === null)
+      .at(-1);
+    assert.match(
+      summary?.line ?? "",
+      /^failed on 1 node — crash \(install k0s\): install k0s timed out/,
+    );
   } finally {
     await lab.unblockPort("crash", 5000, { direction: "out", action: "drop" });
   }

@@ -98,7 +98,9 @@ test("a plan on fresh nodes creates every file and writes nothing; a dead node f
   );
   assert.ok(lines.some((line) => /^n1 stage ✔ connect/.test(line)));
   assert.ok(
-    lines.some((line) => /^- error failed on 1 node — gone: .*connection refused/.test(line)),
+    lines.some((line) =>
+      /^- error failed on 1 node — gone \(connect\): .*connection refused/.test(line),
+    ),
   );
 });
 
