@@ -284,7 +284,7 @@ function WholeNumberField({
       ? `A whole number from ${min} to ${max.toLocaleString("en-US")}.`
       : null;
   return (
-    <div className="max-w-xs">
+    <div className="w-full sm:w-72">
       <label htmlFor={id} className={labelClass}>
         {label}
       </label>

@@ -62,6 +62,7 @@ export function RunActions({ run, onChanged }: { run: RunDetail; onChanged: () =
       startRun({
         action: "apply",
         nodes: planned,
+        fromPlan: run.id,
         concurrency,
         stageTimeoutSeconds,
         sudoPasswords,

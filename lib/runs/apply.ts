@@ -9,7 +9,7 @@ import type { NodeRole, RenderedFile, RenderedNode } from "@/lib/render/types";
 import { shellCommand, shellQuote } from "@/lib/ssh/quote";
 import type { RootShell } from "@/lib/ssh/root-shell";
 import { mapLimit } from "@/lib/util/map-limit";
-import { backupDirFor, cleanupTempFilesScript } from "./file-commands";
+import { backupDirFor, cleanupTempFilesScript, parentOf } from "./file-commands";
 import { K0S_INSTALL_PATH, type K0sBinary } from "./k0s-binary";
 import { imagePullProblems, K0S_STATE_SCRIPT, type K0sState, parseK0sState } from "./k0s-state";
 import { type LogLine, type RunLoggedOptions, runLogged, type StageTracker } from "./run-log";
@@ -48,6 +48,7 @@ export interface ApplyOptions {
 }
 
 const K0S_DIR = "/etc/k0s";
+const K0S_BIN_DIR = parentOf(K0S_INSTALL_PATH);
 const CONTROL_PLANE: readonly NodeRole[] = ["controller", "controller+worker", "single"];
 const WORKLOADS: readonly NodeRole[] = ["controller+worker", "single"];
 
@@ -171,33 +172,40 @@ function notMatching(files: readonly RenderedFile[], sums: string): string[] {
  * files, the look at k0s's state and the files' read-back go in one exec.
  */
 async function writeFiles(job: ApplyJob, runId: string): Promise<void> {
-  const written = await job.stages.run("write files", () =>
-    writeNodeFiles(shellOf(job), job.files.files, {
+  const state = await job.stages.run("write files", async () => {
+    const written = await writeNodeFiles(shellOf(job), job.files.files, {
       runId,
       onLine: (stream, line) => job.log(stream, line),
       after: [
         // temp files a killed write left behind (it could not clean up)
         cleanupTempFilesScript(K0S_DIR),
+        cleanupTempFilesScript(K0S_BIN_DIR, { allowedRoots: [`${K0S_BIN_DIR}/`] }),
         printMarker(STATE_MARKER),
         K0S_STATE_SCRIPT,
         printMarker(READ_BACK_MARKER),
         readBackScript(nodeTargets(job.files.files)),
       ].join("\n"),
-    }),
-  );
-  const [stale = "", rest = ""] = written.afterOutput.split(`${STATE_MARKER}\n`);
-  const [state = "", readBack = ""] = rest.split(`${READ_BACK_MARKER}\n`);
-  for (const path of stale.split("\n").filter(Boolean))
-    job.log("info", `removed ${path}: a temp file left by an interrupted write`);
-  job.readBack = readBack;
-  job.result = { files: written.files };
-  for (const outcome of written.files) {
-    job.log(
-      "info",
-      `${outcome.status.padEnd(9)} ${outcome.path}${outcome.backup ? ` (previous version saved to ${outcome.backup})` : ""}`,
-    );
-  }
-  job.k0s = parseK0sState(state);
+    });
+    // kept first: a rollback of this run needs them even if what follows failed
+    job.result = { files: written.files };
+    for (const outcome of written.files) {
+      job.log(
+        "info",
+        `${outcome.status.padEnd(9)} ${outcome.path}${outcome.backup ? ` (previous version saved to ${outcome.backup})` : ""}`,
+      );
+    }
+    const [stale = "", rest = ""] = written.afterOutput.split(`${STATE_MARKER}\n`);
+    const [k0sState = "", readBack] = rest.split(`${READ_BACK_MARKER}\n`);
+    if (written.code === null || readBack === undefined)
+      throw new Error(
+        `the files are written, but the ${written.code === null ? "connection dropped" : `node answered exit code ${written.code}`} before k0s's state was read`,
+      );
+    for (const path of stale.split("\n").filter(Boolean))
+      job.log("info", `removed ${path}: a temp file left by an interrupted write`);
+    job.readBack = readBack;
+    return parseK0sState(k0sState);
+  });
+  job.k0s = state;
   job.log("info", `k0s on this node: ${job.k0s}`);
   if (job.k0s === "absent")
     throw new Error("no k0s binary on the node: put it at /usr/local/bin/k0s (or upload it) first");

@@ -22,7 +22,7 @@ import { RunInputError } from "./errors";
 import { type K0sBinary, loadK0sBinary } from "./k0s-binary";
 import { resetNode, rollbackNode } from "./maintenance";
 import { planFiles } from "./plan";
-import { type LogLine, logDrained, nodeLog, StageTracker } from "./run-log";
+import { type LogLine, nodeLog, StageTracker } from "./run-log";
 import { createRun, finishRun, getRun } from "./store";
 import type { RunAction } from "./types";
 import { type FileOutcome, readNodeFiles } from "./write-files";
@@ -40,6 +40,8 @@ export interface StartRunRequest {
   stageTimeoutSeconds?: number;
   /** rollback: the run whose backups are put back */
   fromRun?: string;
+  /** apply: the plan it carries out; refused when the files now differ from what the plan showed */
+  fromPlan?: string;
   /** retry: the run this one repeats for its failed nodes */
   retryOf?: string;
   /** apply: a k0s binary on the console machine to upload (absolute path) */
@@ -56,6 +58,8 @@ interface NodeJob {
   result?: unknown;
   /** its final state is recorded (as soon as it is done, not when the whole run is) */
   settled: boolean;
+  /** a stage outlasted the stage timeout: its session is closed, no new one is kept */
+  interrupted: boolean;
   /** shared by every job of the run */
   cancelled: { value: boolean };
 }
@@ -82,6 +86,8 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
   const binary =
     request.action === "apply" && request.k0sBinary ? loadK0sBinary(request.k0sBinary) : null;
   const rendered = nodes.length ? renderFleet(settings, nodes).nodes : [];
+  if (request.action === "apply" && request.fromPlan)
+    checkPlanStillHolds(db, request.fromPlan, rendered);
   const id = runId();
   const limit = request.concurrency ?? 30;
   const stageTimeoutSeconds = request.stageTimeoutSeconds ?? DEFAULT_STAGE_TIMEOUT_SECONDS;
@@ -93,9 +99,8 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
     fromRun: request.fromRun,
     k0sBinary: request.k0sBinary,
     retryOf: request.retryOf,
-    fileHashes: Object.fromEntries(
-      rendered.map((node) => [node.name, node.files.map(({ path, sha256 }) => ({ path, sha256 }))]),
-    ),
+    fromPlan: request.fromPlan,
+    fileHashes: Object.fromEntries(rendered.map((node) => [node.name, fileHashes(node)])),
   };
   const createdAt = new Date().toISOString();
   createRun({
@@ -121,30 +126,50 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
       // a stage past its time is interrupted by closing the node's session
       stages: new StageTracker(db, id, node.name, log, {
         timeoutMs: stageTimeoutSeconds * 1000,
-        interrupt: () => job.shell?.session.close(),
+        interrupt: () => {
+          job.interrupted = true;
+          job.shell?.session.close();
+        },
       }),
       shell: null,
       failure: null,
       settled: false,
+      interrupted: false,
       cancelled,
     };
     return job;
   });
+  const runLog = nodeLog(db, id, null);
   activeRuns().set(id, {
     cancel: () => {
       cancelled.value = true;
-      nodeLog(
-        db,
-        id,
-        null,
-      )("error", "cancelled: no new stage starts, running commands are interrupted");
+      runLog("error", "cancelled: no new stage starts, running commands are interrupted");
       for (const job of jobs) job.shell?.session.close();
     },
   });
-  const done = runJobs(request, id, jobs, limit, cancelled, binary).finally(() =>
+  const done = runJobs({ request, id, jobs, limit, cancelled, binary, runLog }).finally(() =>
     activeRuns().delete(id),
   );
   return { id, done };
+}
+
+/** What the run records of a node's files: each path and its sha256. */
+function fileHashes(node: RenderedNode): { path: string; sha256: string }[] {
+  return node.files.map(({ path, sha256 }) => ({ path, sha256 }));
+}
+
+/** An apply from a plan writes exactly what the plan showed, or does not start. */
+function checkPlanStillHolds(db: Database, planId: string, rendered: RenderedNode[]): void {
+  const plan = getRun({ db, id: planId });
+  if (plan?.action !== "plan") throw new RunInputError(`fromPlan: ${planId} is not a plan run`);
+  const planned = (plan.inputs as { fileHashes?: Record<string, unknown> }).fileHashes ?? {};
+  const differ = rendered
+    .filter((node) => JSON.stringify(planned[node.name]) !== JSON.stringify(fileHashes(node)))
+    .map((node) => node.name);
+  if (differ.length > 0)
+    throw new RunInputError(
+      `fromPlan: the files for ${differ.join(", ")} are not what plan ${planId} showed (the settings, the nodes or the catalog changed since, or a node was not in it): plan again`,
+    );
 }
 
 /** Cancels a run of this process; false when it is not running here. */
@@ -154,16 +179,28 @@ export function cancelRun(id: string): boolean {
   return run !== undefined;
 }
 
-async function runJobs(
-  request: StartRunRequest,
-  id: string,
-  jobs: NodeJob[],
-  limit: number,
-  cancelled: { value: boolean },
-  binary: K0sBinary | null,
-): Promise<void> {
+async function runJobs({
+  request,
+  id,
+  jobs,
+  limit,
+  cancelled,
+  binary,
+  runLog,
+}: {
+  request: StartRunRequest;
+  id: string;
+  jobs: NodeJob[];
+  limit: number;
+  cancelled: { value: boolean };
+  binary: K0sBinary | null;
+  /** the run's own lines (node null) */
+  runLog: LogLine;
+}): Promise<void> {
   const { db } = request;
-  const runLog = nodeLog(db, id, null);
+  // every line of this run is stored before the run reads as finished, or its stream ends
+  const drained = () =>
+    Promise.all([runLog, ...jobs.map((job) => job.log)].map((log) => log.drained?.()));
   runLog(
     "info",
     `${request.action} on ${jobs.length} node${jobs.length === 1 ? "" : "s"}, ${limit} at a time`,
@@ -185,12 +222,11 @@ async function runJobs(
         ? `${status} on ${failed.length} node${failed.length === 1 ? "" : "s"} — ${failed.join("; ")}`
         : `${request.action} finished on every node`,
     );
-    // every line is stored before the run reads as finished
-    await logDrained();
+    await drained();
     finishRun({ db, id, status });
   } finally {
     for (const job of jobs) job.shell?.session.close();
-    await logDrained();
+    await drained();
     publishEnd(id);
   }
 }
@@ -213,6 +249,11 @@ async function connect(request: StartRunRequest, job: NodeJob): Promise<void> {
       const opened = await SshSession.open(access.endpoint, {
         bastion: access.bastion ?? undefined,
       });
+      if (job.interrupted) {
+        // the stage timed out while connecting: this late session is not used
+        opened.close();
+        throw new Error("connected after the stage timeout");
+      }
       if (!access.endpoint.hostKey.pinned)
         pinHostKey({ db, name: job.node.name, hostKey: opened.hostKey });
       job.log("info", `connected, host key ${opened.hostKey.type} ${opened.hostKey.fingerprint}`);

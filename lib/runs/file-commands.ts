@@ -486,6 +486,7 @@ export function restoreScript(spec: RestoreSpec): string {
   const whenNoBackup = spec.whenNoBackup ?? "fail";
   const lines = [
     `# k0s console: restore ${path} from ${backupDir}`,
+    "k0s_own_tmp=",
     ...scriptPreamble(['[ -n "$k0s_own_tmp" ] && rm -f "$k0s_tmp"', "k0s_own_tmp="], RESTORE_TOOLS),
     `k0s_target=${q(path)}`,
     `k0s_dir=${q(parentOf(path))}`,

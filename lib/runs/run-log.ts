@@ -10,6 +10,8 @@ export interface LogLine {
   (stream: EventStream, line: string): void;
   /** while this log is far behind, a promise to wait for before reading more output */
   backlog?: () => Promise<void> | undefined;
+  /** settles once every line logged so far is stored and published */
+  drained?: () => Promise<void>;
 }
 
 /** Lines stored per turn of the event loop, shared out between the logs that have some waiting. */
@@ -24,6 +26,7 @@ class LogQueue {
   private lines: NewEvent[] = [];
   private next = 0;
   private relief: { promise: Promise<void>; resolve: () => void } | null = null;
+  private drainedWaiters: (() => void)[] = [];
 
   constructor(readonly db: Database) {}
 
@@ -52,6 +55,17 @@ class LogQueue {
     return taken;
   }
 
+  /** Settles once every line pushed so far is stored (the writer stores what it takes at once). */
+  drained(): Promise<void> {
+    if (this.waiting === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainedWaiters.push(resolve));
+  }
+
+  /** Called by the writer once what it took is stored. */
+  stored(): void {
+    if (this.waiting === 0) for (const resolve of this.drainedWaiters.splice(0)) resolve();
+  }
+
   backlog(): Promise<void> | undefined {
     if (this.waiting < HIGH_WATER) return undefined;
     if (!this.relief) {
@@ -76,7 +90,6 @@ class LogWriter {
   /** the queues with lines waiting, in the order they got them */
   private readonly active = new Set<LogQueue>();
   private scheduled = false;
-  private drainedWaiters: (() => void)[] = [];
 
   add(queue: LogQueue, event: NewEvent): void {
     queue.push(event);
@@ -86,16 +99,11 @@ class LogWriter {
     setImmediate(() => this.drain());
   }
 
-  /** Settles once every line queued so far is stored and published. */
-  drained(): Promise<void> {
-    if (!this.scheduled) return Promise.resolve();
-    return new Promise((resolve) => this.drainedWaiters.push(resolve));
-  }
-
   private drain(): void {
     const share = Math.ceil(SLICE / this.active.size);
+    const queues = [...this.active];
     const slices = new Map<Database, NewEvent[]>();
-    for (const queue of [...this.active]) {
+    for (const queue of queues) {
       const slice = slices.get(queue.db) ?? [];
       slice.push(...queue.take(share));
       slices.set(queue.db, slice);
@@ -103,12 +111,9 @@ class LogWriter {
     }
     // one transaction per database (a console has one)
     for (const [db, events] of slices) this.store(db, events);
-    if (this.active.size > 0) {
-      setImmediate(() => this.drain());
-      return;
-    }
-    this.scheduled = false;
-    for (const resolve of this.drainedWaiters.splice(0)) resolve();
+    for (const queue of queues) queue.stored();
+    if (this.active.size > 0) setImmediate(() => this.drain());
+    else this.scheduled = false;
   }
 
   private store(db: Database, events: NewEvent[]): void {
@@ -139,12 +144,8 @@ export function nodeLog(db: Database, runId: string, node: string | null): LogLi
   const log: LogLine = (stream, line) =>
     writer().add(queue, { runId, node, stream, line, at: new Date().toISOString() });
   log.backlog = () => queue.backlog();
+  log.drained = () => queue.drained();
   return log;
-}
-
-/** Settles once every line logged so far is stored and published. */
-export function logDrained(): Promise<void> {
-  return writer().drained();
 }
 
 /** Splits streamed output into lines; a partial last line waits for the rest (or for flush()). */

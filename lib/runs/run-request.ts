@@ -16,6 +16,8 @@ export const StartRunSchema = RunOptionsSchema.extend({
   fromRun: z.string().max(100).optional(),
   /** apply: absolute path of a k0s binary on the console machine, uploaded where it differs */
   k0sBinary: z.string().max(4096).optional(),
+  /** apply: the plan it carries out (refused when the files now differ from what it showed) */
+  fromPlan: z.string().max(100).optional(),
 }).refine((body) => body.action !== "rollback" || body.fromRun, {
   message: "a rollback needs fromRun",
   path: ["fromRun"],

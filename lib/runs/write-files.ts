@@ -73,10 +73,13 @@ async function runScript(
   /** `path`: the file the error names; `label`: how messages name what was being done */
   what: { path: string; label: string; details?: Record<string, unknown>; onDrop?: string },
   script: string,
-  /** stdout (file contents, result lines) is the caller's to parse: only stderr goes to onLine */
-  options: ExecOptions & { onLine?: FileStageOptions["onLine"] },
+  /**
+   * stdout (file contents, result lines) is the caller's to parse: only stderr goes to onLine;
+   * allowDrop: a session that dropped is returned (code null) for the caller to judge
+   */
+  options: ExecOptions & { onLine?: FileStageOptions["onLine"]; allowDrop?: boolean },
 ): Promise<ExecResult> {
-  const { onLine, ...exec } = options;
+  const { onLine, allowDrop, ...exec } = options;
   const err = lineSplitter((line) => onLine?.("stderr", line));
   const target = shell.session.target;
   let result: ExecResult;
@@ -117,19 +120,25 @@ async function runScript(
     );
   }
   err.flush();
-  if (result.code === null) {
-    // the channel closed without an exit status: the session (or sshd on the node) went away
-    const how = result.signal ? `the command was killed (${result.signal})` : "the session dropped";
-    throw new NodeFileError(
-      "disconnected",
-      target,
-      what.path,
-      "disconnected",
-      `${what.label}: the SSH connection to ${target} dropped before the command finished (${how})${what.onDrop ?? ""}`,
-      { ...what.details, signal: result.signal, stderr: stderrTail(result.stderr) },
-    );
-  }
+  if (result.code === null && !allowDrop) throw droppedError(target, what, result);
   return result;
+}
+
+/** The channel closed without an exit status: the session (or sshd on the node) went away. */
+function droppedError(
+  target: string,
+  what: { path: string; label: string; details?: Record<string, unknown>; onDrop?: string },
+  result: ExecResult,
+): NodeFileError {
+  const how = result.signal ? `the command was killed (${result.signal})` : "the session dropped";
+  return new NodeFileError(
+    "disconnected",
+    target,
+    what.path,
+    "disconnected",
+    `${what.label}: the SSH connection to ${target} dropped before the command finished (${how})${what.onDrop ?? ""}`,
+    { ...what.details, signal: result.signal, stderr: stderrTail(result.stderr) },
+  );
 }
 
 function exitName(code: number): FileExitName | "unexpected" {
@@ -208,6 +217,8 @@ export interface FileStageResult {
   files: FileOutcome[];
   /** the stdout of `after` */
   afterOutput: string;
+  /** the exec's exit status, null when it ended without one (the files were written regardless) */
+  code: number | null;
 }
 
 /**
@@ -231,7 +242,7 @@ export async function writeNodeFiles(
       throw new Error(`${file.path}: its sha256 does not match its content (render it again)`);
     }
   }
-  if (targets.length === 0) return { files: [], afterOutput: "" };
+  if (targets.length === 0) return runAfterAlone(shell, options);
   const contents = targets.map((file) => Buffer.from(file.content, "utf8"));
   const script = writeFilesScript({
     files: targets.map((file, i) => ({ ...file, size: contents[i]?.length ?? 0 })),
@@ -257,17 +268,24 @@ export async function writeNodeFiles(
     stdin: Buffer.concat(contents),
     timeoutMs,
     onLine,
+    allowDrop: true,
   });
   const results = parseWriteResults(result.stdout);
-  if (result.code !== 0 && !(options.after !== undefined && results.length === targets.length)) {
+  // every file written: what happened after them is the caller's to judge
+  const written = results.length === targets.length;
+  if (result.code === null && !written) throw droppedError(shell.session.target, what, result);
+  if (result.code !== 0 && !written) {
     const code = result.code ?? -1;
-    const path = parseFailedPath(result.stdout) ?? first;
+    // "-": the script failed on no file in particular (the transfer, a batched step)
+    const named = parseFailedPath(result.stdout);
+    const path = named && named !== "-" ? named : first;
+    const label = path === named ? `writing ${path}` : what.label;
     throw new NodeFileError(
       "command-failed",
       shell.session.target,
       path,
       exitName(code),
-      `writing ${path}: ${describeFileExit(code)}: ${stderrTail(result.stderr) || "(no stderr)"}`,
+      `${label}: ${describeFileExit(code)}: ${stderrTail(result.stderr) || "(no stderr)"}`,
       { code, stderr: stderrTail(result.stderr) },
     );
   }
@@ -287,5 +305,20 @@ export async function writeNodeFiles(
       sha256: targets[i]?.sha256 ?? "",
     })),
     afterOutput: afterOutput(result.stdout),
+    code: result.code,
   };
+}
+
+/** No file to write: `after` (if any) in an exec of its own. */
+async function runAfterAlone(
+  shell: RootShell,
+  options: FileStageOptions & { after?: string },
+): Promise<FileStageResult> {
+  if (options.after === undefined) return { files: [], afterOutput: "", code: 0 };
+  const what = { path: "-", label: "checking the node" };
+  const result = await runScript(shell, what, options.after, {
+    timeoutMs: options.timeoutMs,
+    onLine: options.onLine,
+  });
+  return { files: [], afterOutput: result.stdout, code: result.code };
 }

@@ -216,7 +216,8 @@ function cut(file: Planned, stream: string): string[] {
     `  { : > ${q(tmp)}; } 2>/dev/null || { set +C; k0s_fail ${FILE_EXIT.io} ${q(`cannot create ${tmp}`)}; }`,
     "  set +C",
     `  k0s_own_${i}=1`,
-    `  tail -c +${file.from} ${q(stream)} | head -c ${file.size} > ${q(tmp)} || k0s_fail ${FILE_EXIT.io} ${q(`cannot write ${tmp} (disk full?)`)}`,
+    // tail's "broken pipe" once head has its bytes is expected (SIGPIPE is ignored here)
+    `  tail -c +${file.from} ${q(stream)} 2>/dev/null | head -c ${file.size} > ${q(tmp)} || k0s_fail ${FILE_EXIT.io} ${q(`cannot write ${tmp} (disk full?)`)}`,
     "fi",
   ];
 }
@@ -293,6 +294,9 @@ function commit(file: Planned, single: boolean): string[] {
   return [
     `k0s_target=${q(path)}; k0s_saved=-; k0s_was=-`,
     `if ${changed(file)}; then`,
+    // checked again: a target that became a directory or a symlink meanwhile would take the
+    // temp file inside it (or wherever it points) instead of being replaced
+    `  k0s_not_regular "$k0s_target" && k0s_fail ${FILE_EXIT.notRegularFile} 'became a directory, symlink or device while being written: left alone'`,
     `  mv -f ${q(tmp)} ${q(path)} || k0s_fail ${FILE_EXIT.renameFailed} ${q(`cannot rename ${tmp} over the target`)}`,
     `  ${owned}=`,
     `  [ "${status(file)}" = updated ] && k0s_saved=${q(backup)} && k0s_was="$k0s_cur_${i} $k0s_meta_${i}"`,
@@ -324,6 +328,13 @@ export function writeFilesScript(spec: WriteFilesSpec): string {
   const dirs = [...new Set(files.map((file) => parentOf(file.path)))];
   const lines = [
     `# k0s console: write ${files.length} file(s) (contents on stdin), backups to ${backupDir}`,
+    // nothing inherited from the environment may pass for the script's own state
+    "k0s_own_stream=; k0s_sums=; k0s_stats=; k0s_list=",
+    ...files.map(({ i }) =>
+      ["ex", "cur", "meta", "st", "own", "bown", "bk"]
+        .map((name) => `k0s_${name}_${i}=`)
+        .join("; "),
+    ),
     ...scriptPreamble(
       cleanupLines(files, stream, single),
       single ? TOOLS : [...TOOLS, "tail", "head"],
@@ -350,7 +361,12 @@ export function writeFilesScript(spec: WriteFilesSpec): string {
     "trap - EXIT HUP INT TERM",
   ];
   if (spec.after !== undefined)
-    lines.push(`printf '%s\\n' ${q(AFTER_MARKER)}`, `{\n${spec.after}\n} </dev/null`);
+    lines.push(
+      `printf '%s\\n' ${q(AFTER_MARKER)}`,
+      // the caller's script gets the usual umask and SIGPIPE back
+      "umask 022; trap - PIPE",
+      `{\n:\n${spec.after}\n} </dev/null`,
+    );
   else lines.push(`exit ${FILE_EXIT.ok}`);
   return `${lines.join("\n")}\n`;
 }

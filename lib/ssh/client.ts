@@ -185,7 +185,18 @@ function collectOutput(
     code = exitCode;
     signal = exitSignal ?? null;
   });
-  channel.on("close", () => done({ code, signal, stdout: stdout.text(), stderr: stderr.text() }));
+  channel.on("close", () => {
+    // a paused stream may still hold output (ssh2 closes the channel regardless): take it now
+    for (let chunk = channel.read(); chunk !== null; chunk = channel.read()) {
+      stdout.push(chunk);
+      options.onStdout?.(chunk);
+    }
+    for (let chunk = channel.stderr.read(); chunk !== null; chunk = channel.stderr.read()) {
+      stderr.push(chunk);
+      options.onStderr?.(chunk);
+    }
+    done({ code, signal, stdout: stdout.text(), stderr: stderr.text() });
+  });
 }
 
 /** Output kept for the result: past this, only the tail stays (streamed output is not lost). */

@@ -114,7 +114,7 @@ test("an apply started from a plan streams every node's lines live", async () =>
   assert.notEqual(applyId, planId);
   const { inputs } = (
     (await (await call(`/api/runs/${applyId}`)).json()) as {
-      run: { inputs: { concurrency: number; stageTimeoutSeconds: number } };
+      run: { inputs: { concurrency: number; stageTimeoutSeconds: number; fromPlan: string } };
     }
   ).run;
   assert.deepEqual(
@@ -122,6 +122,7 @@ test("an apply started from a plan streams every node's lines live", async () =>
     options,
     "the apply keeps the plan's options",
   );
+  assert.equal(inputs.fromPlan, planId, "and carries out that plan");
   await runs.page.getByText("Stage timeout").waitFor();
   await runs.waitForConnection("live");
 

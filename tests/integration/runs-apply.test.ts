@@ -288,6 +288,23 @@ test("a stage that outlasts the stage timeout fails its node, naming the stage; 
   }
 });
 
+test("a connect that outlasts the stage timeout fails the node at connect", async () => {
+  await lab.freeze("crash"); // sshd stopped: the TCP connection opens, the SSH banner never comes
+  try {
+    const { id, done } = startApply(["crash"], { stageTimeoutSeconds: 1 });
+    await done;
+    const crashed = getRun({ db, id })?.nodes[0];
+    assert.equal(crashed?.state, "failed");
+    assert.deepEqual(
+      crashed?.stages.map((stage) => [stage.name, stage.state]),
+      [["connect", "failed"]],
+    );
+    assert.match(crashed?.error ?? "", /^connect timed out after 1 s/);
+  } finally {
+    await lab.thaw("crash");
+  }
+});
+
 test("a node that crashes in the middle of its file stage keeps its old files, the others finish, and a retry completes it", async () => {
   const crash = lab.host("crash");
   const mirrorFiles = () =>

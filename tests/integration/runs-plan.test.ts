@@ -136,3 +136,29 @@ test("after the files are in place the plan marks them unchanged; an edited file
   assert.equal(byPath.get("/etc/k0s/containerd.d/cri-registry.toml")?.change, "unchanged");
   assert.ok(filesOf(run, "n2").every((file) => file.change === "create"));
 });
+
+test("an apply from a plan writes what the plan showed, or does not start", async () => {
+  const planned = await plan();
+  const settings = getFleetSettings({ db });
+  const apply = (fromPlan: string) =>
+    startRun({ db, key, action: "apply", nodes: ["n2"], fromPlan, startedBy: "test" });
+  assert.throws(() => apply("no-such-run"), /fromPlan: no-such-run is not a plan run/);
+
+  putFleetSettings({
+    db,
+    settings: { ...settings, mirror: { ...settings.mirror, address: "10.0.0.6:5000" } },
+  });
+  try {
+    assert.throws(
+      () => apply(planned.id),
+      new RegExp(`the files for n2 are not what plan ${planned.id} showed`),
+    );
+  } finally {
+    putFleetSettings({ db, settings });
+  }
+
+  const { id, done } = apply(planned.id);
+  await done;
+  const inputs = getRun({ db, id })?.inputs as { fromPlan?: string } | undefined;
+  assert.equal(inputs?.fromPlan, planned.id);
+});

@@ -185,6 +185,27 @@ test("a throttle pauses the command's output until it settles; nothing is lost o
   }
 });
 
+test("output a pause still holds when the command ends is handed over before the exec returns", async () => {
+  const session = await SshSession.open(endpoint("alpha"));
+  try {
+    let seen = "";
+    const result = await session.exec("echo first; echo 'last words' >&2", {
+      onStderr: (chunk) => {
+        seen += chunk;
+      },
+      // every chunk pauses the output for a long while: the command ends meanwhile
+      throttle: async () => {
+        for (let i = 0; i < 500; i += 1) await new Promise((resolve) => setImmediate(resolve));
+      },
+    });
+    assert.equal(result.stdout, "first\n");
+    assert.equal(result.stderr, "last words\n");
+    assert.equal(seen, "last words\n", "onStderr had it before the exec returned");
+  } finally {
+    session.close();
+  }
+});
+
 describe("host keys", () => {
   test("an unknown key is refused before authentication, with its type and fingerprint", async () => {
     const host = lab.host("beta");

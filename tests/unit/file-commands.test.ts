@@ -578,6 +578,59 @@ for (const shell of shells) {
       assert.deepEqual(tempFilesUnder(root), []);
     });
 
+    test("a target that turns into a directory or a symlink while the content arrives is left alone", async () => {
+      for (const turn of ["directory", "symlink"] as const) {
+        const root = freshRoot();
+        const outside = path.join(work, `outside-${turn}-${shell.name.replaceAll(" ", "-")}`);
+        mkdirSync(outside, { recursive: true });
+        const target = `${root}b.toml`;
+        const script = writeFilesScript({
+          files: [entry(`${root}a.toml`, "a\n"), entry(target, "b\n")],
+          backupDir: `${root}.backup/r`,
+          allowedRoots: [root],
+        });
+        const child = spawn(shell.command, [...shell.args, "-c", script], { env: shell.env });
+        const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+        let stdout = "";
+        child.stdout.on("data", (chunk) => {
+          stdout += chunk;
+        });
+        child.stdin.write("a\n");
+        await waitUntil(() => tempFilesUnder(root).length === 1); // the stream is arriving
+        if (turn === "directory") mkdirSync(target);
+        else symlinkSync(outside, target);
+        child.stdin.end("b\n");
+        assert.equal(await exited, FILE_EXIT.notRegularFile, turn);
+        assert.equal(parseFailedPath(stdout), target, turn);
+        assert.deepEqual(readdirSync(outside), [], `${turn}: nothing landed where it points`);
+        if (turn === "directory") assert.deepEqual(readdirSync(target), [], "nothing inside");
+        assert.deepEqual(tempFilesUnder(root), [], turn);
+      }
+    });
+
+    test("state from the environment is ignored; the after script gets umask 022", () => {
+      const root = freshRoot();
+      const target = `${root}fresh.toml`;
+      const script = writeFilesScript({
+        files: [entry(target, "x\n"), entry(`${root}other.toml`, "y\n")],
+        backupDir: `${root}.backup/r`,
+        allowedRoots: [root],
+        after: "umask",
+      });
+      const planted = {
+        ...shell,
+        env: { ...shell.env, k0s_ex_0: "1", k0s_st_0: "unchanged", k0s_own_stream: "1" },
+      };
+      const result = runIn(planted, script, "x\ny\n");
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(
+        parseWriteResults(result.stdout).map((r) => r.status),
+        ["created", "created"],
+      );
+      assert.equal(readFileSync(target, "utf8"), "x\n");
+      assert.equal(result.stdout.trim().split("\n").at(-1), "0022");
+    });
+
     test("readFilesScript: missing, regular, directory and symlink; content optional or capped", () => {
       const root = freshRoot();
       writeFileSync(`${root}a.toml`, "aaa\n", { mode: 0o600 });
@@ -778,7 +831,7 @@ describe("writeNodeFiles (local shell)", () => {
         allowedRoots,
         backupBase,
       }),
-      { files: [], afterOutput: "" },
+      { files: [], afterOutput: "", code: 0 },
     );
     assert.deepEqual(scripts, []);
   });
@@ -853,6 +906,31 @@ describe("writeNodeFiles (local shell)", () => {
     assert.equal(error.failure, "notRegularFile");
     assert.match(error.message, /not a regular file/);
   });
+});
+
+test("writeNodeFiles: a session that drops after every file is written still returns the outcomes", async () => {
+  const root = freshRoot();
+  const { shell: local } = localShell();
+  // the script runs to its end, then the channel closes without an exit status
+  const dropsAtTheEnd = {
+    session: { target: "root@node:22" },
+    run: async (script: string, opts: ExecOptions = {}) => ({
+      ...(await local.run(script, opts)),
+      code: null,
+    }),
+  } as unknown as RootShell;
+  const written = await writeNodeFiles(dropsAtTheEnd, [rendered(`${root}k0s.yaml`, "x\n")], {
+    runId: "r",
+    allowedRoots: [root],
+    backupBase: `${root}.backup`,
+    after: "echo after",
+  });
+  assert.equal(written.code, null);
+  assert.deepEqual(
+    written.files.map((file) => file.status),
+    ["created"],
+  );
+  assert.equal(readFileSync(`${root}k0s.yaml`, "utf8"), "x\n");
 });
 
 test("writeNodeFiles: a dropped session or a closed connection is a 'disconnected' NodeFileError", async () => {

@@ -5,7 +5,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { type Database, openDatabase } from "@/lib/inventory/db";
 import { publishEnd } from "@/lib/runs/bus";
-import { logDrained, nodeLog } from "@/lib/runs/run-log";
+import { nodeLog } from "@/lib/runs/run-log";
 import { runEventStream } from "@/lib/runs/sse";
 import {
   createRun,
@@ -74,7 +74,7 @@ test("a reconnect with Last-Event-ID resumes exactly: no gap, no duplicate, then
   newRun("r1");
   const log = nodeLog(db, "r1", "a");
   for (let i = 0; i < 10; i += 1) log("stdout", `line ${i}`);
-  await logDrained();
+  await log.drained?.();
   const abort = new AbortController();
   // a client that read four events, then lost its connection
   const first = (
@@ -98,7 +98,7 @@ test("a reconnect with Last-Event-ID resumes exactly: no gap, no duplicate, then
   await new Promise((resolve) => setImmediate(resolve));
   log("stderr", "live 1");
   log("stdout", "live 2");
-  await logDrained();
+  await log.drained?.();
   finishRun({ db, id: "r1", status: "succeeded" });
   publishEnd("r1");
   const second = await reading;
@@ -125,9 +125,11 @@ test("a reconnect with Last-Event-ID resumes exactly: no gap, no duplicate, then
 
 test("a node filter only carries that node's lines", async () => {
   newRun("r2");
-  nodeLog(db, "r2", "a")("stdout", "from a");
-  nodeLog(db, "r2", "b")("stdout", "from b");
-  await logDrained();
+  const a = nodeLog(db, "r2", "a");
+  const b = nodeLog(db, "r2", "b");
+  a("stdout", "from a");
+  b("stdout", "from b");
+  await Promise.all([a.drained?.(), b.drained?.()]);
   finishRun({ db, id: "r2", status: "succeeded" });
   const frames = await readFrames(
     runEventStream({
@@ -175,12 +177,13 @@ test("the log writer stores each log in order, shares every slice, and pauses on
   const first = stored("a").length;
   assert.ok(first > 0 && first < 1_000, `the flood got the rest of the slice (${first})`);
   b("stdout", "quiet 2");
-  await new Promise((resolve) => setImmediate(resolve));
+  await b.drained?.();
   assert.deepEqual(stored("b"), ["quiet 1", "quiet 2"], "and the next one in the next slice");
+  assert.ok(stored("a").length < 3_000, "the quiet log is drained without waiting for the flood");
 
   await pause;
   assert.ok(stored("a").length < 25_000, "the pause ends before the flood is all stored");
-  await logDrained();
+  await a.drained?.();
   assert.equal(a.backlog?.(), undefined);
   const lines = stored("a");
   assert.equal(lines.length, 25_000);

@@ -16,7 +16,7 @@ import { nodeConnection } from "@/lib/inventory/node-connection";
 import { loadSecretKey, type SecretKey } from "@/lib/inventory/secrets";
 import { publishEnd } from "@/lib/runs/bus";
 import { startRun } from "@/lib/runs/executor";
-import { logDrained, nodeLog, runLogged } from "@/lib/runs/run-log";
+import { nodeLog, runLogged } from "@/lib/runs/run-log";
 import { runEventStream } from "@/lib/runs/sse";
 import { createRun, finishRun, getRun } from "@/lib/runs/store";
 import type { RunEvent, RunNode } from "@/lib/runs/types";
@@ -157,7 +157,7 @@ async function loggedRun(
         const start = performance.now();
         await runLogged(shell, log, script, { timeoutMs: 120_000 });
         const execMs = performance.now() - start;
-        await logDrained(); // as the executor does before a run reads as finished
+        await log.drained?.(); // as the executor does before a run reads as finished
         finishRun({ db, id, status: "succeeded" });
         return { execMs };
       } catch (error) {
