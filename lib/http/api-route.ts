@@ -6,7 +6,7 @@ import { consoleToken } from "@/lib/auth/token-file";
 import { consoleEnv } from "@/lib/env";
 import { InventoryError } from "@/lib/inventory/errors";
 import { RenderInputError } from "@/lib/render/errors";
-import { RunInputError } from "@/lib/runs/errors";
+import { RunBusyError, RunInputError } from "@/lib/runs/errors";
 import { SshError } from "@/lib/ssh/errors";
 import { HttpError, jsonError } from "./errors";
 import { requestRefusal } from "./origin";
@@ -44,6 +44,7 @@ function errorResponse(error: unknown): Response {
   if (error instanceof RenderInputError)
     return jsonError(400, error.message, { field: error.field });
   if (error instanceof RunInputError) return jsonError(400, error.message);
+  if (error instanceof RunBusyError) return jsonError(409, error.message);
   if (error instanceof InventoryError) {
     const status = { conflict: 409, not_found: 404, invalid: 400 }[error.code];
     const field = error.issues[0]?.field ?? null;

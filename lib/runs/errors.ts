@@ -5,3 +5,11 @@ export class RunInputError extends Error {
     this.name = "RunInputError";
   }
 }
+
+/** A run that would change nodes another running run is changing. */
+export class RunBusyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RunBusyError";
+  }
+}

@@ -18,7 +18,7 @@ import { RootShell } from "@/lib/ssh/root-shell";
 import { mapLimit } from "@/lib/util/map-limit";
 import { type ApplyJob, applyJobs } from "./apply";
 import { publishEnd } from "./bus";
-import { RunInputError } from "./errors";
+import { RunBusyError, RunInputError } from "./errors";
 import { type K0sBinary, loadK0sBinary } from "./k0s-binary";
 import { resetNode, rollbackNode } from "./maintenance";
 import { planFiles } from "./plan";
@@ -66,9 +66,9 @@ interface NodeJob {
 
 const DEFAULT_STAGE_TIMEOUT_SECONDS = 900;
 
-/** Runs in progress in this process, so they can be cancelled. */
+/** Runs in progress in this process: to cancel them, and so that two never change one node at once. */
 const ACTIVE_KEY = Symbol.for("k0rdent-console.active-runs");
-type Active = Map<string, { cancel: () => void }>;
+type Active = Map<string, { cancel: () => void; action: RunAction; nodes: string[] }>;
 function activeRuns(): Active {
   const holder = globalThis as unknown as { [ACTIVE_KEY]?: Active };
   holder[ACTIVE_KEY] ??= new Map();
@@ -83,6 +83,10 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
   if (request.action === "rollback" && !request.fromRun) {
     throw new RunInputError("fromRun: a rollback needs the run whose backups to restore");
   }
+  checkNotBusy(
+    request.action,
+    nodes.map((node) => node.name),
+  );
   const binary =
     request.action === "apply" && request.k0sBinary ? loadK0sBinary(request.k0sBinary) : null;
   const rendered = nodes.length ? renderFleet(settings, nodes).nodes : [];
@@ -141,6 +145,8 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
   });
   const runLog = nodeLog(db, id, null);
   activeRuns().set(id, {
+    action: request.action,
+    nodes: inputs.nodes,
     cancel: () => {
       cancelled.value = true;
       runLog("error", "cancelled: no new stage starts, running commands are interrupted");
@@ -151,6 +157,22 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
     activeRuns().delete(id),
   );
   return { id, done };
+}
+
+/**
+ * Two runs that change nodes (apply, rollback, reset) never work on the same node at once: their
+ * writes, installs and resets would interleave. Plans only read, and may overlap anything.
+ */
+function checkNotBusy(action: RunAction, nodes: string[]): void {
+  if (action === "plan") return;
+  for (const [id, run] of activeRuns()) {
+    if (run.action === "plan") continue;
+    const shared = nodes.filter((node) => run.nodes.includes(node));
+    if (shared.length > 0)
+      throw new RunBusyError(
+        `${shared.join(", ")} ${shared.length === 1 ? "is" : "are"} being changed by run ${id} (${run.action}): wait for it to finish, or cancel it`,
+      );
+  }
 }
 
 /** What the run records of a node's files: each path and its sha256. */

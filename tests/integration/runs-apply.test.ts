@@ -13,6 +13,7 @@ import { createNode } from "@/lib/inventory/nodes";
 import { loadSecretKey, type SecretKey } from "@/lib/inventory/secrets";
 import { putFleetSettings } from "@/lib/inventory/settings";
 import type { NodeRole } from "@/lib/render/types";
+import { RunBusyError } from "@/lib/runs/errors";
 import { cancelRun, type StartRunRequest, startRun } from "@/lib/runs/executor";
 import { eventsAfter, getRun } from "@/lib/runs/store";
 import { shellQuote } from "@/lib/ssh/quote";
@@ -370,6 +371,27 @@ test("a node that crashes in the middle of its file stage keeps its old files, t
     await lab.sshExec("crash", "rm -f /usr/local/bin/cat /var/lib/k0s-test-go");
     setMirror("flat");
   }
+});
+
+test("two runs never change one node at once; plans and other nodes may overlap", async () => {
+  const first = startApply(["solo"]);
+  const busy = (error: unknown) =>
+    error instanceof RunBusyError &&
+    error.message.startsWith(`solo is being changed by run ${first.id} (apply)`);
+  assert.throws(() => startApply(["w1", "solo"]), busy);
+  assert.throws(
+    () => startRun({ db, key, action: "reset", nodes: ["solo"], startedBy: "test" }),
+    busy,
+  );
+  const plan = startRun({ db, key, action: "plan", nodes: ["solo"], startedBy: "test" });
+  const elsewhere = startApply(["w1"]);
+  await Promise.all([first.done, plan.done, elsewhere.done]);
+  assert.equal(getRun({ db, id: first.id })?.status, "succeeded");
+  assert.equal(getRun({ db, id: plan.id })?.status, "succeeded");
+  // finished: the node is free again
+  const again = startApply(["solo"]);
+  await again.done;
+  assert.equal(getRun({ db, id: again.id })?.status, "succeeded");
 });
 
 test("a cancelled run starts no stage and says so", async () => {
