@@ -4,7 +4,21 @@ import { HttpError } from "./errors";
 export const MAX_JSON_BYTES = 8 * 1024 * 1024;
 
 export async function readJson(request: Request): Promise<unknown> {
-  const text = await new Response(limitBody(request, MAX_JSON_BYTES)).text();
+  return parseJson(await bodyText(request));
+}
+
+/** Like readJson, but a request without a body reads as `{}` (options that may all be left out). */
+export async function readOptionalJson(request: Request): Promise<unknown> {
+  if (!request.body || request.headers.get("content-length") === "0") return {};
+  const text = await bodyText(request);
+  return text.trim() === "" ? {} : parseJson(text);
+}
+
+function bodyText(request: Request): Promise<string> {
+  return new Response(limitBody(request, MAX_JSON_BYTES)).text();
+}
+
+function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -20,6 +20,11 @@ export { RenderInputError } from "./errors";
 export type * from "./types";
 
 /** Every file each node needs for its containerd to pull through the local mirror. Pure. */
+/** The rendered files that go to the node (absolute paths; install.sh and the like stay local). */
+export function nodeTargets<F extends Pick<RenderedFile, "path">>(files: readonly F[]): F[] {
+  return files.filter((file) => file.path.startsWith("/"));
+}
+
 export function render(input: RenderInput & { images?: string[] }): RenderResult {
   const warnings: RenderWarning[] = [];
   const version = parseK0sVersion(input.k0sVersion);

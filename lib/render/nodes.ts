@@ -10,9 +10,10 @@ export interface CheckedNode {
 }
 
 /** Node names become folder names in the zip, so they are kept to a safe alphabet. */
-const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-const ROLES: readonly NodeRole[] = ["controller", "controller+worker", "worker", "single"];
-const CONTROL_PLANE: readonly NodeRole[] = ["controller", "controller+worker", "single"];
+export const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+export const NODE_ROLES = ["controller", "controller+worker", "worker", "single"] as const;
+/** the roles that run a control plane (the first of them initialises the cluster) */
+export const CONTROL_PLANE: readonly NodeRole[] = ["controller", "controller+worker", "single"];
 
 export function checkNodes(
   nodes: NodeSpec[] | undefined,
@@ -32,10 +33,10 @@ export function checkNodes(
     if (seen.has(node.name))
       throw new RenderInputError(`${field}.name`, `"${node.name}" is listed twice`);
     seen.add(node.name);
-    if (!ROLES.includes(node.role)) {
+    if (!(NODE_ROLES as readonly string[]).includes(node.role)) {
       throw new RenderInputError(
         `${field}.role`,
-        `"${String(node.role)}" must be one of ${ROLES.join(", ")}`,
+        `"${String(node.role)}" must be one of ${NODE_ROLES.join(", ")}`,
       );
     }
     const registryAddress = node.registryAddress?.trim()

@@ -3,33 +3,26 @@
  * joining controllers one by one, workers in parallel — then a verify pass. A node that fails
  * stops there with its reason; the others go on (joiners only need the initial controller).
  */
+import { nodeTargets } from "@/lib/render";
 
 import { installSteps, JOIN_TOKEN_PATH } from "@/lib/render/install-steps";
-import type { NodeRole, RenderedFile, RenderedNode } from "@/lib/render/types";
+import { CONTROL_PLANE } from "@/lib/render/nodes";
+import type { NodeRole, RenderedFile } from "@/lib/render/types";
 import { shellCommand, shellQuote } from "@/lib/ssh/quote";
-import type { RootShell } from "@/lib/ssh/root-shell";
 import { mapLimit } from "@/lib/util/map-limit";
 import { backupDirFor, cleanupTempFilesScript, parentOf } from "./file-commands";
 import { K0S_INSTALL_PATH, type K0sBinary } from "./k0s-binary";
 import { imagePullProblems, K0S_STATE_SCRIPT, type K0sState, parseK0sState } from "./k0s-state";
-import { type LogLine, type RunLoggedOptions, runLogged, type StageTracker } from "./run-log";
-import { nodeTargets, writeNodeFiles } from "./write-files";
+import { guard, type NodeJob, settle, shellOf } from "./node-job";
+import { type RunLoggedOptions, runLogged } from "./run-log";
+import { writeNodeFiles } from "./write-files";
 import { writeFilesScript } from "./write-script";
 
-export interface ApplyJob {
-  name: string;
-  role: NodeRole;
-  files: RenderedNode;
-  log: LogLine;
-  stages: StageTracker;
-  shell: RootShell | null;
+/** A node in an apply: its job, and what the apply learns about k0s on it. */
+export interface ApplyJob extends NodeJob {
   k0s: K0sState;
   /** `sha256sum` of the files taken right after writing them; dropped once k0s is installed or started */
   readBack: string | null;
-  /** why this node stopped; null while it is fine */
-  failure: string | null;
-  /** what the apply did, kept with the run: the file outcomes (a rollback reads them) */
-  result: unknown;
 }
 
 export interface ApplyOptions {
@@ -39,25 +32,23 @@ export interface ApplyOptions {
   startTimeoutMs: number;
   /** the wait between status polls */
   pause: (ms: number) => Promise<void>;
-  /** a cancelled run starts no new step */
-  cancelled: () => boolean;
   /** uploaded to every node that does not already have exactly this binary */
   binary: K0sBinary | null;
-  /** a node is done (verified, or failed): its outcome can be shown before the others finish */
-  onSettled: (job: ApplyJob) => void;
+  /** the node that initialises the fleet's cluster (it makes the join tokens), in this run or not */
+  initialController: string | null;
 }
 
 const K0S_DIR = "/etc/k0s";
 const K0S_BIN_DIR = parentOf(K0S_INSTALL_PATH);
-const CONTROL_PLANE: readonly NodeRole[] = ["controller", "controller+worker", "single"];
 const WORKLOADS: readonly NodeRole[] = ["controller+worker", "single"];
 
 /** Runs the apply stages for jobs whose `shell` is connected; marks failures on the jobs. */
 export async function applyJobs(jobs: ApplyJob[], options: ApplyOptions): Promise<void> {
-  const step = (job: ApplyJob, work: () => Promise<void>) => guarded(job, work, options);
+  const step = (job: ApplyJob, work: () => Promise<void>) => guard(job, work);
+  // a node is done once verified: its outcome shows before the others finish
   const verified = async (job: ApplyJob) => {
     await verify(job);
-    options.onSettled(job);
+    settle(job);
   };
   const each = (list: ApplyJob[], work: (job: ApplyJob) => Promise<void>) =>
     mapLimit(list, options.concurrency, (job) => step(job, () => work(job)));
@@ -67,56 +58,31 @@ export async function applyJobs(jobs: ApplyJob[], options: ApplyOptions): Promis
   }
   await each(jobs, (job) => writeFiles(job, options.runId));
   // a single node is a cluster of its own, done once it is verified; the others form one
-  // cluster around the first controller, verified together once every node has joined
+  // cluster around the fleet's initial controller, verified together once every node has joined
   await each(
-    jobs.filter((job) => job.role === "single"),
+    jobs.filter((job) => job.node.role === "single"),
     async (job) => {
       await installNode(job, null, options);
       await verified(job);
     },
   );
-  const cluster = jobs.filter((job) => job.role !== "single");
-  const initial = cluster.find((job) => CONTROL_PLANE.includes(job.role));
+  const cluster = jobs.filter((job) => job.node.role !== "single");
+  const initial = cluster.find((job) => job.node.name === options.initialController);
   const joiners = cluster.filter((job) => job !== initial);
   if (initial) await step(initial, () => installNode(initial, null, options));
-  const blocked = initial?.failure ? `the initial controller ${initial.name} failed` : null;
-  for (const job of joiners.filter((j) => CONTROL_PLANE.includes(j.role))) {
+  const blocked = initial?.failure
+    ? `the initial controller ${initial.node.name} failed`
+    : initial || !options.initialController
+      ? null
+      : `the initial controller ${options.initialController} is not in this run (it makes the join tokens): include it`;
+  for (const job of joiners.filter((j) => CONTROL_PLANE.includes(j.node.role))) {
     await step(job, () => installNode(job, tokenFor(job, "controller", initial, blocked), options));
   }
   await each(
-    joiners.filter((j) => j.role === "worker"),
+    joiners.filter((j) => j.node.role === "worker"),
     (job) => installNode(job, tokenFor(job, "worker", initial, blocked), options),
   );
   await each(cluster, verified);
-}
-
-/**
- * Runs one job's step unless it failed or the run was cancelled; an error becomes its failure,
- * and the node is settled.
- */
-async function guarded(
-  job: ApplyJob,
-  work: () => Promise<void>,
-  { cancelled, onSettled }: Pick<ApplyOptions, "cancelled" | "onSettled">,
-): Promise<void> {
-  if (job.failure || !job.shell) return;
-  if (cancelled()) {
-    job.failure = "cancelled";
-    onSettled(job);
-    return;
-  }
-  try {
-    await work();
-  } catch (error) {
-    job.failure = error instanceof Error ? error.message : String(error);
-    job.log("error", job.failure);
-    onSettled(job);
-  }
-}
-
-function shellOf(job: ApplyJob): RootShell {
-  if (!job.shell) throw new Error(`${job.name} is not connected`);
-  return job.shell;
 }
 
 /** The k0s binary, skipped when the node already has exactly it; checked by sha256 on the node. */
@@ -220,10 +186,10 @@ function tokenFor(
   blocked: string | null,
 ): TokenSource {
   if (job.k0s === "running" || job.k0s === "installed") return null; // already joined
-  if (blocked) return { error: `${blocked}, so ${job.name} cannot join` };
+  if (blocked) return { error: `${blocked}, so ${job.node.name} cannot join` };
   return initial
     ? { from: initial, role }
-    : { error: "no controller in this run to create a join token: include one" };
+    : { error: "the fleet has no controller to create a join token: add one" };
 }
 
 async function installNode(
@@ -246,7 +212,7 @@ async function installNode(
       job.k0s === "installed"
         ? [["k0s", "start"]]
         : installSteps({
-            role: job.role,
+            role: job.node.role,
             initialController: token === null,
             mirrorFiles: job.files.files
               .map((file) => file.path)
@@ -272,10 +238,16 @@ async function deliverToken(
   role: "controller" | "worker",
 ): Promise<void> {
   const create = shellCommand(["k0s", "token", "create", `--role=${role}`, "--expiry=1h"]);
-  from.log("cmd", `${create}   # for ${job.name}`);
-  const token = (await shellOf(from).check(create)).stdout.trim();
-  if (!token) throw new Error(`${from.name} created an empty ${role} token`);
-  job.log("cmd", `write ${JOIN_TOKEN_PATH} (0600, ${role} token from ${from.name})`);
+  from.log("cmd", `${create}   # for ${job.node.name}`);
+  const token = (
+    await shellOf(from)
+      .check(create)
+      .catch((error: Error) => {
+        throw new Error(`creating a ${role} join token on ${from.node.name}: ${error.message}`);
+      })
+  ).stdout.trim();
+  if (!token) throw new Error(`${from.node.name} created an empty ${role} token`);
+  job.log("cmd", `write ${JOIN_TOKEN_PATH} (0600, ${role} token from ${from.node.name})`);
   await shellOf(job).check(
     `umask 077 && mkdir -p /etc/k0s && cat > ${shellQuote(JOIN_TOKEN_PATH)}`,
     { stdin: `${token}\n` },
@@ -314,7 +286,7 @@ async function verify(job: ApplyJob): Promise<void> {
       "info",
       `${targets.length} files match their rendered sha256${job.readBack === null ? "" : " (read back right after writing them)"}`,
     );
-    if (!WORKLOADS.includes(job.role)) return;
+    if (!WORKLOADS.includes(job.node.role)) return;
     const pods = await run(job, "k0s kubectl get pods -A -o json", { quiet: true });
     const problems = imagePullProblems(pods.stdout);
     for (const problem of problems)

@@ -2,6 +2,7 @@
  * Starts runs and drives them in the background of the console process: nodes in parallel up to
  * the run's limit, each through its stages; one node's failure never stops the others.
  */
+
 import { randomBytes } from "node:crypto";
 import { nodeAccess, selectNodes } from "@/lib/fleet/node-access";
 import { renderFleet } from "@/lib/fleet/render-fleet";
@@ -12,15 +13,18 @@ import { listNodes } from "@/lib/inventory/nodes";
 import type { SecretKey } from "@/lib/inventory/secrets";
 import { getFleetSettings } from "@/lib/inventory/settings";
 import type { NodePublic } from "@/lib/inventory/types";
+import { nodeTargets } from "@/lib/render";
+import { CONTROL_PLANE } from "@/lib/render/nodes";
 import type { RenderedNode } from "@/lib/render/types";
 import { SshSession } from "@/lib/ssh/client";
 import { RootShell } from "@/lib/ssh/root-shell";
 import { mapLimit } from "@/lib/util/map-limit";
-import { type ApplyJob, applyJobs } from "./apply";
+import { applyJobs } from "./apply";
 import { publishEnd } from "./bus";
 import { RunBusyError, RunInputError } from "./errors";
 import { type K0sBinary, loadK0sBinary } from "./k0s-binary";
 import { resetNode, rollbackNode } from "./maintenance";
+import { guard, type NodeJob, settle, shellOf } from "./node-job";
 import { planFiles } from "./plan";
 import { type LogLine, nodeLog, StageTracker } from "./run-log";
 import { createRun, finishRun, getRun } from "./store";
@@ -48,22 +52,6 @@ export interface StartRunRequest {
   k0sBinary?: string;
 }
 
-interface NodeJob {
-  node: NodePublic;
-  files: RenderedNode;
-  log: LogLine;
-  stages: StageTracker;
-  shell: RootShell | null;
-  failure: string | null;
-  result?: unknown;
-  /** its final state is recorded (as soon as it is done, not when the whole run is) */
-  settled: boolean;
-  /** a stage outlasted the stage timeout: its session is closed, no new one is kept */
-  interrupted: boolean;
-  /** shared by every job of the run */
-  cancelled: { value: boolean };
-}
-
 const DEFAULT_STAGE_TIMEOUT_SECONDS = 900;
 
 /** Runs in progress in this process: to cancel them, and so that two never change one node at once. */
@@ -79,17 +67,21 @@ function activeRuns(): Active {
 export function startRun(request: StartRunRequest): { id: string; done: Promise<void> } {
   const { db } = request;
   const settings = getFleetSettings({ db });
-  const nodes = selectNodes(listNodes({ db }), request.nodes);
-  if (request.action === "rollback" && !request.fromRun) {
-    throw new RunInputError("fromRun: a rollback needs the run whose backups to restore");
-  }
+  const fleet = listNodes({ db });
+  const nodes = selectNodes(fleet, request.nodes);
+  if (request.action === "rollback") checkRollbackSource(db, request.fromRun);
   checkNotBusy(
     request.action,
     nodes.map((node) => node.name),
   );
   const binary =
     request.action === "apply" && request.k0sBinary ? loadK0sBinary(request.k0sBinary) : null;
-  const rendered = nodes.length ? renderFleet(settings, nodes).nodes : [];
+  // the whole fleet is rendered: a node's files, and which node initialises the cluster, must
+  // not depend on which nodes this run takes (a retry takes only some)
+  const wholeFleet = nodes.length ? renderFleet(settings, fleet).nodes : [];
+  const rendered = nodes.map(
+    (node) => wholeFleet.find((each) => each.name === node.name) as RenderedNode,
+  );
   if (request.action === "apply" && request.fromPlan)
     checkPlanStillHolds(db, request.fromPlan, rendered);
   const id = runId();
@@ -153,9 +145,8 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
       for (const job of jobs) job.shell?.session.close();
     },
   });
-  const done = runJobs({ request, id, jobs, limit, cancelled, binary, runLog }).finally(() =>
-    activeRuns().delete(id),
-  );
+  const context = { request, id, jobs, limit, binary, initialController: initialController(fleet) };
+  const done = runJobs({ ...context, cancelled, runLog }).finally(() => activeRuns().delete(id));
   return { id, done };
 }
 
@@ -173,6 +164,25 @@ function checkNotBusy(action: RunAction, nodes: string[]): void {
         `${shared.join(", ")} ${shared.length === 1 ? "is" : "are"} being changed by run ${id} (${run.action}): wait for it to finish, or cancel it`,
       );
   }
+}
+
+/** A rollback puts back an apply's backups: the run must be an apply, checked before any node is touched. */
+function checkRollbackSource(db: Database, fromRun: string | undefined): void {
+  if (!fromRun)
+    throw new RunInputError("fromRun: a rollback needs the apply whose backups to restore");
+  const source = getRun({ db, id: fromRun });
+  if (!source) throw new RunInputError(`fromRun: there is no run ${fromRun}`);
+  if (source.action !== "apply")
+    throw new RunInputError(
+      `fromRun: ${fromRun} is a ${source.action}, not an apply: only an apply leaves backups to restore`,
+    );
+}
+
+/** The fleet's cluster is initialised by its first controller (single nodes are clusters of their own). */
+function initialController(fleet: NodePublic[]): string | null {
+  return (
+    fleet.find((node) => node.role !== "single" && CONTROL_PLANE.includes(node.role))?.name ?? null
+  );
 }
 
 /** What the run records of a node's files: each path and its sha256. */
@@ -201,24 +211,14 @@ export function cancelRun(id: string): boolean {
   return run !== undefined;
 }
 
-async function runJobs({
-  request,
-  id,
-  jobs,
-  limit,
-  cancelled,
-  binary,
-  runLog,
-}: {
-  request: StartRunRequest;
-  id: string;
-  jobs: NodeJob[];
-  limit: number;
-  cancelled: { value: boolean };
-  binary: K0sBinary | null;
-  /** the run's own lines (node null) */
-  runLog: LogLine;
-}): Promise<void> {
+async function runJobs(
+  run: ActionContext & {
+    cancelled: { value: boolean };
+    /** the run's own lines (node null) */
+    runLog: LogLine;
+  },
+): Promise<void> {
+  const { request, id, jobs, limit, cancelled, runLog } = run;
   const { db } = request;
   // every line of this run is stored before the run reads as finished, or its stream ends
   const drained = () =>
@@ -229,7 +229,7 @@ async function runJobs({
   );
   try {
     await mapLimit(jobs, limit, (job) => connect(request, job));
-    await ACTIONS[request.action]({ request, id, jobs, limit, binary });
+    await ACTIONS[request.action](run);
     for (const job of jobs) settle(job);
     // which node, in which stage, why
     const failed = jobs.flatMap((job) => {
@@ -285,42 +285,14 @@ async function connect(request: StartRunRequest, job: NodeJob): Promise<void> {
   });
 }
 
-/** Runs a node's work unless it already failed; an error becomes the node's failure and settles it. */
-async function guard(job: NodeJob, work: () => Promise<void>): Promise<void> {
-  if (job.failure) return;
-  if (job.cancelled.value) {
-    job.failure = "cancelled";
-    settle(job);
-    return;
-  }
-  try {
-    await work();
-  } catch (error) {
-    job.failure = error instanceof Error ? error.message : String(error);
-    job.log("error", job.failure);
-    settle(job);
-  }
-}
-
-/** Records the node's final state, once. */
-function settle(job: NodeJob): void {
-  if (job.settled) return;
-  job.settled = true;
-  if (job.failure === null) job.stages.finish("succeeded", job.result);
-  else job.stages.finish(job.cancelled.value ? "cancelled" : "failed", job.result, job.failure);
-}
-
-function connected(job: NodeJob): RootShell {
-  if (!job.shell) throw new Error("not connected");
-  return job.shell;
-}
-
 interface ActionContext {
   request: StartRunRequest;
   id: string;
   jobs: NodeJob[];
   limit: number;
   binary: K0sBinary | null;
+  /** the node that initialises the fleet's cluster, whether this run takes it or not */
+  initialController: string | null;
 }
 
 type ActionWork = (context: ActionContext) => Promise<void>;
@@ -330,11 +302,9 @@ const ACTIONS: Record<RunAction, ActionWork> = {
   plan: ({ jobs, limit }) =>
     eachNode(jobs, limit, async (job) => {
       job.result = await job.stages.run("read current files", async () => {
-        const paths = job.files.files
-          .map((file) => file.path)
-          .filter((path) => path.startsWith("/"));
+        const paths = nodeTargets(job.files.files).map((file) => file.path);
         job.log("cmd", `read ${paths.length} files under /etc/k0s`);
-        const files = planFiles(job.files.files, await readNodeFiles(connected(job), paths));
+        const files = planFiles(job.files.files, await readNodeFiles(shellOf(job), paths));
         for (const file of files)
           job.log(
             "info",
@@ -343,63 +313,36 @@ const ACTIONS: Record<RunAction, ActionWork> = {
         return { files, commands: installCommands(job.files) };
       });
     }),
-  apply: async ({ id, jobs, limit, binary }) => {
-    const applying = jobs.map(
-      (job): ApplyJob => ({
-        name: job.node.name,
-        role: job.node.role,
-        files: job.files,
-        log: job.log,
-        stages: job.stages,
-        shell: job.shell,
-        k0s: "absent",
-        readBack: null,
-        failure: job.failure,
-        result: undefined,
-      }),
-    );
-    await applyJobs(applying, {
-      runId: id,
-      concurrency: limit,
-      startTimeoutMs: 120_000,
-      pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      cancelled: () => jobs[0]?.cancelled.value === true,
-      binary,
-      onSettled: (applied) => {
-        const job = jobs[applying.indexOf(applied)] as NodeJob;
-        copyBack(applied, job);
-        settle(job);
+  apply: ({ id, jobs, limit, binary, initialController }) =>
+    applyJobs(
+      jobs.map((job) => Object.assign(job, { k0s: "absent" as const, readBack: null })),
+      {
+        runId: id,
+        concurrency: limit,
+        startTimeoutMs: 120_000,
+        pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        binary,
+        initialController,
       },
-    });
-    for (const [index, applied] of applying.entries()) copyBack(applied, jobs[index] as NodeJob);
-  },
+    ),
   rollback: ({ request, jobs, limit }) => {
     const source = getRun({ db: request.db, id: request.fromRun ?? "" });
     return eachNode(jobs, limit, async (job) => {
-      if (!source) throw new Error(`no run ${request.fromRun}`);
+      if (!source) throw new Error(`run ${request.fromRun} is gone from the history`);
       const result = source.nodes.find((node) => node.node === job.node.name)?.result as {
         files?: FileOutcome[];
       } | null;
-      await rollbackNode(
-        { name: job.node.name, shell: connected(job), log: job.log, stages: job.stages },
-        source.id,
-        result?.files ?? null,
-      );
+      await rollbackNode(job, source.id, result?.files ?? null);
     });
   },
   reset: ({ jobs, limit }) =>
     eachNode(jobs, limit, (job) =>
       resetNode(
-        { name: job.node.name, shell: connected(job), log: job.log, stages: job.stages },
+        job,
         job.files.files.map((file) => file.path),
       ),
     ),
 };
-
-function copyBack(applied: ApplyJob, job: NodeJob): void {
-  job.failure = applied.failure;
-  job.result = applied.result;
-}
 
 async function eachNode(
   jobs: NodeJob[],

@@ -1,26 +1,18 @@
 /** Rollback (a chosen run's backups back in place) and reset (k0s reset plus the files the console wrote). */
 import { SshError } from "@/lib/ssh/errors";
 import { shellCommand } from "@/lib/ssh/quote";
-import type { RootShell } from "@/lib/ssh/root-shell";
 import { backupDirFor, parseScriptResult, restoreScript } from "./file-commands";
-import type { LogLine, StageTracker } from "./run-log";
+import { type NodeJob, shellOf } from "./node-job";
 import type { FileOutcome } from "./write-files";
-
-export interface MaintenanceJob {
-  name: string;
-  shell: RootShell;
-  log: LogLine;
-  stages: StageTracker;
-}
 
 /** Puts back what run `fromRun` changed on this node: updated files from its backup, created ones removed. */
 export async function rollbackNode(
-  job: MaintenanceJob,
+  job: NodeJob,
   fromRun: string,
   outcomes: FileOutcome[] | null,
 ): Promise<void> {
   if (!outcomes)
-    throw new Error(`run ${fromRun} wrote no files on ${job.name}: nothing to roll back`);
+    throw new Error(`run ${fromRun} wrote no files on ${job.node.name}: nothing to roll back`);
   const changed = outcomes.filter((outcome) => outcome.status !== "unchanged");
   await job.stages.run("restore files", async () => {
     const backupDir = backupDirFor(fromRun);
@@ -30,13 +22,13 @@ export async function rollbackNode(
         "cmd",
         `${whenNoBackup === "remove" ? "remove" : "restore"} ${outcome.path} (from run ${fromRun})`,
       );
-      const result = await job.shell.run(
+      const result = await shellOf(job).run(
         restoreScript({ path: outcome.path, backupDir, whenNoBackup }),
       );
       if (result.code !== 0)
         throw new SshError(
           "command-failed",
-          job.shell.session.target,
+          shellOf(job).session.target,
           `restoring ${outcome.path}: ${result.stderr.trim() || `exit ${result.code}`}`,
         );
       job.log("info", `${parseScriptResult(result.stdout)?.status ?? "done"} ${outcome.path}`);
@@ -49,9 +41,9 @@ export async function rollbackNode(
  * Stops k0s, runs `k0s reset`, then removes the files the console wrote: `k0s reset` leaves
  * /etc/k0s behind, and a stale drop-in would shape the next install. Backups are kept.
  */
-export async function resetNode(job: MaintenanceJob, paths: string[]): Promise<void> {
+export async function resetNode(job: NodeJob, paths: string[]): Promise<void> {
   await job.stages.run("stop and reset k0s", async () => {
-    const state = await job.shell.run(
+    const state = await shellOf(job).run(
       "command -v k0s >/dev/null 2>&1 && echo present || echo absent",
     );
     if (state.stdout.trim() === "absent") {
@@ -59,13 +51,13 @@ export async function resetNode(job: MaintenanceJob, paths: string[]): Promise<v
       return;
     }
     job.log("cmd", "k0s stop");
-    const stop = await job.shell.run("k0s stop");
+    const stop = await shellOf(job).run("k0s stop");
     job.log(
       stop.code === 0 ? "info" : "stderr",
       stop.code === 0 ? "k0s stopped" : stop.stderr.trim() || "k0s was not running",
     );
     job.log("cmd", "k0s reset");
-    await job.shell.check("k0s reset");
+    await shellOf(job).check("k0s reset");
   });
   await job.stages.run("remove console files", async () => {
     const targets = paths.filter((path) => path.startsWith("/etc/k0s/"));
@@ -75,6 +67,8 @@ export async function resetNode(job: MaintenanceJob, paths: string[]): Promise<v
     );
     const removeEmptyDirs =
       "rmdir /etc/k0s/containerd.d/certs.d/* /etc/k0s/containerd.d/certs.d /etc/k0s/containerd.d 2>/dev/null; true";
-    await job.shell.check(`${shellCommand(["rm", "-f", "--", ...targets])} && ${removeEmptyDirs}`);
+    await shellOf(job).check(
+      `${shellCommand(["rm", "-f", "--", ...targets])} && ${removeEmptyDirs}`,
+    );
   });
 }

@@ -121,7 +121,9 @@ class LogWriter {
       for (const event of appendEvents(db, events)) publish(event);
     } catch (error) {
       // a closed database (the console is stopping): those lines cannot be kept anywhere
-      console.error(`run log: ${events.length} line(s) not stored: ${String(error)}`);
+      console.error(
+        `run log: ${events.length} line(s) of run ${events[0]?.runId} not stored: ${String(error)}`,
+      );
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Database } from "@/lib/inventory/db";
 import { onShutdown, subscribe } from "./bus";
-import { eventsAfter, getRun } from "./store";
+import { eventsAfter, runStatus } from "./store";
 import type { RunEvent } from "./types";
 
 const HEARTBEAT_MS = 15_000;
@@ -55,7 +55,7 @@ export function runEventStream({
         if (text) write(text);
       };
       const end = () => {
-        const status = getRun({ db, id: runId })?.status ?? "unknown";
+        const status = runStatus({ db, id: runId }) ?? "unknown";
         write(`event: end\ndata: ${JSON.stringify({ status })}\n\n`);
         cleanup();
         closeQuietly();
@@ -83,17 +83,20 @@ export function runEventStream({
       signal.addEventListener("abort", cleanup);
       // one write per page, and a turn of the event loop between pages: a 100k-line replay
       // neither floods the stream with tiny chunks nor blocks the server
-      for (let page = eventsAfter({ db, runId, afterId: sent, limit: PAGE }); page.length > 0; ) {
+      // a node's stream replays that node's lines only
+      const replay = () =>
+        eventsAfter({ db, runId, afterId: sent, node: node ?? undefined, limit: PAGE });
+      for (let page = replay(); page.length > 0; ) {
         const text = frames(page);
         if (text) write(text);
         await new Promise((resolve) => setImmediate(resolve));
         if (signal.aborted) return;
-        page = eventsAfter({ db, runId, afterId: sent, limit: PAGE });
+        page = replay();
       }
       replaying = false;
       for (const event of buffered) send(event);
       // finished before or while replaying: nothing more will come
-      if (ended || getRun({ db, id: runId })?.status !== "running") end();
+      if (ended || runStatus({ db, id: runId }) !== "running") end();
     },
     cancel() {
       cleanup();

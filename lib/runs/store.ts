@@ -109,6 +109,14 @@ export function appendEvents(db: Database, events: readonly NewEvent[]): RunEven
   )();
 }
 
+/** A run's status alone, without its nodes' stages and results; null when there is no such run. */
+export function runStatus({ db, id }: { db: Database; id: string }): RunStatus | null {
+  const row = db.prepare("SELECT status FROM runs WHERE id = ?").get(id) as
+    | { status: RunStatus }
+    | undefined;
+  return row?.status ?? null;
+}
+
 export function getRun({
   db,
   id,

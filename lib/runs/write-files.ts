@@ -4,6 +4,7 @@
  * (writeFilesScript, contents on stdin).
  */
 import { createHash } from "node:crypto";
+import { nodeTargets } from "../render";
 import type { RenderedFile } from "../render/types";
 import type { ExecOptions, ExecResult } from "../ssh/client";
 import { SshError, stderrTail } from "../ssh/errors";
@@ -205,11 +206,6 @@ export async function readNodeFiles(
 
 function sha256Hex(content: string): string {
   return createHash("sha256").update(content, "utf8").digest("hex");
-}
-
-/** The rendered files that go to the node (absolute paths; install.sh and the like stay local). */
-export function nodeTargets(files: readonly RenderedFile[]): RenderedFile[] {
-  return files.filter((file) => file.path.startsWith("/"));
 }
 
 export interface FileStageResult {

@@ -18,19 +18,19 @@
  * (`seq 1 200000`) and the delay from a line printed on the node to its arrival in the SSE client,
  * idle and again while another node floods its own run with `yes` (reported in the note).
  */
+
 import { type ChildProcess, fork } from "node:child_process";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { renderFleet } from "@/lib/fleet/render-fleet";
-import { type Database, openDatabase } from "@/lib/inventory/db";
-import { createNode, listNodes } from "@/lib/inventory/nodes";
-import { loadSecretKey } from "@/lib/inventory/secrets";
+import type { Database } from "@/lib/inventory/db";
+import { listNodes } from "@/lib/inventory/nodes";
 import { getFleetSettings, putFleetSettings } from "@/lib/inventory/settings";
+import { nodeTargets } from "@/lib/render";
 import type { RenderedFile } from "@/lib/render/types";
-import { nodeTargets } from "@/lib/runs/write-files";
 import { mapLimit } from "@/lib/util/map-limit";
 import { installK0sStandin } from "../lab/k0s-standin/install";
+import { addLabNodes, labInventory } from "../lab/lab-inventory";
 import type { SshHost, SshLab } from "../lab/ssh-hosts";
 import { startSshLab } from "../lab/ssh-hosts";
 import {
@@ -310,22 +310,9 @@ async function main() {
     const hostCount = Math.max(...SIZES);
     lab = await startSshLab({ hosts: hostCount, seed: false });
     const theLab = lab;
-    dataDir = mkdtempSync(path.join(tmpdir(), "bench-apply-"));
-    db = openDatabase(dataDir);
-    const key = loadSecretKey(dataDir);
-    for (const host of lab.hosts) {
-      createNode({
-        db,
-        key,
-        input: {
-          name: host.name,
-          address: host.address,
-          role: "worker",
-          auth: { kind: "key", privateKey: lab.keys.ed25519.privateKey },
-          expectedFingerprint: host.fingerprint,
-        },
-      });
-    }
+    const inventory = labInventory("bench-apply-");
+    ({ dir: dataDir, db } = inventory);
+    addLabNodes(inventory, lab, () => ({ role: "worker" }));
     // k0s (the stand-in) installed and running on every host beforehand: the applies only
     // write files and run their status and verify commands (a controller alone runs no
     // containerd, so this is cheap)

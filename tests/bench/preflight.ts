@@ -8,18 +8,17 @@
  *   registry requests the console makes from the node (GET /v2/, a HEAD per sampled image).
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { factsScript, SECTION_MARKER } from "@/lib/checks/facts-script";
 import { MANIFEST_ACCEPT } from "@/lib/checks/mirror-request";
 import { parseFacts } from "@/lib/checks/parse-facts";
 import { runFleetChecks } from "@/lib/checks/service";
 import { openDatabase } from "@/lib/inventory/db";
-import { createNode } from "@/lib/inventory/nodes";
 import { loadSecretKey } from "@/lib/inventory/secrets";
 import { putCatalog, putFleetSettings } from "@/lib/inventory/settings";
 import { shellQuote } from "@/lib/ssh/quote";
+import { addLabNodes, labInventory } from "../lab/lab-inventory";
 import { type SshLab, startSshLab } from "../lab/ssh-hosts";
 import { median, peakRssMiB, seconds } from "./measure";
 import { sampleTree } from "./proc-tree";
@@ -288,9 +287,8 @@ async function main() {
   }
   try {
     lab = await startSshLab({ hosts: HOSTS });
-    dataDir = mkdtempSync(path.join(tmpdir(), "bench-preflight-"));
-    const db = openDatabase(dataDir);
-    const key = loadSecretKey(dataDir);
+    const { dir, db, key } = labInventory("bench-preflight-");
+    dataDir = dir;
     putFleetSettings({
       db,
       settings: {
@@ -300,19 +298,9 @@ async function main() {
       },
     });
     putCatalog({ db, catalog: { format: "plain-list", images: CATALOG, registries: [] } });
-    for (const host of lab.hosts) {
-      createNode({
-        db,
-        key,
-        input: {
-          name: host.name,
-          address: host.address,
-          role: host.index === 1 ? "controller+worker" : "worker",
-          auth: { kind: "key", privateKey: lab.keys.ed25519.privateKey },
-          expectedFingerprint: host.fingerprint,
-        },
-      });
-    }
+    addLabNodes({ db, key }, lab, (host) => ({
+      role: host.index === 1 ? "controller+worker" : "worker",
+    }));
     db.close();
     const ref = reference(lab, dataDir);
 

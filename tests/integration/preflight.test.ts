@@ -1,16 +1,15 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { rmSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { runFleetChecks } from "@/lib/checks/service";
 import { trustHostKey } from "@/lib/fleet/trust-host-key";
-import { type Database, openDatabase } from "@/lib/inventory/db";
-import { createNode, getNode } from "@/lib/inventory/nodes";
-import { loadSecretKey, type SecretKey } from "@/lib/inventory/secrets";
+import type { Database } from "@/lib/inventory/db";
+import { getNode } from "@/lib/inventory/nodes";
+import type { SecretKey } from "@/lib/inventory/secrets";
 import { putCatalog, putFleetSettings } from "@/lib/inventory/settings";
-import type { CheckResult, NodeInput } from "@/lib/inventory/types";
+import type { CheckResult } from "@/lib/inventory/types";
 import { LAB_SEED } from "../lab/images";
+import { addLabNodes, type LabNodeInput, labInventory } from "../lab/lab-inventory";
 import { type SshLab, startSshLab } from "../lab/ssh-hosts";
 
 const CATALOG = [
@@ -47,9 +46,7 @@ before(async () => {
     })
   ).address;
   await lab.blockPort("no-registry", 5000, { direction: "out" });
-  dataDir = mkdtempSync(path.join(tmpdir(), "preflight-"));
-  db = openDatabase(dataDir);
-  key = loadSecretKey(dataDir);
+  ({ dir: dataDir, db, key } = labInventory("preflight-"));
   putFleetSettings({
     db,
     settings: {
@@ -59,12 +56,9 @@ before(async () => {
     },
   });
   putCatalog({ db, catalog: { format: "plain-list", images: CATALOG, registries: [] } });
-  for (const host of lab.hosts) {
-    const input: NodeInput = {
-      name: host.name,
-      address: host.address,
+  addLabNodes({ db, key }, lab, (host) => {
+    const input: LabNodeInput = {
       role: host.name === "node-1" ? "controller+worker" : "worker",
-      auth: { kind: "key", privateKey: lab.keys.ed25519.privateKey },
       expectedFingerprint: host.name === "untrusted" ? null : host.fingerprint,
       registryAddress: host.name === "lacking" ? lackingRegistry : null,
     };
@@ -83,8 +77,8 @@ before(async () => {
         sudo: { mode: "ask" },
       });
     }
-    createNode({ db, key, input });
-  }
+    return input;
+  });
 });
 
 after(async () => {

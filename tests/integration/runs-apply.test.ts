@@ -4,13 +4,12 @@
  * workload node pulls k0s's system images through the rendered mirror config.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { type Database, openDatabase } from "@/lib/inventory/db";
-import { createNode } from "@/lib/inventory/nodes";
-import { loadSecretKey, type SecretKey } from "@/lib/inventory/secrets";
+import type { Database } from "@/lib/inventory/db";
+import { updateNode } from "@/lib/inventory/nodes";
+import type { SecretKey } from "@/lib/inventory/secrets";
 import { putFleetSettings } from "@/lib/inventory/settings";
 import type { NodeRole } from "@/lib/render/types";
 import { RunBusyError } from "@/lib/runs/errors";
@@ -26,6 +25,7 @@ import {
   readStandinCalls,
   readStandinState,
 } from "../lab/k0s-standin/install";
+import { addLabNodes, labInventory } from "../lab/lab-inventory";
 import { type SshLab, startSshLab } from "../lab/ssh-hosts";
 import { waitFor } from "../lab/wait";
 
@@ -57,24 +57,11 @@ before(async () => {
       installK0sStandin(lab, host, { version: VERSION, writeBinary: host.name !== "fresh" }),
     ),
   );
-  dir = mkdtempSync(path.join(tmpdir(), "runs-apply-"));
-  db = openDatabase(dir);
-  key = loadSecretKey(dir);
+  ({ dir, db, key } = labInventory("runs-apply-"));
   setMirror("flat");
-  for (const host of lab.hosts) {
-    const role = CLUSTER.find(([name]) => name === host.name)?.[1] ?? "single";
-    createNode({
-      db,
-      key,
-      input: {
-        name: host.name,
-        address: host.address,
-        role,
-        auth: { kind: "key", privateKey: lab.keys.ed25519.privateKey },
-        expectedFingerprint: host.fingerprint,
-      },
-    });
-  }
+  addLabNodes({ db, key }, lab, (host) => ({
+    role: CLUSTER.find(([name]) => name === host.name)?.[1] ?? "single",
+  }));
 });
 
 after(async () => {
@@ -161,6 +148,32 @@ test("1 controller + 3 workers: controller first, workers join with a token that
     .map((event) => event.line)
     .join("\n");
   assert.doesNotMatch(log, /eyJ|H4sI/, "no token in the log");
+});
+
+test("a run without the initial controller never starts a second cluster: a new controller waits for it", async () => {
+  // w3, reset, becomes a second controller; a run on it alone (as a retry of its failure would be)
+  await lab.sshExec("w3", "k0s stop; k0s reset");
+  updateNode({ db, key, name: "w3", patch: { role: "controller" } });
+  const before = commands("w3").length;
+  try {
+    const alone = await apply(["w3"]);
+    assert.equal(alone.status, "failed");
+    assert.match(
+      alone.nodes[0]?.error ?? "",
+      /^the initial controller cp is not in this run \(it makes the join tokens\): include it, so w3 cannot join/,
+    );
+    assert.ok(
+      !commands("w3")
+        .slice(before)
+        .some((call) => call.startsWith("install")),
+      "nothing installed",
+    );
+    const withIt = await apply(["cp", "w3"]);
+    assert.equal(withIt.status, "succeeded", JSON.stringify(withIt.nodes));
+    assert.ok(commands("w3").some((call) => /^install controller .*--token-file/.test(call)));
+  } finally {
+    updateNode({ db, key, name: "w3", patch: { role: "worker" } });
+  }
 });
 
 test("a second apply changes nothing and installs nothing again", async () => {

@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { rmSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { renderFleet } from "@/lib/fleet/render-fleet";
-import { type Database, openDatabase } from "@/lib/inventory/db";
-import { createNode, listNodes } from "@/lib/inventory/nodes";
-import { loadSecretKey, type SecretKey } from "@/lib/inventory/secrets";
+import type { Database } from "@/lib/inventory/db";
+import { listNodes } from "@/lib/inventory/nodes";
+import type { SecretKey } from "@/lib/inventory/secrets";
 import { getFleetSettings, putFleetSettings } from "@/lib/inventory/settings";
 import { startRun } from "@/lib/runs/executor";
 import type { FilePlan } from "@/lib/runs/plan";
@@ -14,6 +12,7 @@ import { eventsAfter, getRun } from "@/lib/runs/store";
 import { writeNodeFiles } from "@/lib/runs/write-files";
 import { SshSession } from "@/lib/ssh/client";
 import { RootShell } from "@/lib/ssh/root-shell";
+import { addLabNodes, labInventory } from "../lab/lab-inventory";
 import { type SshLab, startSshLab } from "../lab/ssh-hosts";
 
 let lab: SshLab;
@@ -26,9 +25,7 @@ before(async () => {
     hosts: [{ name: "n1" }, { name: "n2" }, { name: "gone" }],
     seed: false,
   });
-  dir = mkdtempSync(path.join(tmpdir(), "runs-plan-"));
-  db = openDatabase(dir);
-  key = loadSecretKey(dir);
+  ({ dir, db, key } = labInventory("runs-plan-"));
   putFleetSettings({
     db,
     settings: {
@@ -37,19 +34,9 @@ before(async () => {
       mirror: { address: "10.0.0.5:5000", scheme: "http" },
     },
   });
-  for (const host of lab.hosts) {
-    createNode({
-      db,
-      key,
-      input: {
-        name: host.name,
-        address: host.address,
-        role: host.name === "n1" ? "controller+worker" : "worker",
-        auth: { kind: "key", privateKey: lab.keys.ed25519.privateKey },
-        expectedFingerprint: host.fingerprint,
-      },
-    });
-  }
+  addLabNodes({ db, key }, lab, (host) => ({
+    role: host.name === "n1" ? "controller+worker" : "worker",
+  }));
   await lab.down("gone");
 });
 

@@ -1,5 +1,6 @@
 /** NodePublic[] → k0sctl.yaml, with each node's rendered mirror files inline as files[].data. */
 import { Document } from "yaml";
+import { nodeTargets } from "@/lib/render";
 import { nameFromAddress } from "../fields";
 import { CONSOLE_COMMENT_PREFIX } from "../import/console-comment";
 import type { NodePublic } from "../types";
@@ -39,9 +40,7 @@ export function toK0sctl(
     // hostname overrides the k8s node name, so it is set only when the name cannot be derived back
     if (node.name !== nameFromAddress(node.address)) host.hostname = node.name;
     // install.sh has a relative path: it is the console's own script, not a file for the node
-    const files = (renderedFilesPerNode[node.name] ?? []).filter((file) =>
-      file.path.startsWith("/"),
-    );
+    const files = nodeTargets(renderedFilesPerNode[node.name] ?? []);
     if (files.length > 0) {
       host.files = files.map((file) => ({
         name: file.path,

@@ -2,13 +2,13 @@ import { apiRoute } from "@/lib/http/api-route";
 import { HttpError } from "@/lib/http/errors";
 import { consoleRuns } from "@/lib/runs/console-runs";
 import { runEventStream } from "@/lib/runs/sse";
-import { getRun } from "@/lib/runs/store";
+import { runStatus } from "@/lib/runs/store";
 
 /** Server-Sent Events; honours Last-Event-ID (or ?after=) so a reconnect resumes exactly. */
 export const GET = apiRoute(async (request, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
   const { db } = consoleRuns();
-  if (!getRun({ db, id })) throw new HttpError(404, `no run ${id}`);
+  if (runStatus({ db, id }) === null) throw new HttpError(404, `no run ${id}`);
   const url = new URL(request.url);
   const lastEventId =
     Number(request.headers.get("last-event-id") ?? url.searchParams.get("after") ?? 0) || 0;

@@ -1,7 +1,7 @@
 import { apiRoute } from "@/lib/http/api-route";
 import { HttpError } from "@/lib/http/errors";
 import { consoleRuns } from "@/lib/runs/console-runs";
-import { eventsAfter, getRun } from "@/lib/runs/store";
+import { eventsAfter, runStatus } from "@/lib/runs/store";
 
 const PAGE = 5_000;
 
@@ -9,7 +9,7 @@ const PAGE = 5_000;
 export const GET = apiRoute(async (request, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
   const { db } = consoleRuns();
-  if (!getRun({ db, id })) throw new HttpError(404, `no run ${id}`);
+  if (runStatus({ db, id }) === null) throw new HttpError(404, `no run ${id}`);
   const node = new URL(request.url).searchParams.get("node") ?? undefined;
   const encoder = new TextEncoder();
   let after = 0;

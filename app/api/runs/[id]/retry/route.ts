@@ -1,5 +1,5 @@
 import { apiRoute } from "@/lib/http/api-route";
-import { readJson } from "@/lib/http/body";
+import { readOptionalJson } from "@/lib/http/body";
 import { HttpError } from "@/lib/http/errors";
 import { consoleRuns } from "@/lib/runs/console-runs";
 import { startRun } from "@/lib/runs/executor";
@@ -20,10 +20,7 @@ export const POST = apiRoute(async (request, { params }: { params: Promise<{ id:
   const nodes = run.nodes.filter((node) => node.state !== "succeeded").map((node) => node.node);
   if (nodes.length === 0)
     throw new HttpError(409, `every node of run ${id} succeeded: nothing to retry`);
-  const body =
-    request.headers.get("content-length") === "0"
-      ? {}
-      : RunOptionsSchema.parse(await readJson(request).catch(() => ({})));
+  const body = RunOptionsSchema.parse(await readOptionalJson(request));
   // the first run's options, unless the retry says otherwise
   const { fromRun, k0sBinary, concurrency, stageTimeoutSeconds } = run.inputs as {
     fromRun?: string;
