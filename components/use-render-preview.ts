@@ -9,19 +9,26 @@ export interface RenderPreview {
   result: RenderResult | null;
   error: { message: string; field: string | null } | null;
   pending: boolean;
+  /** the request `result` or `error` is for */
+  rendered: RenderRequest | null;
 }
 
 const DEBOUNCE_MS = 250;
 
 /** Re-renders on the server shortly after the inputs stop changing; the last good result stays visible. */
 export function useRenderPreview(request: RenderRequest): RenderPreview {
-  const [state, setState] = useState<RenderPreview>({ result: null, error: null, pending: true });
+  const [state, setState] = useState<RenderPreview>({
+    result: null,
+    error: null,
+    pending: true,
+    rendered: null,
+  });
   useEffect(() => {
     const abort = new AbortController();
     setState((current) => ({ ...current, pending: true }));
     const timer = setTimeout(() => {
       renderFiles(request, abort.signal)
-        .then((result) => setState({ result, error: null, pending: false }))
+        .then((result) => setState({ result, error: null, pending: false, rendered: request }))
         .catch((error: unknown) => {
           if (abort.signal.aborted) return;
           const field = error instanceof ApiError ? error.field : null;
@@ -29,6 +36,7 @@ export function useRenderPreview(request: RenderRequest): RenderPreview {
             ...current,
             error: { message: String((error as Error).message), field },
             pending: false,
+            rendered: request,
           }));
         });
     }, DEBOUNCE_MS);

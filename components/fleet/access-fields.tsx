@@ -38,7 +38,7 @@ export function AccessFields({
           error={errorFor("sudo")}
           hint={
             form.sudoMode === "ask"
-              ? "Asked when checks run, sent with that request only, never stored."
+              ? "Asked each time checks or a run start on this node; sent with that request only, never stored."
               : undefined
           }
         >

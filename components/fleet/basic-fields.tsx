@@ -79,7 +79,7 @@ export function BasicFields({
       />
       <TextField
         id="node-labels"
-        label="Labels (key=value, comma separated)"
+        label="Labels (key=value, separated by ;)"
         className="sm:col-span-2"
         mono
         placeholder="rack=a1, zone=east"

@@ -2,7 +2,7 @@
 import type { CheckResult, NodePublic } from "@/lib/inventory/types";
 
 const GROUPS: [string, string[]][] = [
-  ["Connection", ["ssh", "privilege", "sudo"]],
+  ["Connection", ["ssh", "privilege", "sudo", "facts"]],
   ["Operating system", ["os", "k0s"]],
   ["Hardware", ["disk", "resources", "hardware"]],
   ["Network and registry", ["clock", "ports", "network", "dns", "registry", "mirror", "images"]],

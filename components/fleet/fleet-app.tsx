@@ -54,7 +54,7 @@ export function FleetApp() {
     fleet.upsert(node);
     checkRun.setNotice({
       kind: "ok",
-      text: `Host key of ${node.name} trusted. Run the checks again to go past the SSH handshake.`,
+      text: `Host key of ${node.name} trusted. Run the checks again: the other checks need the SSH login to work.`,
     });
   };
 

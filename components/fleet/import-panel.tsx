@@ -30,7 +30,10 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
   };
   const loadFile = async (file: File | undefined) => {
     if (!file) return;
-    if (file.size > MAX_BYTES) setError(`${file.name} is larger than 4 MiB: not an inventory?`);
+    if (file.size > MAX_BYTES)
+      setError(
+        `${file.name} is over the 4 MiB import limit: import a k0sctl.yaml, an Ansible inventory or a CSV file.`,
+      );
     else load(await file.text());
   };
   const run = async (action: () => Promise<void>) => {

@@ -1,4 +1,5 @@
 /** The add/edit node form's state (pure); node-form-request.ts turns it into the API's body. */
+import { formatLabelList } from "@/lib/inventory/label-list";
 import type { NodePublic, NodeRole, SshAuthInput, SudoInput } from "@/lib/inventory/types";
 
 export type AuthKind = SshAuthInput["kind"];
@@ -68,9 +69,7 @@ export function formOf(node: NodePublic): NodeForm {
     user: node.user,
     role: node.role,
     registryAddress: node.registryAddress ?? "",
-    labels: Object.entries(node.labels)
-      .map(([key, value]) => `${key}=${value}`)
-      .join(", "),
+    labels: formatLabelList(node.labels),
     auth: noSecrets(node.auth.kind),
     sudoMode: node.sudo.mode,
     bastion: node.bastion !== null,

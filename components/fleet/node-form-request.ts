@@ -1,5 +1,6 @@
 /** The node form's state → the API's POST or PATCH body, with the errors found before sending (pure). */
 import type { NodePatch } from "@/lib/client/fleet-api";
+import { parseLabelList } from "@/lib/inventory/label-list";
 import type {
   AuthSummary,
   NodeInput,
@@ -22,14 +23,9 @@ function port(text: string, field: string, errors: FieldErrors): number | undefi
 }
 
 function labels(text: string, errors: FieldErrors): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const entry of text.split(",")) {
-    const trimmed = entry.trim();
-    if (!trimmed) continue;
-    const equals = trimmed.indexOf("=");
-    if (equals <= 0) errors.set("labels", `"${trimmed}" is not key=value`);
-    else result[trimmed.slice(0, equals).trim()] = trimmed.slice(equals + 1).trim();
-  }
+  const problems: string[] = [];
+  const result = parseLabelList(text, problems);
+  if (problems[0]) errors.set("labels", problems[0].replace(/^labels: /, ""));
   return result;
 }
 

@@ -142,7 +142,7 @@ function HostKeyCell({ node, problem }: { node: NodePublic; problem: HostKeyProb
     <span
       className={`${badgeClass} bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-300`}
     >
-      {problem ? "not trusted: review" : "not trusted"}
+      {problem ? "not trusted: expand to compare the key" : "not trusted"}
     </span>
   );
 }

@@ -228,7 +228,7 @@ export function PlanForm() {
             onChange={setStageTimeout}
             min={1}
             max={86_400}
-            hint="A stage still running after this fails its node; the apply from this plan keeps it."
+            hint="A stage still running after this fails its node. An apply started from this plan uses the same timeout."
           />
         </div>
         {error && (

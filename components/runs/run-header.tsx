@@ -24,6 +24,7 @@ export function RunHeader({
     stageTimeoutSeconds?: unknown;
     retryOf?: unknown;
     fromRun?: unknown;
+    fromPlan?: unknown;
   };
   return (
     <div className="space-y-3">
@@ -50,7 +51,7 @@ export function RunHeader({
           </a>
         </div>
       </div>
-      <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-6">
+      <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-3 lg:grid-cols-4 xl:grid-cols-7">
         <Fact label="Started by">{run.startedBy}</Fact>
         <Fact label="Started">
           <time dateTime={run.createdAt} title={new Date(run.createdAt).toLocaleString()}>
@@ -67,7 +68,7 @@ export function RunHeader({
         </Fact>
         <Fact label="Nodes">{run.nodes.length.toLocaleString()}</Fact>
         {typeof inputs.concurrency === "number" && (
-          <Fact label="At a time">{inputs.concurrency}</Fact>
+          <Fact label="Nodes at a time">{inputs.concurrency}</Fact>
         )}
         {typeof inputs.stageTimeoutSeconds === "number" && (
           <Fact label="Stage timeout">{inputs.stageTimeoutSeconds.toLocaleString("en-US")} s</Fact>
@@ -78,8 +79,13 @@ export function RunHeader({
           </Fact>
         )}
         {typeof inputs.fromRun === "string" && (
-          <Fact label="Backups of">
+          <Fact label="Restores backups from">
             <RunLink id={inputs.fromRun} />
+          </Fact>
+        )}
+        {typeof inputs.fromPlan === "string" && (
+          <Fact label="Carries out plan">
+            <RunLink id={inputs.fromPlan} />
           </Fact>
         )}
       </dl>

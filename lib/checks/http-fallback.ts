@@ -40,7 +40,11 @@ export function fallbackHttpCommand(
 }
 
 /** The status printed by fallbackHttpCommand, or why there is none. */
-export function parseFallbackOutput(stdout: string): { status: number } | { error: string } {
+/** `stderr`: why curl or wget failed ("Could not resolve host…"), shown when there is no answer */
+export function parseFallbackOutput(
+  stdout: string,
+  stderr = "",
+): { status: number } | { error: string } {
   const text = stdout.trim();
   if (text === "no-http-client")
     return {
@@ -49,5 +53,11 @@ export function parseFallbackOutput(stdout: string): { status: number } | { erro
   const status = Number(text.slice(-3));
   return Number.isInteger(status) && status > 0
     ? { status }
-    : { error: `no HTTP answer (${text || "connection failed"})` };
+    : { error: `no HTTP answer (${text || "connection failed"})${why(stderr)}` };
+}
+
+/** curl's or wget's own last words, e.g. ": curl: (7) Failed to connect …" */
+function why(stderr: string): string {
+  const last = stderr.trim().split("\n").at(-1)?.trim();
+  return last ? `: ${last}` : "";
 }

@@ -129,7 +129,7 @@ function requester(
       skipVerify: tls.skipVerify,
     });
     const result = await session.exec(command, { stdin: tls.caPem ?? "", timeoutMs: 20_000 });
-    const parsed = parseFallbackOutput(result.stdout);
+    const parsed = parseFallbackOutput(result.stdout, result.stderr);
     return "error" in parsed
       ? parsed
       : { status: parsed.status, via: "curl/wget on the node (forwarding disabled)" };

@@ -141,8 +141,20 @@ function connectionFailure(error: unknown): CheckDraft[] {
   }
 }
 
+/**
+ * The facts script failed: sudo's own refusals are a privilege problem; anything else (a timeout,
+ * say, on a hung mount, or a dropped connection) is reported as what it is.
+ */
 function commandFailure(error: unknown): CheckDraft {
   const message = error instanceof Error ? error.message : String(error);
   const evidence = error instanceof SshError ? String(error.details.stderr ?? "") : "";
-  return draft("privilege.root", "Root or working sudo", "fail", message, evidence);
+  if (error instanceof SshError && error.kind.startsWith("sudo"))
+    return draft("privilege.root", "Root or working sudo", "fail", message, evidence);
+  return draft(
+    "facts.gather",
+    "Node facts gathered",
+    "fail",
+    `the facts script (id, os-release, uname, df, …) did not finish: ${message}`,
+    evidence,
+  );
 }

@@ -6,7 +6,7 @@ import type { Database } from "@/lib/inventory/db";
 import { pinHostKey, setBastionHostKey } from "@/lib/inventory/host-keys";
 import { type NodeConnection, nodeConnection } from "@/lib/inventory/node-connection";
 import { listNodes } from "@/lib/inventory/nodes";
-import type { SecretKey } from "@/lib/inventory/secrets";
+import { SecretDecryptError, type SecretKey } from "@/lib/inventory/secrets";
 import { type FleetSettings, getFleetSettings } from "@/lib/inventory/settings";
 import type { CheckResult, NodePublic } from "@/lib/inventory/types";
 import type { RenderedFile } from "@/lib/render/types";
@@ -34,7 +34,7 @@ export async function runFleetChecks(request: FleetCheckRequest): Promise<CheckR
   const blocked = new Map<string, CheckDraft[]>();
   for (const node of nodes) {
     const target = toTarget(
-      nodeConnection({ db, key, name: node.name }),
+      () => nodeConnection({ db, key, name: node.name }),
       node,
       settings.mirror.address,
       files,
@@ -71,13 +71,21 @@ function renderedFiles(settings: FleetSettings, nodes: NodePublic[]): Map<string
 }
 
 function toTarget(
-  connection: NodeConnection,
+  readConnection: () => NodeConnection,
   node: NodePublic,
   defaultRegistry: string,
   files: Map<string, RenderedFile[]>,
   sudoPasswords: Record<string, string>,
 ): CheckTarget | { blocked: CheckDraft } {
-  const access = nodeAccess(connection, sudoPasswords[connection.name]);
+  let connection: NodeConnection;
+  try {
+    connection = readConnection();
+  } catch (error) {
+    // one node's unreadable secret fails that node, not the whole check run
+    if (!(error instanceof SecretDecryptError)) throw error;
+    return { blocked: draft("ssh.auth", "Authenticated", "fail", error.message) };
+  }
+  const access = nodeAccess(connection, sudoPasswords[node.name]);
   if (!access.ok) {
     const [check, title] =
       access.problem === "sudo"

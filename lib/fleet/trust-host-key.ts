@@ -1,12 +1,12 @@
 import type { Database } from "@/lib/inventory/db";
 import { InventoryError } from "@/lib/inventory/errors";
+import { normaliseFingerprint } from "@/lib/inventory/fields";
 import { pinHostKey, setBastionHostKey } from "@/lib/inventory/host-keys";
 import { type NodeConnection, nodeConnection } from "@/lib/inventory/node-connection";
 import { getNode } from "@/lib/inventory/nodes";
 import type { SecretKey } from "@/lib/inventory/secrets";
 import type { NodePublic } from "@/lib/inventory/types";
 import { readHostKey, type SshEndpoint } from "@/lib/ssh/client";
-import { normalizeFingerprint } from "@/lib/ssh/host-key";
 
 interface TrustRequest {
   db: Database;
@@ -26,7 +26,7 @@ export async function trustHostKey({
   name,
   fingerprint,
 }: TrustRequest): Promise<NodePublic> {
-  const wanted = normalizeFingerprint(fingerprint);
+  const wanted = normaliseFingerprint(fingerprint);
   const connection = nodeConnection({ db, key, name });
   const bastion = bastionEndpoint(connection);
   if (bastion) {

@@ -5,6 +5,7 @@ import { isAuthorized, SESSION_COOKIE } from "@/lib/auth/session";
 import { consoleToken } from "@/lib/auth/token-file";
 import { consoleEnv } from "@/lib/env";
 import { InventoryError } from "@/lib/inventory/errors";
+import { SecretDecryptError } from "@/lib/inventory/secrets";
 import { RenderInputError } from "@/lib/render/errors";
 import { RunBusyError, RunInputError } from "@/lib/runs/errors";
 import { SshError } from "@/lib/ssh/errors";
@@ -45,6 +46,8 @@ function errorResponse(error: unknown): Response {
     return jsonError(400, error.message, { field: error.field });
   if (error instanceof RunInputError) return jsonError(400, error.message);
   if (error instanceof RunBusyError) return jsonError(409, error.message);
+  // says which node and what to do; holds no secret
+  if (error instanceof SecretDecryptError) return jsonError(500, error.message);
   if (error instanceof InventoryError) {
     const status = { conflict: 409, not_found: 404, invalid: 400 }[error.code];
     const field = error.issues[0]?.field ?? null;

@@ -1,8 +1,8 @@
 /** Field rules shared by the zod schemas and the import parsers (pure). */
 import { z } from "zod";
 
-/** Node names become folder names in the render zip: the renderer's alphabet. */
-export const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+import { NODE_NAME } from "@/lib/render/nodes";
+
 /** POSIX portable user names (no leading '-', so never read as an ssh option). */
 export const USER_NAME = /^[A-Za-z_][A-Za-z0-9._-]{0,31}$/;
 export const LABEL_KEY = /^[A-Za-z0-9]([A-Za-z0-9._/-]{0,61}[A-Za-z0-9])?$/;
@@ -12,16 +12,15 @@ export const LABEL_VALUE = /^[^;\p{Cc}]{0,256}$/u;
  * "SHA256:" prefix or with a trailing '=' are accepted and normalised by normaliseFingerprint. */
 export const FINGERPRINT = /^(SHA256:)?[A-Za-z0-9+/]{43}=?$/i;
 
+/** Accepts "SHA256:abc", "abc" and "abc=" for what a user pastes. */
 export function normaliseFingerprint(value: string): string {
   return `SHA256:${value
     .trim()
     .replace(/^SHA256:/i, "")
-    .replace(/=$/, "")}`;
+    .replace(/=+$/, "")}`;
 }
 
 export const KEY_TYPE = /^[a-z0-9][a-z0-9@.-]{2,63}$/;
-
-export const NODE_ROLES = ["controller", "controller+worker", "worker", "single"] as const;
 
 export function isNodeName(value: string): boolean {
   return NODE_NAME.test(value) && !value.endsWith(".");
@@ -33,28 +32,6 @@ export function isHostAddress(value: string): boolean {
   // all digits and dots but not a valid IPv4 (e.g. 10.0.0.256) is a typo, not a hostname
   if (/^[\d.]+$/.test(value)) return false;
   return value.length <= 253 && z.regexes.hostname.test(value);
-}
-
-/** "k=v;k=v" → record; errors name the bad entry. */
-export function parseLabelList(text: string, errors: string[]): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const entry of text.split(";")) {
-    const trimmed = entry.trim();
-    if (!trimmed) continue;
-    const equals = trimmed.indexOf("=");
-    if (equals <= 0) {
-      errors.push(`labels: "${trimmed}" is not key=value`);
-      continue;
-    }
-    labels[trimmed.slice(0, equals).trim()] = trimmed.slice(equals + 1).trim();
-  }
-  return labels;
-}
-
-export function formatLabelList(labels: Record<string, string>): string {
-  return Object.entries(labels)
-    .map(([key, value]) => `${key}=${value}`)
-    .join(";");
 }
 
 /** A port typed as text: digits only; anything else is reported and left out. */

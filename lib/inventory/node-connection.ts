@@ -2,7 +2,7 @@
 import type { Database } from "./db";
 import { notFound } from "./errors";
 import { type BastionJson, type NodeRow, readNodeRow, rowToPublic } from "./node-row";
-import { decryptSecret, type SecretKey } from "./secrets";
+import { decryptSecret, SecretDecryptError, type SecretKey } from "./secrets";
 import type { HostKeyPin, SshAuthInput, SudoInput } from "./types";
 
 /**
@@ -43,7 +43,17 @@ export function nodeConnection({
   if (!row) throw notFound(name);
   const pub = rowToPublic(row);
   const bastion = row.bastion === null ? null : (JSON.parse(row.bastion) as BastionJson);
-  const open = (value: string | null) => (value === null ? null : decryptSecret(key, value));
+  const open = (value: string | null) => {
+    if (value === null) return null;
+    try {
+      return decryptSecret(key, value);
+    } catch (error) {
+      if (!(error instanceof SecretDecryptError)) throw error;
+      throw new SecretDecryptError(
+        `${error.reason} — node ${name}: enter its key or password again on the Fleet page (or put back the data folder's secret.key it was stored with)`,
+      );
+    }
+  };
   const connection: NodeConnection = {
     name: row.name,
     address: row.address,

@@ -4,7 +4,13 @@ import { InventoryError, notFound, parseOrThrow } from "./errors";
 import { newNodeColumns } from "./node-columns";
 import { patchColumns } from "./node-patch";
 import { type NodeColumns, type NodeRow, readNodeRow, rowToPublic } from "./node-row";
-import { NodeInputSchema, NodeNameSchema, type NodePatch, NodePatchSchema } from "./schema";
+import {
+  HostAddressSchema,
+  NodeInputSchema,
+  NodeNameSchema,
+  type NodePatch,
+  NodePatchSchema,
+} from "./schema";
 import type { SecretKey } from "./secrets";
 import type { NodeInput, NodePublic } from "./types";
 
@@ -69,16 +75,20 @@ export function listNodes({ db }: { db: Database }): NodePublic[] {
  * A copy under a new name, with the same access (secrets included). The host key pin and the
  * expected fingerprint are not copied: they belong to the original host.
  */
+/** A copy of node `name` under `newName` (and at `address`, when given), in one transaction. */
 export function duplicateNode({
   db,
   name,
   newName,
+  address,
 }: {
   db: Database;
   name: string;
   newName: string;
+  address?: string;
 }): NodePublic {
   const validName = parseOrThrow(NodeNameSchema, newName);
+  const validAddress = address === undefined ? undefined : parseOrThrow(HostAddressSchema, address);
   return db.transaction(() => {
     const row = readNodeRow(db, name);
     if (!row) throw notFound(name);
@@ -87,6 +97,7 @@ export function duplicateNode({
     insertNode(db, {
       ...columns,
       name: validName,
+      address: validAddress ?? columns.address,
       host_key_type: null,
       host_key_fingerprint: null,
       host_key_trusted_at: null,

@@ -1,6 +1,7 @@
 /** zod schemas for node input, shared by the store and the API routes. Messages never echo a secret. */
 import { z } from "zod";
 import { isValidRegistryHost } from "@/lib/catalog/reference";
+import { NODE_ROLES } from "@/lib/render/nodes";
 import {
   FINGERPRINT,
   isHostAddress,
@@ -8,7 +9,6 @@ import {
   KEY_TYPE,
   LABEL_KEY,
   LABEL_VALUE,
-  NODE_ROLES,
   normaliseFingerprint,
   USER_NAME,
 } from "./fields";

@@ -28,7 +28,7 @@ export class SecretKey {
 
 /** Thrown when a stored value does not decrypt; its message never contains the value. */
 export class SecretDecryptError extends Error {
-  constructor(reason: string) {
+  constructor(readonly reason: string) {
     super(`a stored secret cannot be decrypted: ${reason}`);
     this.name = "SecretDecryptError";
   }

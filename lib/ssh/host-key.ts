@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { normaliseFingerprint } from "@/lib/inventory/fields";
 
 export interface PresentedHostKey {
   type: string;
@@ -27,15 +28,6 @@ export type HostKeyVerdict = "accept" | "unknown" | "changed" | "mismatch";
 export function judgeHostKey(presented: PresentedHostKey, policy: HostKeyPolicy): HostKeyVerdict {
   if (policy.pinned) return policy.pinned === presented.fingerprint ? "accept" : "changed";
   if (policy.expected)
-    return normalizeFingerprint(policy.expected) === presented.fingerprint ? "accept" : "mismatch";
+    return normaliseFingerprint(policy.expected) === presented.fingerprint ? "accept" : "mismatch";
   return "unknown";
-}
-
-/** Accepts "SHA256:abc", "abc" and "abc=" for what a user pastes. */
-export function normalizeFingerprint(input: string): string {
-  const bare = input
-    .trim()
-    .replace(/^SHA256:/i, "")
-    .replace(/=+$/, "");
-  return `SHA256:${bare}`;
 }

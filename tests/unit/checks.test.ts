@@ -243,6 +243,10 @@ describe("HTTP from the node", () => {
 
   test("fallback output without a status explains itself", () => {
     assert.deepEqual(parseFallbackOutput("000"), { error: "no HTTP answer (000)" });
+    assert.deepEqual(
+      parseFallbackOutput("000", "curl: (6) Could not resolve host: registry.lan\n"),
+      { error: "no HTTP answer (000): curl: (6) Could not resolve host: registry.lan" },
+    );
     assert.match(
       (parseFallbackOutput("no-http-client") as { error: string }).error,
       /neither curl nor wget/,

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { inspect } from "node:util";
+import { runFleetChecks } from "@/lib/checks/service";
 import { type Database, openDatabase } from "@/lib/inventory/db";
 import { InventoryError } from "@/lib/inventory/errors";
 import { nodeConnection } from "@/lib/inventory/node-connection";
@@ -306,6 +307,21 @@ describe("duplicateNode", () => {
       code: "invalid",
     });
   });
+
+  test("a new address is part of the copy; a bad one leaves nothing behind", () => {
+    const { db, key } = store();
+    createNode({ db, key, input: cp1 });
+    const copy = duplicateNode({ db, name: "cp-1", newName: "cp-2", address: "10.0.0.12" });
+    assert.equal(copy.address, "10.0.0.12");
+    assert.throws(
+      () => duplicateNode({ db, name: "cp-1", newName: "cp-3", address: "10.0.0.256" }),
+      { code: "invalid" },
+    );
+    assert.deepEqual(
+      listNodes({ db }).map((node) => node.name),
+      ["cp-1", "cp-2"],
+    );
+  });
 });
 
 describe("nodeConnection", () => {
@@ -347,5 +363,21 @@ describe("nodeConnection", () => {
     const tampered = `${stored.slice(0, -4)}${stored.endsWith("AAAA") ? "BBBB" : "AAAA"}`;
     db.prepare("UPDATE nodes SET auth_secret = ?").run(tampered);
     assert.throws(() => nodeConnection({ db, key, name: "cp-1" }), /cannot be decrypted/);
+    assert.throws(
+      () => nodeConnection({ db, key, name: "cp-1" }),
+      /node cp-1: enter its key or password again on the Fleet page/,
+    );
+  });
+
+  test("a check run fails only the node whose secret cannot be decrypted, and says what to do", async () => {
+    const { db, key } = store();
+    createNode({ db, key, input: cp1 });
+    db.prepare("UPDATE nodes SET auth_secret = 'v1:garbage'").run();
+    const results = await runFleetChecks({ db, key, nodes: ["cp-1"] });
+    assert.deepEqual(
+      results.map((result) => [result.node, result.check, result.status]),
+      [["cp-1", "ssh.auth", "fail"]],
+    );
+    assert.match(results[0]?.reason ?? "", /node cp-1: enter its key or password again/);
   });
 });

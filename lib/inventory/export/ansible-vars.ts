@@ -1,6 +1,7 @@
 /** A node's Ansible host vars (no secrets), shared by the INI and YAML exports. */
-import { formatLabelList } from "../fields";
+
 import { formatJumpHost } from "../import/jump-host";
+import { formatLabelList } from "../label-list";
 import type { NodePublic, NodeRole } from "../types";
 
 export function ansibleHostVars(node: NodePublic): Record<string, string | number> {

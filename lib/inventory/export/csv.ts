@@ -1,8 +1,9 @@
 /** NodePublic[] → CSV with a header row, readable back by the CSV importer. */
-import { formatLabelList } from "../fields";
+
 import { CSV_COLUMNS } from "../import/csv";
 import { csvField } from "../import/csv-records";
 import { formatJumpHost } from "../import/jump-host";
+import { formatLabelList } from "../label-list";
 import type { NodePublic } from "../types";
 
 export function toCsv(nodes: NodePublic[]): string {

@@ -1,5 +1,6 @@
 /** One Ansible host's merged vars → a draft node. */
-import { isNodeName, nameFromAddress, parseLabelList, portFrom } from "../fields";
+import { isNodeName, nameFromAddress, portFrom } from "../fields";
+import { parseLabelList } from "../label-list";
 import type { AnsibleVars } from "./ansible-model";
 import type { GroupRole } from "./ansible-roles";
 import { hasProxyCommand, parseJumpHost, proxyJumpInArgs } from "./jump-host";

@@ -1,5 +1,6 @@
 /** CSV inventory: a header row, then one node per record (RFC 4180 quoting). */
-import { nameFromAddress, parseLabelList, parsePortText } from "../fields";
+import { nameFromAddress, parsePortText } from "../fields";
+import { parseLabelList } from "../label-list";
 import { readCsvRecords } from "./csv-records";
 import { parseJumpHost } from "./jump-host";
 import { finishRows } from "./rows";
