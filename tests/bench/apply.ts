@@ -235,7 +235,7 @@ function sizeFigures(r: SizeResult): Figure[] {
         `runs ${list(r.console.map((run) => run.ms))} s; startRun apply, concurrency ${r.n}, on ` +
         `worker nodes whose k0s already runs: per node ssh2 connect, then one script that ` +
         `writes the ${files} (${outcomes} per node; the changed ones: temp file, sha256 check, ` +
-        `fsync, hard-linked backup of the old version, rename), sweeps /etc/k0s for stale ` +
+        `fsync, hard-linked backup of the old version, rename), sweeps /etc/k0s and /usr/local/bin for stale ` +
         `temp files (find), runs K0S_STATE_SCRIPT (k0s status) and reads the sha256 back for ` +
         `the verify stage — ` +
         `${last?.execsPerNode ?? "?"} exec${last?.execsPerNode === 1 ? "" : "s"} and ${Math.round((last?.events ?? 0) / r.n)} log ` +
