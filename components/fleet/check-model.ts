@@ -1,5 +1,6 @@
 /** Pure helpers for check results: grouping and reading the host key out of `ssh.host-key`. */
 import type { CheckResult, NodePublic } from "@/lib/inventory/types";
+import { sshTarget } from "@/lib/ssh/target";
 
 const GROUPS: [string, string[]][] = [
   ["Connection", ["ssh", "privilege", "sudo", "facts"]],
@@ -58,11 +59,6 @@ export function presentedKey(result: CheckResult): { type: string; fingerprint: 
   return null;
 }
 
-/** "user@host:port", as the SSH client names its target in messages. */
-function targetOf(user: string, address: string, port: number): string {
-  return `${user}@${address.includes(":") ? `[${address}]` : address}:${port}`;
-}
-
 export function hostKeyProblem(node: NodePublic, results: CheckResult[]): HostKeyProblem | null {
   const result = results.find((item) => item.check === HOST_KEY_CHECK);
   if (!result || result.status === "pass") return null;
@@ -70,7 +66,7 @@ export function hostKeyProblem(node: NodePublic, results: CheckResult[]): HostKe
   // the key in question may be the bastion's (it is connected to first)
   const viaBastion =
     bastion !== null &&
-    result.reason.includes(targetOf(bastion.user, bastion.address, bastion.port));
+    result.reason.includes(sshTarget(bastion.user, bastion.address, bastion.port));
   const pinned = viaBastion ? bastion.hostKey : node.hostKey;
   const presented = presentedKey(result);
   const fingerprints = result.reason.match(FINGERPRINT) ?? [];

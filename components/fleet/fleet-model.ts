@@ -1,5 +1,6 @@
 /** Pure helpers behind the fleet table: summaries, filter and sort. */
 import type { CheckResult, NodePublic } from "@/lib/inventory/types";
+import { sshTarget } from "@/lib/ssh/target";
 
 export interface CheckSummary {
   pass: number;
@@ -30,8 +31,7 @@ export function osArch(results: CheckResult[] | undefined): string | null {
 }
 
 export function addressOf(node: NodePublic): string {
-  const host = node.address.includes(":") ? `[${node.address}]` : node.address;
-  return `${node.user}@${host}:${node.port}`;
+  return sshTarget(node.user, node.address, node.port);
 }
 
 export function shortFingerprint(fingerprint: string): string {

@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import { buttonClass } from "@/components/ui";
 import type { CheckResult, NodePublic } from "@/lib/inventory/types";
+import { sshTarget } from "@/lib/ssh/target";
 import { CheckItem } from "./check-item";
 import { groupChecks, HOST_KEY_CHECK, type HostKeyProblem } from "./check-model";
 import { shortFingerprint } from "./fleet-model";
@@ -43,7 +44,7 @@ export function NodeDetails({
         <Fact term="Root">{SUDO_TEXT[node.sudo.mode]}</Fact>
         {node.bastion && (
           <Fact term="Bastion">
-            {node.bastion.user}@{node.bastion.address}:{node.bastion.port}
+            {sshTarget(node.bastion.user, node.bastion.address, node.bastion.port)}
             {node.bastion.hostKey ? (
               <code className="ml-1" title={node.bastion.hostKey.fingerprint}>
                 {shortFingerprint(node.bastion.hostKey.fingerprint)}

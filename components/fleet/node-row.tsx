@@ -1,6 +1,7 @@
 "use client";
 
 import type { CheckResult, NodePublic } from "@/lib/inventory/types";
+import { sshTarget } from "@/lib/ssh/target";
 import { CheckCounts } from "./check-counts";
 import type { HostKeyProblem } from "./check-model";
 import {
@@ -73,7 +74,7 @@ export function NodeRow({
         {node.bastion && (
           <span
             className={`${badgeClass} ml-1 bg-violet-100 text-violet-800 dark:bg-violet-950 dark:text-violet-300`}
-            title={`via ${node.bastion.user}@${node.bastion.address}:${node.bastion.port}`}
+            title={`via ${sshTarget(node.bastion.user, node.bastion.address, node.bastion.port)}`}
           >
             via bastion
           </span>

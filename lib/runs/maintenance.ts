@@ -1,8 +1,9 @@
 /** Rollback (a chosen run's backups back in place) and reset (k0s reset plus the files the console wrote). */
 import { SshError } from "@/lib/ssh/errors";
 import { shellCommand } from "@/lib/ssh/quote";
-import { backupDirFor, parseScriptResult, restoreScript } from "./file-commands";
+import { backupDirFor, describeFileExit, parseScriptResult, restoreScript } from "./file-commands";
 import { type NodeJob, shellOf } from "./node-job";
+import { runLogged } from "./run-log";
 import type { FileOutcome } from "./write-files";
 
 /** Puts back what run `fromRun` changed on this node: updated files from its backup, created ones removed. */
@@ -29,7 +30,7 @@ export async function rollbackNode(
         throw new SshError(
           "command-failed",
           shellOf(job).session.target,
-          `restoring ${outcome.path}: ${result.stderr.trim() || `exit ${result.code}`}`,
+          `restoring ${outcome.path}: ${describeFileExit(result.code)}${result.stderr.trim() ? ` (${result.stderr.trim()})` : ""}`,
         );
       job.log("info", `${parseScriptResult(result.stdout)?.status ?? "done"} ${outcome.path}`);
     }
@@ -56,19 +57,19 @@ export async function resetNode(job: NodeJob, paths: string[]): Promise<void> {
       stop.code === 0 ? "info" : "stderr",
       stop.code === 0 ? "k0s stopped" : stop.stderr.trim() || "k0s was not running",
     );
-    job.log("cmd", "k0s reset");
-    await shellOf(job).check("k0s reset");
+    await runLogged(shellOf(job), job.log, "k0s reset");
   });
   await job.stages.run("remove console files", async () => {
     const targets = paths.filter((path) => path.startsWith("/etc/k0s/"));
-    job.log(
-      "cmd",
-      `rm -f ${targets.length} files under /etc/k0s (backups in /etc/k0s/.backup are kept)`,
-    );
     const removeEmptyDirs =
       "rmdir /etc/k0s/containerd.d/certs.d/* /etc/k0s/containerd.d/certs.d /etc/k0s/containerd.d 2>/dev/null; true";
-    await shellOf(job).check(
+    await runLogged(
+      shellOf(job),
+      job.log,
       `${shellCommand(["rm", "-f", "--", ...targets])} && ${removeEmptyDirs}`,
+      {
+        echo: `rm -f ${targets.length} files under /etc/k0s (backups in /etc/k0s/.backup are kept)`,
+      },
     );
   });
 }

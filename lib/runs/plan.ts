@@ -1,6 +1,7 @@
 import { nodeTargets } from "@/lib/render";
 import type { RenderedFile } from "@/lib/render/types";
 import { unifiedDiff } from "./diff";
+import { normaliseMode } from "./file-commands";
 
 export type FileChange = "create" | "update" | "unchanged";
 
@@ -38,7 +39,7 @@ export function planFiles(files: RenderedFile[], current: Map<string, CurrentFil
       };
     }
     const notes = [
-      now.mode && normalizeMode(now.mode) !== normalizeMode(file.mode)
+      now.mode && normaliseMode(now.mode) !== normaliseMode(file.mode)
         ? `mode ${now.mode} → ${file.mode}`
         : null,
       now.uid !== undefined && (now.uid !== 0 || now.gid !== 0)
@@ -55,8 +56,4 @@ export function planFiles(files: RenderedFile[], current: Map<string, CurrentFil
       diff: same ? "" : unifiedDiff(now.content ?? "", file.content, file.path),
     };
   });
-}
-
-function normalizeMode(mode: string): string {
-  return mode.replace(/^0+/, "").padStart(3, "0");
 }

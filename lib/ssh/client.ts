@@ -12,6 +12,7 @@ import {
   judgeHostKey,
   type PresentedHostKey,
 } from "./host-key";
+import { sshTarget } from "./target";
 
 export type SshAuth =
   | { kind: "key"; privateKey: string; passphrase?: string }
@@ -217,7 +218,7 @@ function boundedText(): { push(chunk: string): void; text(): string } {
 }
 
 function targetOf(endpoint: SshEndpoint): string {
-  return `${endpoint.username}@${endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`;
+  return sshTarget(endpoint.username, endpoint.host, endpoint.port);
 }
 
 function connectClient(
