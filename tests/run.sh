@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: `npm test` (or `npm test -- unit|integration|e2e …` for a part).
+# The whole test suite: `npm test` (or `npm test -- unit|integration|security|e2e …` for a part).
 # Installs what the lab needs on first use, builds the console for the browser tests,
 # then runs every selected test file in one node:test run so there is one summary.
 set -euo pipefail
@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 
 suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=(unit integration e2e)
+[ ${#suites[@]} -gt 0 ] || suites=(unit integration security e2e)
 
 needs_lab=0
 needs_build=0
@@ -16,8 +16,9 @@ for suite in "${suites[@]}"; do
   case "$suite" in
     unit) needs_lab=1 ;; # a few unit tests run real tools too (sh, patch)
     integration) needs_lab=1 ;;
+    security) needs_lab=1; needs_build=1 ;; # attacks on the built console and on test hosts
     e2e) needs_lab=1; needs_build=1 ;;
-    *) echo "unknown suite '$suite' (use unit, integration or e2e)" >&2; exit 2 ;;
+    *) echo "unknown suite '$suite' (use unit, integration, security or e2e)" >&2; exit 2 ;;
   esac
   shopt -s nullglob
   files+=(tests/"$suite"/*.test.ts)
