@@ -91,4 +91,16 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX run_events_by_run ON run_events (run_id, id);
   `,
+  `
+  -- k0s binaries uploaded to the console, each stored once as <dataDir>/binaries/<sha256>
+  CREATE TABLE k0s_binaries (
+    sha256 TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    size INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('elf', 'script')),
+    arch TEXT CHECK (arch IN ('amd64', 'arm64', 'arm')),  -- NULL for a script
+    version TEXT NOT NULL,       -- the k0s version read from the file, e.g. v1.32.8+k0s.0
+    name TEXT NOT NULL,          -- the uploaded file's name, sanitized: a label only
+    uploaded_at TEXT NOT NULL
+  ) STRICT;
+  `,
 ];

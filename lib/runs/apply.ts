@@ -99,7 +99,7 @@ async function uploadBinary(job: ApplyJob, binary: K0sBinary, runId: string): Pr
     const mib = (binary.content.length / 1024 ** 2).toFixed(1);
     job.log(
       "cmd",
-      `upload ${binary.source} → ${K0S_INSTALL_PATH} (${mib} MiB, 0755, sha256 ${binary.sha256.slice(0, 12)}…)`,
+      `upload ${binary.label} → ${K0S_INSTALL_PATH} (${mib} MiB, 0755, sha256 ${binary.sha256.slice(0, 12)}…)`,
     );
     const script = writeFilesScript({
       files: [

@@ -22,7 +22,7 @@ import { mapLimit } from "@/lib/util/map-limit";
 import { applyJobs } from "./apply";
 import { publishEnd } from "./bus";
 import { RunBusyError, RunInputError } from "./errors";
-import { type K0sBinary, loadK0sBinary } from "./k0s-binary";
+import { type K0sBinary, loadK0sBinary, storedK0sBinary } from "./k0s-binary";
 import { resetNode, rollbackNode } from "./maintenance";
 import { guard, type NodeJob, settle, shellOf } from "./node-job";
 import { planFiles } from "./plan";
@@ -48,7 +48,7 @@ export interface StartRunRequest {
   fromPlan?: string;
   /** retry: the run this one repeats for its failed nodes */
   retryOf?: string;
-  /** apply: a k0s binary on the console machine to upload (absolute path) */
+  /** apply: the sha256 of a stored k0s binary to upload (a plan records it for its apply) */
   k0sBinary?: string;
 }
 
@@ -74,8 +74,9 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
     request.action,
     nodes.map((node) => node.name),
   );
-  const binary =
-    request.action === "apply" && request.k0sBinary ? loadK0sBinary(request.k0sBinary) : null;
+  // named by its sha256 in the store (checked for every action); an apply reads it now
+  const stored = request.k0sBinary ? storedK0sBinary(db, request.k0sBinary) : null;
+  const binary = request.action === "apply" && stored ? loadK0sBinary(db, stored.sha256) : null;
   // the whole fleet is rendered: a node's files, and which node initialises the cluster, must
   // not depend on which nodes this run takes (a retry takes only some)
   const wholeFleet = nodes.length ? renderFleet(settings, fleet).nodes : [];
@@ -93,7 +94,8 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
     concurrency: limit,
     stageTimeoutSeconds,
     fromRun: request.fromRun,
-    k0sBinary: request.k0sBinary,
+    k0sBinary: stored?.sha256,
+    k0sBinaryVersion: stored?.version,
     retryOf: request.retryOf,
     fromPlan: request.fromPlan,
     fileHashes: Object.fromEntries(rendered.map((node) => [node.name, fileHashes(node)])),

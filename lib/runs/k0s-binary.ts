@@ -1,26 +1,44 @@
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
-import path from "node:path";
+import { isSha256 } from "@/lib/binaries/names";
+import { getBinary, readBinaryFile, type StoredBinary } from "@/lib/binaries/store";
+import type { Database } from "@/lib/inventory/db";
 import { RunInputError } from "./errors";
 
-/** The k0s binary an apply uploads: read once from the console machine, hashed for the node's check. */
+/** The k0s binary an apply uploads: read once from the console's store, its sha256 checked. */
 export interface K0sBinary {
-  source: string;
+  /** what the log calls it: version and uploaded name */
+  label: string;
   content: Buffer;
   sha256: string;
 }
 
 export const K0S_INSTALL_PATH = "/usr/local/bin/k0s";
-const MAX_BYTES = 1024 ** 3;
 
-export function loadK0sBinary(source: string): K0sBinary {
-  if (!path.isAbsolute(source))
+/**
+ * The stored binary a run names. Only a sha256 of the store is accepted: the message for anything
+ * else is the same whatever it is, so it says nothing about the console machine's files.
+ */
+export function storedK0sBinary(db: Database, ref: string): StoredBinary {
+  const sha256 = ref.toLowerCase();
+  if (!isSha256(sha256))
     throw new RunInputError(
-      `k0sBinary: "${source}" must be an absolute path on the console machine`,
+      "k0sBinary must be the sha256 of an uploaded binary: upload it with POST /api/binaries",
     );
-  const stats = statSync(source, { throwIfNoEntry: false });
-  if (!stats?.isFile()) throw new RunInputError(`k0sBinary: no file at ${source}`);
-  if (stats.size > MAX_BYTES) throw new RunInputError(`k0sBinary: ${source} is larger than 1 GiB`);
-  const content = readFileSync(source);
-  return { source, content, sha256: createHash("sha256").update(content).digest("hex") };
+  const binary = getBinary({ db, sha256 });
+  if (!binary)
+    throw new RunInputError(
+      `k0sBinary: no uploaded binary has sha256 ${sha256}: upload it with POST /api/binaries`,
+    );
+  return binary;
+}
+
+export function loadK0sBinary(db: Database, ref: string): K0sBinary {
+  const binary = storedK0sBinary(db, ref);
+  const content = readBinaryFile({ db, sha256: binary.sha256 });
+  const sha256 = content && createHash("sha256").update(content).digest("hex");
+  if (sha256 !== binary.sha256)
+    throw new RunInputError(
+      `k0sBinary: the stored file of ${binary.sha256} is ${content ? "damaged" : "missing"}: delete it and upload it again`,
+    );
+  return { label: `${binary.name} (k0s ${binary.version})`, content: content as Buffer, sha256 };
 }

@@ -14,7 +14,7 @@ export const StartRunSchema = RunOptionsSchema.extend({
   nodes: z.union([z.literal("all"), z.array(z.string()).min(1).max(5000)]),
   /** rollback: the run whose backups are restored */
   fromRun: z.string().max(100).optional(),
-  /** apply: absolute path of a k0s binary on the console machine, uploaded where it differs */
+  /** apply: the sha256 of a binary uploaded with POST /api/binaries, sent where the node's differs */
   k0sBinary: z.string().max(4096).optional(),
   /** apply: the plan it carries out (refused when the files now differ from what it showed) */
   fromPlan: z.string().max(100).optional(),
