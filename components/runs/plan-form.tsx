@@ -10,6 +10,7 @@ import { buttonClass, Hint, inputClass, primaryButtonClass } from "@/components/
 import { errorText, listNodes } from "@/lib/client/fleet-api";
 import { runPath, startRun } from "@/lib/client/runs-api";
 import type { NodePublic } from "@/lib/inventory/types";
+import { K0sBinaryField } from "./k0s-binary-field";
 
 const DEFAULT_CONCURRENCY = 30;
 const DEFAULT_STAGE_TIMEOUT_SECONDS = 900;
@@ -36,6 +37,7 @@ export function PlanForm() {
   const [filter, setFilter] = useState("");
   const [concurrency, setConcurrency] = useState(String(DEFAULT_CONCURRENCY));
   const [stageTimeout, setStageTimeout] = useState(String(DEFAULT_STAGE_TIMEOUT_SECONDS));
+  const [k0sBinary, setK0sBinary] = useState("");
   const [asking, setAsking] = useState<NodePublic[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -60,6 +62,7 @@ export function PlanForm() {
       sudoPasswords,
       concurrency: limit ?? DEFAULT_CONCURRENCY,
       stageTimeoutSeconds: timeout ?? DEFAULT_STAGE_TIMEOUT_SECONDS,
+      k0sBinary: k0sBinary || undefined,
     });
     router.push(runPath(id));
   };
@@ -231,6 +234,7 @@ export function PlanForm() {
             hint="A stage still running after this fails its node. An apply started from this plan uses the same timeout."
           />
         </div>
+        <K0sBinaryField value={k0sBinary} onChange={setK0sBinary} />
         {error && (
           <p role="alert" className="text-sm text-red-700 dark:text-red-400">
             The plan could not start: {error}

@@ -53,9 +53,11 @@ export function RunActions({ run, onChanged }: { run: RunDetail; onChanged: () =
   const retry = () =>
     withSudo(unfinishedNodes, "Retry", (sudoPasswords) => retryRun(run.id, sudoPasswords));
   const planned = run.nodes.map((node) => node.node);
-  const { concurrency, stageTimeoutSeconds } = (run.inputs ?? {}) as {
+  const { concurrency, stageTimeoutSeconds, k0sBinary } = (run.inputs ?? {}) as {
     concurrency?: number;
     stageTimeoutSeconds?: number;
+    /** the stored binary the plan was made with (its sha256) */
+    k0sBinary?: string;
   };
   const applyPlan = () =>
     withSudo(planned, "Apply", (sudoPasswords) =>
@@ -65,6 +67,7 @@ export function RunActions({ run, onChanged }: { run: RunDetail; onChanged: () =
         fromPlan: run.id,
         concurrency,
         stageTimeoutSeconds,
+        k0sBinary,
         sudoPasswords,
       }),
     );

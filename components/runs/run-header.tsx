@@ -25,6 +25,8 @@ export function RunHeader({
     retryOf?: unknown;
     fromRun?: unknown;
     fromPlan?: unknown;
+    k0sBinary?: unknown;
+    k0sBinaryVersion?: unknown;
   };
   return (
     <div className="space-y-3">
@@ -86,6 +88,16 @@ export function RunHeader({
         {typeof inputs.fromPlan === "string" && (
           <Fact label="Carries out plan">
             <RunLink id={inputs.fromPlan} />
+          </Fact>
+        )}
+        {typeof inputs.k0sBinary === "string" && (
+          <Fact label="k0s binary">
+            <span title={`sha256 ${inputs.k0sBinary}`}>
+              {typeof inputs.k0sBinaryVersion === "string" ? `${inputs.k0sBinaryVersion} ` : ""}
+              <code className="font-mono text-xs font-normal">
+                {inputs.k0sBinary.slice(0, 12)}…
+              </code>
+            </span>
           </Fact>
         )}
       </dl>

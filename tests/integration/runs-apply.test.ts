@@ -4,9 +4,9 @@
  * workload node pulls k0s's system images through the rendered mirror config.
  */
 import assert from "node:assert/strict";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { rmSync } from "node:fs";
 import { after, before, test } from "node:test";
+import { receiveBinary } from "@/lib/binaries/store";
 import type { Database } from "@/lib/inventory/db";
 import { updateNode } from "@/lib/inventory/nodes";
 import type { SecretKey } from "@/lib/inventory/secrets";
@@ -420,16 +420,21 @@ test("a cancelled run starts no stage and says so", async () => {
 test("without k0s on the node the apply says so; with a binary it uploads it once, checked by sha256", async () => {
   const missing = await apply(["fresh"]);
   assert.match(missing.nodes[0]?.error ?? "", /no k0s binary on the node/);
-  const binary = path.join(dir, "k0s");
-  writeFileSync(binary, await k0sStandinExecutable({ version: VERSION }), { mode: 0o755 });
-  const first = await apply(["fresh"], "apply", undefined, binary);
+  const executable = await k0sStandinExecutable({ version: VERSION });
+  const { binary } = await receiveBinary({
+    db,
+    body: new Response(executable).body as ReadableStream,
+    name: "k0s",
+  });
+  assert.equal(binary.version, `v${VERSION}+k0s.0`);
+  const first = await apply(["fresh"], "apply", undefined, binary.sha256);
   assert.equal(first.status, "succeeded", first.nodes[0]?.error ?? "");
   assert.deepEqual(
     first.nodes[0]?.stages.map((s) => s.name),
     ["connect", "upload k0s", "write files", "install k0s", "verify"],
   );
-  assert.equal(lab.host("fresh").readFile("/usr/local/bin/k0s"), readFileSync(binary, "utf8"));
-  const second = await apply(["fresh"], "apply", undefined, binary);
+  assert.equal(lab.host("fresh").readFile("/usr/local/bin/k0s"), executable);
+  const second = await apply(["fresh"], "apply", undefined, binary.sha256);
   const lines = eventsAfter({ db, runId: second.id }).map((event) => event.line);
   assert.ok(lines.some((line) => /is already this binary .*not uploaded/.test(line)));
 });
