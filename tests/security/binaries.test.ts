@@ -53,7 +53,12 @@ function call(method: string, route: string, body?: unknown): Promise<Response> 
       authorization: `Bearer ${server.token}`,
       "content-type": binary ? "application/octet-stream" : "application/json",
     },
-    body: body === undefined ? undefined : binary ? new Blob([Buffer.from(body)]) : JSON.stringify(body),
+    body:
+      body === undefined
+        ? undefined
+        : binary
+          ? new Blob([Buffer.from(body)])
+          : JSON.stringify(body),
   });
 }
 
