@@ -4,11 +4,21 @@
  * its refusal says nothing about which paths exist. Uploads must be Linux executables.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { sampleTree } from "../bench/proc-tree";
 import { type RunningConsole, startConsole } from "../lab/console-server";
 import { NOT_EXECUTABLES, syntheticK0s } from "../lab/elf-files";
 import { k0sStandinExecutable } from "../lab/k0s-standin/install";
@@ -84,6 +94,25 @@ async function upload(bytes: Uint8Array | string, name = "k0s") {
     status: response.status,
     body: (await response.json()) as { binary: Binary; error?: string },
   };
+}
+
+/** the console's process: the one holding its listening socket (next renames its process title) */
+function consolePid(): number {
+  const port = Number(new URL(server.url).port).toString(16).toUpperCase().padStart(4, "0");
+  const inode = readFileSync("/proc/net/tcp", "utf8")
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .find((fields) => fields[1]?.endsWith(`:${port}`) && fields[3] === "0A")?.[9];
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      const fds = readdirSync(`/proc/${pid}/fd`);
+      if (fds.some((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`) === `socket:[${inode}]`))
+        return Number(pid);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  throw new Error(`no process listens on ${server.url}`);
 }
 
 const storeFiles = () => readdirSync(path.join(server.dataDir, "binaries"));
@@ -231,6 +260,56 @@ describe("uploads", () => {
       req.write(Buffer.from(syntheticK0s("amd64")));
     });
     assert.equal(status, 413);
+  });
+
+  test("an upload streamed past 1 GiB is cut with 413, never held in memory, and leaves nothing", async (t) => {
+    const started = Date.now();
+    const memory = sampleTree(consolePid());
+    let sent = 0;
+    const status = await new Promise<number>((resolve, reject) => {
+      const url = new URL(`${server.url}/api/binaries`);
+      let answered = false;
+      const req = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: "POST",
+          headers: { authorization: `Bearer ${server.token}` }, // chunked: no declared length
+        },
+        (response) => {
+          answered = true;
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      req.on("error", (error) => (answered ? undefined : reject(error)));
+      const chunk = Buffer.alloc(1024 ** 2);
+      const send = () => {
+        while (!answered && sent <= 1024 ** 3 + 2 * chunk.length) {
+          sent += chunk.length;
+          if (
+            !req.write(
+              sent === chunk.length ? Buffer.concat([syntheticK0s("amd64"), chunk]) : chunk,
+            )
+          )
+            return void req.once("drain", send);
+        }
+        req.end();
+      };
+      send();
+    });
+    const { rssMiB } = memory.stop();
+    t.diagnostic(
+      `413 after ${sent} bytes in ${Date.now() - started} ms; console peak RSS ${rssMiB} MiB`,
+    );
+    assert.equal(status, 413);
+    assert.ok(sent > 1024 ** 3, `answered after ${sent} bytes`);
+    assert.ok(rssMiB < 600, `the console grew to ${rssMiB} MiB receiving a 1 GiB upload`);
+    assert.deepEqual(
+      storeFiles().filter((file) => file.startsWith(".upload-")),
+      [],
+    );
   });
 
   test("delete removes a binary; a run naming it afterwards is refused; a path is never deleted", async () => {
