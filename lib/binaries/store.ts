@@ -11,9 +11,11 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
 } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
@@ -105,7 +107,8 @@ export async function receiveBinary({
   const dir = binariesDir(db);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
-  const temp = path.join(dir, `.upload-${randomBytes(8).toString("hex")}`);
+  removeAbandonedUploads(dir);
+  const temp = path.join(dir, `${UPLOAD_PREFIX}${randomBytes(8).toString("hex")}`);
   const reader = body.getReader();
   try {
     const received = await writeInspected(reader, temp);
@@ -126,6 +129,20 @@ export async function receiveBinary({
   } finally {
     rmSync(temp, { force: true });
     reader.releaseLock();
+  }
+}
+
+const UPLOAD_PREFIX = ".upload-";
+/** an upload still arriving writes to its file all the time; one this quiet was cut by a crash */
+const ABANDONED_AFTER_MS = 60 * 60 * 1000;
+
+/** Temporary files that a console stopped mid-upload left behind. */
+function removeAbandonedUploads(dir: string): void {
+  const before = Date.now() - ABANDONED_AFTER_MS;
+  for (const name of readdirSync(dir).filter((entry) => entry.startsWith(UPLOAD_PREFIX))) {
+    const file = path.join(dir, name);
+    if ((statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? before) < before)
+      rmSync(file, { force: true });
   }
 }
 

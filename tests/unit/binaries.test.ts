@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
@@ -226,6 +235,19 @@ describe("the binary store", () => {
       /no k0s version \(like v1\.32\.8\+k0s\.0\) is written in it/,
     );
     assert.equal(store().length, 1);
+  });
+
+  test("an upload a crash left behind is removed by the next one; a recent one is left alone", async () => {
+    const abandoned = path.join(binariesDir(db), ".upload-abandoned");
+    const recent = path.join(binariesDir(db), ".upload-recent");
+    writeFileSync(abandoned, "cut short");
+    writeFileSync(recent, "still arriving");
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(abandoned, twoHoursAgo, twoHoursAgo);
+    await receiveBinary({ db, body: body(syntheticK0s("arm64")) });
+    assert.ok(!existsSync(abandoned));
+    assert.ok(existsSync(recent));
+    rmSync(recent);
   });
 
   test("a symlink in place of a stored file is never followed", async () => {
