@@ -1,29 +1,9 @@
 import assert from "node:assert/strict";
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { NotAK0sBinaryError } from "@/lib/binaries/errors";
 import { type Executable, identifyExecutable } from "@/lib/binaries/executable";
 import { sanitizeUploadName } from "@/lib/binaries/names";
-import {
-  binariesDir,
-  deleteBinary,
-  listBinaries,
-  readBinaryFile,
-  receiveBinary,
-} from "@/lib/binaries/store";
 import { findK0sVersion, K0sVersionScanner } from "@/lib/binaries/version-scan";
-import { openDatabase } from "@/lib/inventory/db";
 import { elfHeader, MACHINE, NOT_EXECUTABLES, syntheticK0s } from "../lab/elf-files";
 
 const text = (value: string) => Buffer.from(value);
@@ -172,100 +152,4 @@ describe("sanitizeUploadName", () => {
   for (const [input, expected] of cases)
     test(`${JSON.stringify(input)} → ${expected}`, () =>
       assert.equal(sanitizeUploadName(input), expected));
-});
-
-describe("the binary store", () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "binaries-"));
-  const db = openDatabase(dir);
-  after(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  /** `bytes` as a request body arriving in chunks of `size` */
-  const body = (bytes: Buffer, size = 1000) =>
-    new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (let at = 0; at < bytes.length; at += size)
-          controller.enqueue(bytes.subarray(at, at + size));
-        controller.close();
-      },
-    });
-  const store = () => readdirSync(binariesDir(db));
-
-  test("an ELF is kept under its sha256 (0600 in a 0700 folder) with its arch and version", async () => {
-    const bytes = syntheticK0s("amd64", { padding: 5000 });
-    const { binary, created } = await receiveBinary({
-      db,
-      body: body(bytes),
-      name: "../k0s amd64",
-    });
-    assert.equal(created, true);
-    assert.equal(binary.arch, "amd64");
-    assert.equal(binary.kind, "elf");
-    assert.equal(binary.version, "v1.32.8+k0s.0");
-    assert.equal(binary.size, bytes.length);
-    assert.equal(binary.name, "k0s_amd64");
-    assert.deepEqual(store(), [binary.sha256]);
-    assert.equal(statSync(path.join(binariesDir(db), binary.sha256)).mode & 0o777, 0o600);
-    assert.equal(statSync(binariesDir(db)).mode & 0o777, 0o700);
-    assert.deepEqual(readBinaryFile({ db, sha256: binary.sha256 }), bytes);
-  });
-
-  test("an identical upload is kept once, with its first name", async () => {
-    const bytes = syntheticK0s("amd64", { padding: 5000 });
-    const again = await receiveBinary({ db, body: body(bytes, 333), name: "other-name" });
-    assert.equal(again.created, false);
-    assert.equal(again.binary.name, "k0s_amd64");
-    assert.equal(listBinaries({ db }).length, 1);
-    assert.equal(store().length, 1);
-  });
-
-  test("a refused upload leaves nothing behind, and is not read past its header", async () => {
-    let pulled = 0;
-    const endless = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        pulled++;
-        controller.enqueue(new Uint8Array(4096).fill(0x41));
-      },
-    });
-    await assert.rejects(receiveBinary({ db, body: endless }), /text file without a #! line/);
-    assert.ok(pulled < 10, `read ${pulled} chunks of a refused upload`);
-    await assert.rejects(
-      receiveBinary({ db, body: body(elfHeader({ machine: MACHINE.arm64 })) }),
-      /no k0s version \(like v1\.32\.8\+k0s\.0\) is written in it/,
-    );
-    assert.equal(store().length, 1);
-  });
-
-  test("an upload a crash left behind is removed by the next one; a recent one is left alone", async () => {
-    const abandoned = path.join(binariesDir(db), ".upload-abandoned");
-    const recent = path.join(binariesDir(db), ".upload-recent");
-    writeFileSync(abandoned, "cut short");
-    writeFileSync(recent, "still arriving");
-    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
-    utimesSync(abandoned, twoHoursAgo, twoHoursAgo);
-    await receiveBinary({ db, body: body(syntheticK0s("arm64")) });
-    assert.ok(!existsSync(abandoned));
-    assert.ok(existsSync(recent));
-    rmSync(recent);
-  });
-
-  test("a symlink in place of a stored file is never followed", async () => {
-    const { binary } = await receiveBinary({ db, body: body(syntheticK0s("arm")) });
-    const file = path.join(binariesDir(db), binary.sha256);
-    rmSync(file);
-    symlinkSync("/etc/passwd", file);
-    assert.equal(readBinaryFile({ db, sha256: binary.sha256 }), null);
-    assert.equal(readBinaryFile({ db, sha256: "../console.sqlite" }), null);
-  });
-
-  test("delete removes the row and the file; a name that is not a sha256 removes nothing", async () => {
-    const [first] = listBinaries({ db }).filter((binary) => binary.arch === "amd64");
-    assert.ok(first);
-    assert.equal(deleteBinary({ db, sha256: "../console.sqlite" }), false);
-    assert.ok(existsSync(db.name));
-    assert.equal(deleteBinary({ db, sha256: first.sha256 }), true);
-    assert.equal(deleteBinary({ db, sha256: first.sha256 }), false);
-    assert.ok(!store().includes(first.sha256));
-  });
 });
