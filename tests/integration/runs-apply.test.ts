@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { receiveBinary } from "@/lib/binaries/store";
+import { receiveBinary } from "@/lib/binaries/receive";
 import type { Database } from "@/lib/inventory/db";
 import { updateNode } from "@/lib/inventory/nodes";
 import type { SecretKey } from "@/lib/inventory/secrets";

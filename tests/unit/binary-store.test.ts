@@ -4,13 +4,8 @@ import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import {
-  binariesDir,
-  deleteBinary,
-  listBinaries,
-  readBinaryFile,
-  receiveBinary,
-} from "@/lib/binaries/store";
+import { receiveBinary } from "@/lib/binaries/receive";
+import { binariesDir, deleteBinary, listBinaries, readBinaryFile } from "@/lib/binaries/store";
 import { openDatabase } from "@/lib/inventory/db";
 import { elfHeader, MACHINE, syntheticK0s } from "../lab/elf-files";
 

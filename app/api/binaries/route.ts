@@ -1,5 +1,6 @@
 import { NotAK0sBinaryError } from "@/lib/binaries/errors";
-import { listBinaries, MAX_BINARY_BYTES, receiveBinary } from "@/lib/binaries/store";
+import { MAX_BINARY_BYTES, receiveBinary } from "@/lib/binaries/receive";
+import { listBinaries } from "@/lib/binaries/store";
 import { apiRoute } from "@/lib/http/api-route";
 import { limitBody } from "@/lib/http/body";
 import { HttpError } from "@/lib/http/errors";
