@@ -36,7 +36,7 @@ export function LogRow({
       data-stream={event.stream}
       className={`flex h-5 items-center whitespace-pre pr-3 pl-2 leading-5 ${STREAM_CLASS[event.stream] ?? ""}`}
     >
-      <span className="mr-3 shrink-0 select-none text-slate-400 tabular-nums dark:text-slate-500">
+      <span className="mr-3 shrink-0 select-none text-slate-600 tabular-nums dark:text-slate-400">
         {clockTime(event.at)}
       </span>
       {nodeColumn > 0 && (

@@ -64,7 +64,7 @@ export function StateBadge({
         {style.icon}
       </span>
       <span data-testid={testId}>{style.text}</span>
-      {detail && <span className="font-normal tabular-nums opacity-80">{detail}</span>}
+      {detail && <span className="font-normal tabular-nums">{detail}</span>}
     </span>
   );
 }

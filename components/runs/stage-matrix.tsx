@@ -152,7 +152,7 @@ const MatrixRow = memo(function MatrixRow({
           type="button"
           className={rowButtonClass}
           onClick={() => onShowLog(node.node)}
-          aria-label={`Show the log of ${node.node}`}
+          aria-label={`Show log of ${node.node}`}
         >
           Show log
         </button>
@@ -160,7 +160,7 @@ const MatrixRow = memo(function MatrixRow({
           href={runLogHref(runId, node.node)}
           download
           className={rowButtonClass}
-          aria-label={`Download the log of ${node.node}`}
+          aria-label={`Download log of ${node.node}`}
         >
           Download
         </a>

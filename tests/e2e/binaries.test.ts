@@ -8,6 +8,7 @@ import type { Browser } from "playwright-core";
 import type { RunningConsole } from "../lab/console-server";
 import { k0sStandinExecutable } from "../lab/k0s-standin/install";
 import type { SshLab } from "../lab/ssh-hosts";
+import { assertAccessible } from "./axe";
 import { launchChromium } from "./browser";
 import { RunsPage } from "./runs-page";
 import { STANDIN_VERSION, startStandinFleet } from "./standin-fleet";
@@ -67,6 +68,7 @@ test("upload in the plan form → plan → apply from it: the node gets exactly 
   });
   await field.getByText("notes.txt: not a k0s binary: this is a text file").waitFor();
   assert.equal(await field.getByLabel("k0s binary", { exact: true }).inputValue(), sha256);
+  await assertAccessible(page, "the plan form with a refused upload");
 
   await page
     .getByTestId("plan-form")

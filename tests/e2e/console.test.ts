@@ -5,6 +5,7 @@ import { after, before, test } from "node:test";
 import { unzipSync } from "fflate";
 import type { Browser, Page } from "playwright-core";
 import { type RunningConsole, startConsole } from "../lab/console-server";
+import { assertAccessible } from "./axe";
 import { launchChromium } from "./browser";
 
 let server: RunningConsole;
@@ -24,6 +25,7 @@ after(async () => {
 test("sign in, upload a catalog, see its registries, preview, download the zip", async () => {
   await page.goto(server.url);
   await page.waitForURL(/\/signin$/);
+  await assertAccessible(page, "the sign-in page");
 
   await page.getByLabel("Console token").fill("not-the-token");
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -55,6 +57,7 @@ test("sign in, upload a catalog, see its registries, preview, download the zip",
   await files.getByText("/etc/k0s/containerd.d/certs.d/ghcr.io/hosts.toml").click();
   const code = page.getByTestId("code-view");
   await code.getByText('[host."http://10.0.0.5:5000"]').waitFor();
+  await assertAccessible(page, "the config page with a preview");
 
   // An error appears in place, and the last good preview stays.
   await page.getByLabel("Registry address (host:port)").fill("http://10.0.0.5:5000");

@@ -3,6 +3,7 @@ import { after, before, test } from "node:test";
 import type { Browser, Locator } from "playwright-core";
 import { type RunningConsole, startConsole } from "../lab/console-server";
 import { type SshLab, startSshLab } from "../lab/ssh-hosts";
+import { assertAccessible } from "./axe";
 import { launchChromium } from "./browser";
 import { FleetPage } from "./fleet-page";
 
@@ -168,4 +169,5 @@ test("second run: cp-1 gets through, and w-2's registry failure is explained", a
   await registry.getByText("Evidence", { exact: true }).click();
   await evidence.waitFor();
   assert.equal((await evidence.textContent())?.trim(), `GET http://${lab.registryAddress}/v2/`);
+  await assertAccessible(fleet.page, "the fleet page with check results");
 });

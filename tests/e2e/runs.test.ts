@@ -10,6 +10,7 @@ import type { Browser, BrowserContext } from "playwright-core";
 import type { RunningConsole } from "../lab/console-server";
 import type { SshLab } from "../lab/ssh-hosts";
 import { waitFor } from "../lab/wait";
+import { assertAccessible } from "./axe";
 import { launchChromium } from "./browser";
 import { BrowserLink, RunsPage, readDownload } from "./runs-page";
 import { startStandinFleet } from "./standin-fleet";
@@ -140,6 +141,7 @@ test("an apply started from a plan streams every node's lines live", async () =>
   assert.equal(await runStatus(applyId), "running");
   assert.equal((await runs.status().textContent())?.trim(), "running");
   assert.equal(await runs.connection().textContent(), "live");
+  await assertAccessible(runs.page, "a live run");
 });
 
 test("the browser goes offline mid-run and back: no line lost, none repeated", async () => {
@@ -250,4 +252,5 @@ test("the run history shows each run with its nodes' outcome, from one request",
     ["/api/runs"],
     "no request per run",
   );
+  await assertAccessible(runs.page, "the run history");
 });
