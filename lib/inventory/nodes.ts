@@ -46,7 +46,7 @@ export function updateNode({
     if (!row) throw notFound(name);
     const changes = patchColumns(row, valid, key);
     if (HOST_COLUMNS.some((column) => column in changes))
-      refuseSameHost(db, { ...row, ...changes }, row.id);
+      refuseSameHost(db, { ...row, ...changes }, { id: row.id });
     if (Object.keys(changes).length > 0) {
       changes.updated_at = new Date().toISOString();
       // column names come from patchColumns, never from the request

@@ -50,9 +50,18 @@ function columnFacts(columns: HostColumns): HostFacts {
   };
 }
 
-/** Refuses `node` (a row to insert, or row `id` as it would be after an update) when another node is its host. */
-export function refuseSameHost(db: Database, node: HostColumns, id?: number): void {
-  const marks = hostMarks(columnFacts(node));
+/**
+ * Refuses `node` (a row to insert, or row `id` as it would be after an update) when another node
+ * is its host; `keysOnly` looks at host keys alone (pinning a key changes nothing else).
+ */
+export function refuseSameHost(
+  db: Database,
+  node: HostColumns,
+  { id, keysOnly = false }: { id?: number; keysOnly?: boolean } = {},
+): void {
+  const marks = hostMarks(columnFacts(node)).filter(
+    (mark) => !keysOnly || mark.startsWith("host key "),
+  );
   const keys = marks.filter((mark) => mark.startsWith("host key ")).map((mark) => mark.slice(9));
   // narrowed in SQL (same port, or a shared key), compared exactly here
   const candidates = db

@@ -10,6 +10,8 @@ import { parseInventory } from "@/lib/inventory/import";
 import { importNodes } from "@/lib/inventory/import-nodes";
 import { createNode, duplicateNode, listNodes, updateNode } from "@/lib/inventory/nodes";
 import { loadSecretKey } from "@/lib/inventory/secrets";
+import { checkHostsFree, type LockingRun } from "@/lib/runs/host-lock";
+import type { RunAction } from "@/lib/runs/types";
 import { hostEndpoint, normaliseHost } from "@/lib/ssh/host-identity";
 import { KeyedSemaphore } from "@/lib/ssh/host-slots";
 
@@ -215,6 +217,17 @@ describe("one machine, one node", () => {
     );
   });
 
+  test("an inventory from before the rule, with two names for one address, can still pin keys", () => {
+    const { db } = store();
+    db.prepare(
+      "INSERT INTO nodes (name, address, port, ssh_user, role, labels, auth_kind, sudo_mode, created_at, updated_at) SELECT 'w-1-copy', address, port, ssh_user, role, labels, auth_kind, sudo_mode, created_at, updated_at FROM nodes WHERE name = 'w-1'",
+    ).run();
+    const pin = { type: "ssh-ed25519", fingerprint: fingerprint("c") };
+    assert.equal(pinHostKey({ db, name: "w-1", hostKey: pin }).fingerprint, fingerprint("c"));
+    // but never the same key on both names
+    assert.throws(() => pinHostKey({ db, name: "w-1-copy", hostKey: pin }), sameHost("w-1"));
+  });
+
   test("an import listing one host twice saves the first and says why not the second", () => {
     const { db, key } = store();
     const content =
@@ -231,5 +244,50 @@ describe("one machine, one node", () => {
     const messages = outcomes.map((outcome) => ("message" in outcome ? outcome.message : ""));
     assert.match(messages[1] ?? "", /n-2 would be the same host as node n-1/);
     assert.match(messages[2] ?? "", /n-3 would be the same host as node cp-1/);
+  });
+});
+
+describe("runs lock hosts", () => {
+  const host = (node: string, ...marks: string[]) => ({ node, marks });
+  const running = (action: RunAction, ...hosts: ReturnType<typeof host>[]) =>
+    [["R1", { action, hosts }]] as [string, LockingRun][];
+  const a = host("a", "address 10.0.0.1:22", "host key SHA256:k");
+
+  test("a changing run on another name of a held host is refused, naming node, host and run", () => {
+    const cases: [ReturnType<typeof host>, string][] = [
+      [
+        host("a", "address 10.0.0.9:22"),
+        "a is being changed by run R1 (apply) (address 10.0.0.1:22)",
+      ],
+      [
+        host("alias", "address 10.0.0.1:22"),
+        "alias is being changed by run R1 (apply) as a, the same host (address 10.0.0.1:22)",
+      ],
+      [
+        host("other-address", "address 10.0.0.2:22", "host key SHA256:k"),
+        "other-address is being changed by run R1 (apply) as a, the same host (host key SHA256:k)",
+      ],
+    ];
+    for (const [candidate, message] of cases)
+      assert.throws(() => checkHostsFree("reset", [candidate], running("apply", a)), {
+        name: "RunBusyError",
+        message: `${message}: wait for it to finish, or cancel it`,
+      });
+  });
+
+  test("plans, other hosts and finished runs do not lock", () => {
+    const alias = host("alias", "address 10.0.0.1:22");
+    checkHostsFree("plan", [alias], running("apply", a));
+    checkHostsFree("apply", [alias], running("plan", a));
+    checkHostsFree("apply", [host("b", "address 10.0.0.2:22")], running("apply", a));
+    checkHostsFree("apply", [alias], []);
+  });
+
+  test("one changing run never takes two names of one host", () => {
+    assert.throws(() => checkHostsFree("apply", [a, host("alias", "address 10.0.0.1:22")], []), {
+      name: "RunInputError",
+      message: /^nodes: a and alias are one host \(address 10\.0\.0\.1:22\)/,
+    });
+    checkHostsFree("plan", [a, host("alias", "address 10.0.0.1:22")], []);
   });
 });
