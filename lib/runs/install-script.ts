@@ -25,13 +25,13 @@ export function installScript({ steps, joinToken, upWithinSeconds }: InstallScri
   const token = shellQuote(JOIN_TOKEN_PATH);
   const seconds = Math.max(1, Math.ceil(upWithinSeconds));
   return [
-    "umask 077",
     ...(joinToken
       ? [
           `trap ${shellQuote(`rm -f ${token}`)} EXIT`,
           // a signal (the session closed, the stage timed out) ends the script through its EXIT trap
           "trap 'exit 129' HUP INT TERM PIPE",
-          `mkdir -p /etc/k0s && cat > ${token} || exit $?`,
+          // only the token is private: k0s's own files keep their usual modes
+          `(umask 077 && mkdir -p /etc/k0s && cat > ${token}) || exit $?`,
         ]
       : []),
     ...steps.map((argv) =>
