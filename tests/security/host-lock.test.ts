@@ -219,3 +219,29 @@ test("two names for one host: an apply through one and a reset through the other
   assert.equal(reset.status, 202, await reset.clone().text());
   assert.equal(await finished(((await reset.json()) as { id: string }).id), "succeeded");
 });
+
+test("a name from before the rule, at another address of the machine, fails its checks on the shared key", async () => {
+  // its key expected, not yet pinned
+  legacyAlias("a-twin", {
+    address: secondAddress,
+    host_key_type: null,
+    host_key_fingerprint: null,
+    host_key_trusted_at: null,
+  });
+  const response = await call("/api/checks", {
+    method: "POST",
+    body: JSON.stringify({ nodes: ["a-twin"] }),
+  });
+  assert.equal(response.status, 200, await response.clone().text());
+  const { results } = (await response.json()) as {
+    results: { check: string; status: string; reason: string }[];
+  };
+  const hostKey = results.find((result) => result.check === "ssh.host-key");
+  assert.equal(hostKey?.status, "fail");
+  assert.match(
+    hostKey?.reason ?? "",
+    /^a-twin would be the same host as node a: the same host key /,
+  );
+  const twin = (await (await call("/api/nodes/a-twin")).json()) as { node: { hostKey: unknown } };
+  assert.equal(twin.node.hostKey, null, "its key was not pinned");
+});
