@@ -82,14 +82,16 @@ const startRun = (action: string, nodes: string[]) =>
   call("/api/runs", { method: "POST", body: JSON.stringify({ action, nodes }) });
 
 describe("a second node for one host is refused, naming the first", () => {
-  test("the same address again (other spellings of one address: tests/unit/same-host.test.ts)", async () => {
+  test("the same address, spelled as an IPv4-mapped IPv6 address", async () => {
+    const [a = 0, b = 0, c = 0, d = 0] = host.address.split(".").map(Number);
+    const mapped = `::FFFF:${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
     const response = await addNode({
       name: "a-again",
-      address: host.address,
+      address: mapped,
       role: "worker",
       expectedFingerprint: null,
     });
-    await refusedAsSameHost(response, "a", new RegExp(`address ${host.address}:22`));
+    await refusedAsSameHost(response, "a", new RegExp(`address ${escaped(host.address)}:22`));
   });
 
   test("a duplicate without a new address", async () => {
