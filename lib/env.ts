@@ -11,6 +11,7 @@ const EnvSchema = z.object({
     .min(16, "CONSOLE_TOKEN must be at least 16 characters")
     .regex(/^[\x21-\x7e]+$/, "CONSOLE_TOKEN must be printable ASCII without spaces")
     .optional(),
+  CONSOLE_SSH_SESSIONS_PER_HOST: z.coerce.number().int().min(1).max(64).default(4),
 });
 
 export interface ConsoleEnv {
@@ -18,6 +19,8 @@ export interface ConsoleEnv {
   port: number;
   dataDir: string;
   token: string | undefined;
+  /** SSH connections open at once to one host, every run and check together */
+  sshSessionsPerHost: number;
 }
 
 let cached: ConsoleEnv | undefined;
@@ -42,10 +45,17 @@ export function parseEnv(source: Record<string, string | undefined>): ConsoleEnv
     port: env.PORT,
     dataDir: path.resolve(env.CONSOLE_DATA_DIR),
     token: env.CONSOLE_TOKEN,
+    sshSessionsPerHost: env.CONSOLE_SSH_SESSIONS_PER_HOST,
   };
 }
 
 function emptyAsUnset(source: Record<string, string | undefined>) {
-  const keys = ["HOST", "PORT", "CONSOLE_DATA_DIR", "CONSOLE_TOKEN"] as const;
+  const keys = [
+    "HOST",
+    "PORT",
+    "CONSOLE_DATA_DIR",
+    "CONSOLE_TOKEN",
+    "CONSOLE_SSH_SESSIONS_PER_HOST",
+  ] as const;
   return Object.fromEntries(keys.map((key) => [key, source[key] === "" ? undefined : source[key]]));
 }

@@ -47,7 +47,9 @@ export function CheckItem({
         <div className="min-w-0 flex-1">
           <p className="font-medium">
             {result.title}{" "}
-            <span className="font-mono text-xs font-normal text-slate-500 dark:text-slate-400">{result.check}</span>
+            <span className="font-mono text-xs font-normal text-slate-500 dark:text-slate-400">
+              {result.check}
+            </span>
           </p>
           <p className="break-words text-slate-700 dark:text-slate-300">{result.reason}</p>
           {result.override && (

@@ -66,8 +66,8 @@ async function checkOne(
     return { drafts: connectionFailure(error) };
   }
   try {
-    if (!target.endpoint.hostKey.pinned)
-      options.onHostKeyAccepted(target.name, session.hostKey, false);
+    const refused = pinRefusal(target, session, options);
+    if (refused) return { drafts: refused };
     const drafts = [
       draft("ssh.reachable", "Reachable over SSH", "pass", `${session.target} answers`),
       draft(
@@ -105,6 +105,25 @@ async function checkOne(
     };
   } finally {
     session.close();
+  }
+}
+
+/** Pins a key accepted as expected; refused when another node has that key (the same host). */
+function pinRefusal(
+  target: CheckTarget,
+  session: SshSession,
+  options: CheckRunOptions,
+): CheckDraft[] | null {
+  if (target.endpoint.hostKey.pinned) return null;
+  try {
+    options.onHostKeyAccepted(target.name, session.hostKey, false);
+    return null;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return [
+      draft("ssh.reachable", "Reachable over SSH", "pass", `${session.target} answers`),
+      draft("ssh.host-key", "Host key trusted", "fail", message, presented(session.hostKey)),
+    ];
   }
 }
 

@@ -2,6 +2,7 @@
 import type { Database } from "./db";
 import { InventoryError, notFound, parseOrThrow } from "./errors";
 import { readNodeRow } from "./node-row";
+import { refuseSameHost } from "./same-host";
 import { HostKeySchema } from "./schema";
 import type { HostKeyPin } from "./types";
 
@@ -30,6 +31,7 @@ export function pinHostKey({
       [{ field: "fingerprint", message: "does not match the expected fingerprint" }],
     );
   }
+  refuseSameHost(db, { ...row, host_key_fingerprint: fingerprint }, { id: row.id, keysOnly: true });
   const pin: HostKeyPin = { type, fingerprint, trustedAt: new Date().toISOString() };
   db.prepare(
     `UPDATE nodes SET host_key_type = ?, host_key_fingerprint = ?, host_key_trusted_at = ?,

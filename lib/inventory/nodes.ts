@@ -4,6 +4,7 @@ import { InventoryError, notFound, parseOrThrow } from "./errors";
 import { newNodeColumns } from "./node-columns";
 import { patchColumns } from "./node-patch";
 import { type NodeColumns, type NodeRow, readNodeRow, rowToPublic } from "./node-row";
+import { refuseSameHost } from "./same-host";
 import {
   HostAddressSchema,
   NodeInputSchema,
@@ -44,6 +45,8 @@ export function updateNode({
     const row = readNodeRow(db, name);
     if (!row) throw notFound(name);
     const changes = patchColumns(row, valid, key);
+    if (HOST_COLUMNS.some((column) => column in changes))
+      refuseSameHost(db, { ...row, ...changes }, { id: row.id });
     if (Object.keys(changes).length > 0) {
       changes.updated_at = new Date().toISOString();
       // column names come from patchColumns, never from the request
@@ -109,7 +112,11 @@ export function duplicateNode({
   })();
 }
 
+/** The columns that say which host a node is. */
+const HOST_COLUMNS = ["address", "port", "bastion", "expected_fingerprint"] as const;
+
 export function insertNode(db: Database, columns: NodeColumns): void {
+  refuseSameHost(db, columns);
   const names = Object.keys(columns);
   const sql = `INSERT INTO nodes (${names.join(", ")}) VALUES (${names.map((n) => `@${n}`).join(", ")})`;
   runWrite(() => db.prepare(sql).run(columns), columns.name);

@@ -11,6 +11,7 @@ import type { NodeRole, RenderedFile } from "@/lib/render/types";
 import { shellCommand, shellQuote } from "@/lib/ssh/quote";
 import { mapLimit } from "@/lib/util/map-limit";
 import { backupDirFor, cleanupTempFilesScript, parentOf } from "./file-commands";
+import { installScript, sweepJoinTokenScript } from "./install-script";
 import { K0S_INSTALL_PATH, type K0sBinary } from "./k0s-binary";
 import { imagePullProblems, K0S_STATE_SCRIPT, type K0sState, parseK0sState } from "./k0s-state";
 import { guard, type NodeJob, settle, shellOf } from "./node-job";
@@ -30,8 +31,6 @@ export interface ApplyOptions {
   concurrency: number;
   /** how long `k0s status` may take to report the node up */
   startTimeoutMs: number;
-  /** the wait between status polls */
-  pause: (ms: number) => Promise<void>;
   /** uploaded to every node that does not already have exactly this binary */
   binary: K0sBinary | null;
   /** the node that initialises the fleet's cluster (it makes the join tokens), in this run or not */
@@ -146,6 +145,7 @@ async function writeFiles(job: ApplyJob, runId: string): Promise<void> {
         // temp files a killed write left behind (it could not clean up)
         cleanupTempFilesScript(K0S_DIR),
         cleanupTempFilesScript(K0S_BIN_DIR, { allowedRoots: [`${K0S_BIN_DIR}/`] }),
+        sweepJoinTokenScript(),
         printMarker(STATE_MARKER),
         K0S_STATE_SCRIPT,
         printMarker(READ_BACK_MARKER),
@@ -167,7 +167,7 @@ async function writeFiles(job: ApplyJob, runId: string): Promise<void> {
         `the files are written, but the ${written.code === null ? "connection dropped" : `node answered exit code ${written.code}`} before k0s's state was read`,
       );
     for (const path of stale.split("\n").filter(Boolean))
-      job.log("info", `removed ${path}: a temp file left by an interrupted write`);
+      job.log("info", `removed ${path}: ${leftBehind(path)}`);
     job.readBack = readBack;
     return parseK0sState(k0sState);
   });
@@ -175,6 +175,12 @@ async function writeFiles(job: ApplyJob, runId: string): Promise<void> {
   job.log("info", `k0s on this node: ${job.k0s}`);
   if (job.k0s === "absent")
     throw new Error("no k0s binary on the node: put it at /usr/local/bin/k0s (or upload it) first");
+}
+
+function leftBehind(path: string): string {
+  return path === JOIN_TOKEN_PATH
+    ? "a join token left by an interrupted install"
+    : "a temp file left by an interrupted write";
 }
 
 type TokenSource = { from: ApplyJob; role: "controller" | "worker" } | { error: string } | null;
@@ -207,7 +213,8 @@ async function installNode(
   }
   job.readBack = null; // k0s runs from here on: verify reads the files again
   await job.stages.run(job.k0s === "installed" ? "start k0s" : "install k0s", async () => {
-    // an installed but stopped k0s only needs a start; otherwise the node's install.sh steps
+    // an installed but stopped (or still starting) k0s only needs a start; otherwise the node's
+    // install.sh steps
     const steps =
       job.k0s === "installed"
         ? [["k0s", "start"]]
@@ -220,23 +227,32 @@ async function installNode(
           })
             .map((s) => s.argv)
             .filter((argv) => !(argv[0] === "k0s" && argv[1] === "status"));
-    if (token && "from" in token) await deliverToken(job, token.from, token.role);
-    try {
-      for (const argv of steps) await run(job, shellCommand(argv));
-      await waitUntilUp(job, options);
-    } finally {
-      if (token && "from" in token) await run(job, `rm -f ${shellQuote(JOIN_TOKEN_PATH)}`);
-    }
+    const joinToken = token ? await createToken(job, token.from, token.role) : null;
+    const upWithinSeconds = options.startTimeoutMs / 1000;
+    const echo = [
+      ...(joinToken ? [`write ${JOIN_TOKEN_PATH} (0600, removed when this command ends)`] : []),
+      ...steps.map((argv) => shellCommand(argv)),
+      `k0s status   # until it reports up, at most ${upWithinSeconds} s`,
+    ].join("\n");
+    // one exec: the token lives exactly as long as the commands that need it
+    await run(job, installScript({ steps, joinToken: joinToken !== null, upWithinSeconds }), {
+      echo,
+      stdin: joinToken ? `${joinToken}\n` : undefined,
+      timeoutMs: options.startTimeoutMs + INSTALL_COMMANDS_TIMEOUT_MS,
+    });
   });
   job.k0s = "running";
 }
 
-/** A join token from the initial controller, written on the joining node with mode 0600; never logged. */
-async function deliverToken(
+/** What `k0s install` and `k0s start` may take, before the wait for `k0s status`. */
+const INSTALL_COMMANDS_TIMEOUT_MS = 120_000;
+
+/** A join token from the initial controller for `job`; never logged. */
+async function createToken(
   job: ApplyJob,
   from: ApplyJob,
   role: "controller" | "worker",
-): Promise<void> {
+): Promise<string> {
   const create = shellCommand(["k0s", "token", "create", `--role=${role}`, "--expiry=1h"]);
   from.log("cmd", `${create}   # for ${job.node.name}`);
   const token = (
@@ -247,27 +263,8 @@ async function deliverToken(
       })
   ).stdout.trim();
   if (!token) throw new Error(`${from.node.name} created an empty ${role} token`);
-  job.log("cmd", `write ${JOIN_TOKEN_PATH} (0600, ${role} token from ${from.node.name})`);
-  await shellOf(job).check(
-    `umask 077 && mkdir -p /etc/k0s && cat > ${shellQuote(JOIN_TOKEN_PATH)}`,
-    { stdin: `${token}\n` },
-  );
-}
-
-async function waitUntilUp(job: ApplyJob, options: ApplyOptions): Promise<void> {
-  const deadline = Date.now() + options.startTimeoutMs;
-  for (;;) {
-    const status = await shellOf(job).run("k0s status");
-    if (status.code === 0) {
-      job.log("info", status.stdout.trim().split("\n").slice(0, 3).join("; "));
-      return;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `k0s did not report up within ${options.startTimeoutMs / 1000} s: ${status.stderr.trim() || status.stdout.trim()}`,
-      );
-    await options.pause(1_000);
-  }
+  job.log("info", `a ${role} join token from ${from.node.name} goes to ${JOIN_TOKEN_PATH}`);
+  return token;
 }
 
 /** Reads the files back by checksum and, where workloads run, looks for image pull failures. */

@@ -21,7 +21,8 @@ import { RootShell } from "@/lib/ssh/root-shell";
 import { mapLimit } from "@/lib/util/map-limit";
 import { applyJobs } from "./apply";
 import { publishEnd } from "./bus";
-import { RunBusyError, RunInputError } from "./errors";
+import { RunInputError } from "./errors";
+import { checkHostsFree, heldHosts, type LockingRun } from "./host-lock";
 import { type K0sBinary, loadK0sBinary, storedK0sBinary } from "./k0s-binary";
 import { resetNode, rollbackNode } from "./maintenance";
 import { guard, type NodeJob, settle, shellOf } from "./node-job";
@@ -56,7 +57,7 @@ const DEFAULT_STAGE_TIMEOUT_SECONDS = 900;
 
 /** Runs in progress in this process: to cancel them, and so that two never change one node at once. */
 const ACTIVE_KEY = Symbol.for("k0rdent-console.active-runs");
-type Active = Map<string, { cancel: () => void; action: RunAction; nodes: string[] }>;
+type Active = Map<string, LockingRun & { cancel: () => void }>;
 function activeRuns(): Active {
   const holder = globalThis as unknown as { [ACTIVE_KEY]?: Active };
   holder[ACTIVE_KEY] ??= new Map();
@@ -70,10 +71,8 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
   const fleet = listNodes({ db });
   const nodes = selectNodes(fleet, request.nodes);
   if (request.action === "rollback") checkRollbackSource(db, request.fromRun);
-  checkNotBusy(
-    request.action,
-    nodes.map((node) => node.name),
-  );
+  const hosts = heldHosts(nodes);
+  checkHostsFree(request.action, hosts, activeRuns());
   // named by its sha256 in the store (checked for every action); an apply reads it now
   const stored = request.k0sBinary ? storedK0sBinary(db, request.k0sBinary) : null;
   const binary = request.action === "apply" && stored ? loadK0sBinary(db, stored.sha256) : null;
@@ -140,7 +139,7 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
   const runLog = nodeLog(db, id, null);
   activeRuns().set(id, {
     action: request.action,
-    nodes: inputs.nodes,
+    hosts,
     cancel: () => {
       cancelled.value = true;
       runLog("error", "cancelled: no new stage starts, running commands are interrupted");
@@ -150,22 +149,6 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
   const context = { request, id, jobs, limit, binary, initialController: initialController(fleet) };
   const done = runJobs({ ...context, cancelled, runLog }).finally(() => activeRuns().delete(id));
   return { id, done };
-}
-
-/**
- * Two runs that change nodes (apply, rollback, reset) never work on the same node at once: their
- * writes, installs and resets would interleave. Plans only read, and may overlap anything.
- */
-function checkNotBusy(action: RunAction, nodes: string[]): void {
-  if (action === "plan") return;
-  for (const [id, run] of activeRuns()) {
-    if (run.action === "plan") continue;
-    const shared = nodes.filter((node) => run.nodes.includes(node));
-    if (shared.length > 0)
-      throw new RunBusyError(
-        `${shared.join(", ")} ${shared.length === 1 ? "is" : "are"} being changed by run ${id} (${run.action}): wait for it to finish, or cancel it`,
-      );
-  }
 }
 
 /** A rollback puts back an apply's backups: the run must be an apply, checked before any node is touched. */
@@ -322,7 +305,6 @@ const ACTIONS: Record<RunAction, ActionWork> = {
         runId: id,
         concurrency: limit,
         startTimeoutMs: 120_000,
-        pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
         binary,
         initialController,
       },

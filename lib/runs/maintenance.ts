@@ -1,4 +1,5 @@
 /** Rollback (a chosen run's backups back in place) and reset (k0s reset plus the files the console wrote). */
+import { JOIN_TOKEN_PATH } from "@/lib/render/install-steps";
 import { SshError } from "@/lib/ssh/errors";
 import { shellCommand } from "@/lib/ssh/quote";
 import { backupDirFor, describeFileExit, parseScriptResult, restoreScript } from "./file-commands";
@@ -60,7 +61,8 @@ export async function resetNode(job: NodeJob, paths: string[]): Promise<void> {
     await runLogged(shellOf(job), job.log, "k0s reset");
   });
   await job.stages.run("remove console files", async () => {
-    const targets = paths.filter((path) => path.startsWith("/etc/k0s/"));
+    // with a join token an interrupted install could not remove
+    const targets = [...paths.filter((path) => path.startsWith("/etc/k0s/")), JOIN_TOKEN_PATH];
     const removeEmptyDirs =
       "rmdir /etc/k0s/containerd.d/certs.d/* /etc/k0s/containerd.d/certs.d /etc/k0s/containerd.d 2>/dev/null; true";
     await runLogged(

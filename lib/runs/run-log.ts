@@ -175,6 +175,8 @@ export interface RunLoggedOptions {
   /** keep stdout out of the log (JSON to parse, …) */
   quiet?: boolean;
   timeoutMs?: number;
+  /** bytes for the script's stdin (never logged) */
+  stdin?: string;
 }
 
 /**
@@ -185,7 +187,7 @@ export async function runLogged(
   shell: RootShell,
   log: LogLine,
   script: string,
-  { echo = script, quiet = false, timeoutMs }: RunLoggedOptions = {},
+  { echo = script, quiet = false, timeoutMs, stdin }: RunLoggedOptions = {},
 ) {
   log("cmd", echo);
   const stdout = lineSplitter((line) => log("stdout", line));
@@ -193,6 +195,7 @@ export async function runLogged(
   try {
     return await shell.check(script, {
       timeoutMs,
+      stdin,
       onStdout: quiet ? undefined : (chunk) => stdout.push(chunk),
       onStderr: (chunk) => stderr.push(chunk),
       throttle: log.backlog,

@@ -5,13 +5,16 @@
  */
 import type { Duplex } from "node:stream";
 import { type AnyAuthMethod, Client, type ClientChannel, type ConnectConfig, utils } from "ssh2";
+import { consoleEnv } from "@/lib/env";
 import { SshError } from "./errors";
+import { hostEndpoint } from "./host-identity";
 import {
   describeHostKey,
   type HostKeyPolicy,
   judgeHostKey,
   type PresentedHostKey,
 } from "./host-key";
+import { KeyedSemaphore, type Release } from "./host-slots";
 import { sshTarget } from "./target";
 
 export type SshAuth =
@@ -70,9 +73,36 @@ export class SshSession {
     private readonly bastion: SshSession | null,
   ) {}
 
+  /**
+   * Connects once the host has a free slot (see hostSlots): the wait is not part of the connect
+   * timeout. The slot is held until the connection is gone, however it ends.
+   */
   static async open(endpoint: SshEndpoint, options: SshConnectOptions = {}): Promise<SshSession> {
+    const release = await hostSlots().acquire(slotKey(endpoint, options.bastion));
+    try {
+      const session = await SshSession.connect(endpoint, options);
+      session.client.once("close", release);
+      session.releaseSlot = release;
+      return session;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /** How many connections to this endpoint are open, and how many wait for a slot. */
+  static slotCounts(endpoint: Pick<SshEndpoint, "host" | "port">, bastion?: SshEndpoint) {
+    return hostSlots().counts(slotKey(endpoint, bastion));
+  }
+
+  private static async connect(
+    endpoint: SshEndpoint,
+    options: SshConnectOptions,
+  ): Promise<SshSession> {
+    // the hop through a bastion takes no slot of the bastion's: a bastion fronts many nodes, and
+    // a run keeps a connection to each of its nodes to the end, so capping it could stall the run
     const bastion = options.bastion
-      ? await SshSession.open(options.bastion, { ...options, bastion: undefined })
+      ? await SshSession.connect(options.bastion, { ...options, bastion: undefined })
       : null;
     try {
       const sock = bastion ? await bastion.forwardOut(endpoint.host, endpoint.port) : undefined;
@@ -83,6 +113,8 @@ export class SshSession {
       throw error;
     }
   }
+
+  private releaseSlot: Release = () => {};
 
   /** Runs one command line; resolves with its exit code and output, whatever the code. */
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
@@ -137,6 +169,9 @@ export class SshSession {
   close(): void {
     this.client.end();
     this.bastion?.close();
+    // the slot is freed when the connection has closed; a peer that never answers the close
+    // (a frozen host) does not keep it longer than this
+    setTimeout(this.releaseSlot, SLOT_RELEASE_GRACE_MS).unref();
   }
 
   private dropped(error: Error): SshError {
@@ -146,6 +181,29 @@ export class SshSession {
       `the SSH connection to ${this.target} dropped: ${error.message}`,
     );
   }
+}
+
+const SLOT_RELEASE_GRACE_MS = 2_000;
+
+/**
+ * SSH connections open at once per host, every run and check of the console together: a host's
+ * sshd refuses connections past its MaxStartups, and each one is work on the node.
+ */
+const SLOTS_KEY = Symbol.for("k0rdent-console.ssh-host-slots");
+function hostSlots(): KeyedSemaphore {
+  // one per process, even when the bundler gives each route its own copy of this module
+  const holder = globalThis as unknown as { [SLOTS_KEY]?: KeyedSemaphore };
+  holder[SLOTS_KEY] ??= new KeyedSemaphore(() => consoleEnv().sshSessionsPerHost);
+  return holder[SLOTS_KEY];
+}
+
+/** A node behind a bastion is known by the bastion's address and its own. */
+function slotKey(endpoint: Pick<SshEndpoint, "host" | "port">, bastion?: SshEndpoint): string {
+  return hostEndpoint(
+    endpoint.host,
+    endpoint.port,
+    bastion && { address: bastion.host, port: bastion.port },
+  );
 }
 
 function collectOutput(

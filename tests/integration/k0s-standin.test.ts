@@ -23,10 +23,11 @@ import {
   readStandinState,
   setStandinImages,
 } from "../lab/k0s-standin/install";
-import type { ImagePull } from "../lab/k0s-standin/state";
+import { type ImagePull, STANDIN_PATHS } from "../lab/k0s-standin/state";
 import { decodeJoinToken } from "../lab/k0s-standin/token";
 import type { SshHost, SshLab } from "../lab/ssh-hosts";
 import { startSshLab } from "../lab/ssh-hosts";
+import { waitFor } from "../lab/wait";
 
 const K0S_VERSION = "1.32.8";
 const IMAGES = systemImagesFor(parseStandinVersion(K0S_VERSION));
@@ -354,6 +355,26 @@ describe("k0s stand-in", SUITE, () => {
     assert.equal(kubectl.code, 1, "a worker has no admin kubeconfig");
     const token2 = await k0s(other, "token create --role=worker");
     assert.equal(token2.code, 1, "a worker cannot create join tokens");
+  });
+
+  test("a start under way: status says not running yet, and a second start is refused as k0s refuses it", async () => {
+    assert.equal((await k0s(other, "stop")).code, 0);
+    const hold = STANDIN_PATHS.holdStart;
+    assert.equal((await lab.sshExec(other, `touch ${hold}`)).code, 0);
+    const first = k0s(other, "start"); // held once the service counts as started
+    await waitFor("the start to be under way", () => readStandinState(other)?.running?.starting, {
+      timeoutMs: 30_000,
+    });
+    const status = await k0s(other, "status");
+    assert.equal(status.code, 1);
+    assert.match(status.stderr, /k0s is not running/);
+    const second = await k0s(other, "start");
+    assert.equal(second.code, 1);
+    assert.equal(second.stderr, "Error: already running\n");
+    assert.equal((await lab.sshExec(other, `rm ${hold}`)).code, 0);
+    const started = await first;
+    assert.equal(started.code, 0, started.stderr);
+    assert.equal((await k0s(other, "status")).code, 0);
   });
 
   test("stop ends containerd; reset removes /var/lib/k0s and the state but keeps /etc/k0s", async () => {

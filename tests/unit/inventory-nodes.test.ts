@@ -293,7 +293,7 @@ describe("duplicateNode", () => {
     db.prepare(
       "UPDATE nodes SET host_key_type = 'ssh-ed25519', host_key_fingerprint = ?, host_key_trusted_at = 'then'",
     ).run(FP("b"));
-    const copy = duplicateNode({ db, name: "cp-1", newName: "cp-2" });
+    const copy = duplicateNode({ db, name: "cp-1", newName: "cp-2", address: "10.0.0.12" });
     assert.equal(copy.name, "cp-2");
     assert.equal(copy.hostKey, null);
     assert.equal(copy.expectedFingerprint, null);
@@ -302,7 +302,10 @@ describe("duplicateNode", () => {
       nodeConnection({ db, key, name: "cp-2" }).auth,
       nodeConnection({ db, key, name: "cp-1" }).auth,
     );
-    assert.throws(() => duplicateNode({ db, name: "cp-1", newName: "cp-2" }), { code: "conflict" });
+    assert.throws(
+      () => duplicateNode({ db, name: "cp-1", newName: "cp-2", address: "10.0.0.13" }),
+      { code: "conflict", message: 'a node named "cp-2" already exists' },
+    );
     assert.throws(() => duplicateNode({ db, name: "cp-1", newName: "bad name" }), {
       code: "invalid",
     });

@@ -241,6 +241,12 @@ function liveRun(state: StandinState): RunRecord | undefined {
   return state.running && alive(state.running.pid, SUPERVISOR_MARKER) ? state.running : undefined;
 }
 
+/** The run record once k0s is up: started, and no longer starting. */
+function upRun(state: StandinState): RunRecord | undefined {
+  const run = liveRun(state);
+  return run?.starting ? undefined : run;
+}
+
 function requireRoot(message = "this command must be run as root") {
   if (process.geteuid?.() !== 0) throw new CliError(message);
 }
@@ -462,7 +468,7 @@ function tokenCreate(args: string[], io: Io, state: StandinState) {
       `failed to create join token: open ${installed?.dataDir ?? P.defaultDataDir}/pki/admin.conf: no such file or directory (token create works on a controller only)`,
     );
   }
-  if (!liveRun(state)) {
+  if (!upRun(state)) {
     throw new CliError(
       "failed to create join token: k0s is not running on this controller (the connection to the server localhost:6443 was refused)",
     );
@@ -665,6 +671,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function startContainerd(
   installed: InstallRecord,
   sandboxImage: string,
+  /** the supervisor runs: the service counts as started from here */
+  onStarted: (supervisor: number) => Promise<void>,
 ): Promise<{ supervisor: number; record: ContainerdRecord }> {
   for (const dir of [P.run, P.containerdState, P.dropIns, join(installed.dataDir, "containerd")]) {
     mkdirSync(dir, { recursive: true });
@@ -709,8 +717,9 @@ async function startContainerd(
     `--config=${P.containerdConfig}`,
   ];
   const logStart = existsSync(P.containerdLog) ? readFileSync(P.containerdLog).length : 0;
-  const spawned = Date.now();
   const supervisor = startSupervisor("worker", args);
+  await onStarted(supervisor);
+  const spawned = Date.now();
   const newLog = () => {
     try {
       return readFileSync(P.containerdLog).subarray(logStart).toString("utf8");
@@ -775,8 +784,15 @@ async function start(state: StandinState) {
     pulls: [],
     pods: images.pods.map(({ app, namespace, image }) => ({ app, namespace, image })),
   };
+  // k0s's service counts as started (a second start is refused) before k0s is up (status answers)
+  const started = async (supervisor: number) => {
+    state.running = { ...run, pid: supervisor, starting: true };
+    writeState(state);
+    while (existsSync(P.holdStart)) await sleep(50);
+  };
   if (!installed.enableWorker) {
     run.pid = startSupervisor("controller", []);
+    await started(run.pid);
     state.running = run;
     writeState(state);
     return;
@@ -787,7 +803,7 @@ async function start(state: StandinState) {
       `the k0s stand-in cannot run k0s ${VERSION.text}: it ships containerd 2.x, and the lab has only Debian's containerd 1.6 (the pre-flight checks passed)`,
     );
   }
-  const { supervisor, record } = await startContainerd(installed, images.sandbox);
+  const { supervisor, record } = await startContainerd(installed, images.sandbox, started);
   run.pid = supervisor;
   run.containerd = record;
   state.running = run;
@@ -833,7 +849,8 @@ async function stop(state: StandinState) {
 
 function status(args: string[], io: Io, state: StandinState) {
   const { flags } = parseFlags(args, [{ name: "out", short: "o", type: "string" }]);
-  const run = liveRun(state);
+  // while it starts, k0s's status socket does not answer yet
+  const run = upRun(state);
   const installed = state.installed;
   if (!run || !installed) throw new CliError("k0s is not running");
   requireRoot("k0s status must be run as root!");
@@ -937,7 +954,7 @@ function kubectl(args: string[], io: Io, state: StandinState) {
   if (process.geteuid?.() !== 0) {
     throw new CliError(`error: open ${dataDir}/pki/admin.conf: permission denied`, 1, true);
   }
-  const run = liveRun(state);
+  const run = upRun(state);
   if (!run) {
     throw new CliError(
       "The connection to the server localhost:6443 was refused - did you specify the right host or port?",

@@ -11,6 +11,8 @@ export const STANDIN_PATHS = {
   state: "/var/lib/k0s-standin/state.json",
   /** containerd's stdout/stderr (and the supervisor's notes), appended across starts */
   containerdLog: "/var/log/k0s-standin/containerd.log",
+  /** while it exists, `start` holds once the service is started, before it is up (a test's fault) */
+  holdStart: "/var/lib/k0s-standin/hold-start",
   /** overrides the pulled images (see parseImageList) */
   imagesOverride: "/etc/k0s/standin-images",
   etc: "/etc/k0s",
@@ -103,6 +105,8 @@ export interface RunRecord {
   since: string;
   /** the supervisor (the "k0s" process status reports) */
   pid: number;
+  /** the service is started but not up yet: `status` says not running, `start` "already running" */
+  starting?: boolean;
   containerd: ContainerdRecord | undefined;
   /** every pull `start` made, sandbox first */
   pulls: ImagePull[];

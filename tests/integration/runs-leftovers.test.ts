@@ -1,0 +1,134 @@
+/**
+ * What an interrupted install leaves on a node, on real sshd test hosts running the k0s stand-in:
+ * the session to a joining worker is killed while its `k0s start` is under way. The retry removes
+ * the join token the killed run left, recognises the k0s start already under way ("already
+ * running", as k0s answers) and succeeds; no token file remains.
+ */
+import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
+import { after, before, test } from "node:test";
+import type { Database } from "@/lib/inventory/db";
+import type { SecretKey } from "@/lib/inventory/secrets";
+import { putFleetSettings } from "@/lib/inventory/settings";
+import { JOIN_TOKEN_PATH } from "@/lib/render/install-steps";
+import { startRun } from "@/lib/runs/executor";
+import { ALREADY_STARTED_NOTE } from "@/lib/runs/install-script";
+import { eventsAfter, getRun } from "@/lib/runs/store";
+import { LAB_SEED } from "../lab/images";
+import { standinSeed } from "../lab/k0s-standin/images";
+import { installK0sStandin, readStandinCalls, readStandinState } from "../lab/k0s-standin/install";
+import { STANDIN_PATHS } from "../lab/k0s-standin/state";
+import { addLabNodes, labInventory } from "../lab/lab-inventory";
+import { type SshLab, startSshLab } from "../lab/ssh-hosts";
+import { waitFor } from "../lab/wait";
+
+const VERSION = "1.32.8";
+
+let lab: SshLab;
+let dir: string;
+let db: Database;
+let key: SecretKey;
+
+before(async () => {
+  lab = await startSshLab({
+    hosts: [{ name: "cp" }, { name: "w" }],
+    seed: [...new Set([...LAB_SEED, ...standinSeed(VERSION)])],
+  });
+  await Promise.all(lab.hosts.map((host) => installK0sStandin(lab, host, { version: VERSION })));
+  ({ dir, db, key } = labInventory("runs-leftovers-"));
+  putFleetSettings({
+    db,
+    settings: {
+      k0sVersion: VERSION,
+      registries: ["registry.k8s.io", "quay.io", "docker.io"],
+      mirror: { address: lab.registryAddress ?? "", scheme: "http", layout: "flat" },
+    },
+  });
+  addLabNodes({ db, key }, lab, (host) => ({
+    role: host.name === "cp" ? "controller" : "worker",
+  }));
+});
+
+after(async () => {
+  db?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  await lab?.stop();
+});
+
+const apply = (nodes: string[], retryOf?: string) =>
+  startRun({ db, key, action: "apply", nodes, startedBy: "test", retryOf });
+
+test("an install killed while k0s starts: the retry removes the join token, waits for the start under way, and succeeds", async () => {
+  const w = lab.host("w");
+  // w's `k0s start` holds once its service counts as started, before k0s is up
+  assert.equal((await lab.sshExec(w, `touch ${STANDIN_PATHS.holdStart}`)).code, 0);
+  try {
+    const first = apply(["cp", "w"]);
+    await waitFor("w's k0s start to be under way", () => readStandinState(w)?.running?.starting, {
+      timeoutMs: 90_000,
+    });
+    assert.ok(w.readFile(JOIN_TOKEN_PATH), "w has its join token while it installs");
+    // the connection drops (sshd's session processes killed); the start on the node goes on
+    assert.ok((await lab.killSessions(w)) > 0);
+    await first.done;
+    const killed = getRun({ db, id: first.id })?.nodes.find((node) => node.node === "w");
+    assert.equal(killed?.state, "failed");
+    assert.equal(killed?.stages.at(-1)?.name, "install k0s");
+    assert.ok(w.readFile(JOIN_TOKEN_PATH), "the killed run could not remove the token");
+
+    const retry = apply(["w"], first.id);
+    // the retry's `k0s start` is refused as k0s refuses it; then the first start may finish
+    await waitFor(
+      "the retry's k0s start to be refused",
+      () =>
+        readStandinCalls(w).some(
+          (call) => call.argv[0] === "start" && /already running/.test(call.error ?? ""),
+        ),
+      { timeoutMs: 90_000 },
+    );
+    assert.equal(w.readFile(JOIN_TOKEN_PATH), undefined, "the retry removed the stale token");
+    assert.equal((await lab.sshExec(w, `rm ${STANDIN_PATHS.holdStart}`)).code, 0);
+    await retry.done;
+    const retried = getRun({ db, id: retry.id });
+    assert.equal(retried?.status, "succeeded", JSON.stringify(retried?.nodes));
+    assert.deepEqual(
+      retried?.nodes[0]?.stages.map((stage) => [stage.name, stage.state]),
+      [
+        ["connect", "succeeded"],
+        ["write files", "succeeded"],
+        ["start k0s", "succeeded"],
+        ["verify", "succeeded"],
+      ],
+    );
+    const lines = eventsAfter({ db, runId: retry.id }).map((event) => event.line);
+    assert.ok(
+      lines.includes(`removed ${JOIN_TOKEN_PATH}: a join token left by an interrupted install`),
+    );
+    assert.ok(lines.includes(ALREADY_STARTED_NOTE), lines.join("\n"));
+    assert.equal(readStandinState(w)?.running?.starting, undefined, "k0s is up");
+    assert.equal(w.readFile(JOIN_TOKEN_PATH), undefined, "no token file remains");
+  } finally {
+    await lab.sshExec(w, `rm -f ${STANDIN_PATHS.holdStart}`);
+  }
+});
+
+test("a token never outlives its install: a join that fails removes it in the same command", async () => {
+  const w = lab.host("w");
+  // w starts over, with a containerd drop-in k0s cannot read: its start fails after the install
+  const broken = "/etc/k0s/containerd.d/broken.toml";
+  const reset = await lab.sshExec(w, `k0s stop; k0s reset && printf 'x[' > ${broken}`);
+  assert.equal(reset.code, 0, reset.stderr);
+  try {
+    const run = apply(["cp", "w"]);
+    await run.done;
+    const failed = getRun({ db, id: run.id })?.nodes.find((node) => node.node === "w");
+    assert.equal(failed?.state, "failed");
+    assert.equal(failed?.stages.at(-1)?.name, "install k0s");
+    assert.match(failed?.error ?? "", /broken\.toml/);
+    const install = readStandinCalls(w).findLast((call) => call.argv[0] === "install");
+    assert.ok(install?.tokenFile?.sha256, "the token was there for the install");
+    assert.equal(w.readFile(JOIN_TOKEN_PATH), undefined, "and gone when the command ended");
+  } finally {
+    await lab.sshExec(w, `rm -f ${broken}`);
+  }
+});
