@@ -552,8 +552,10 @@ export function cleanupTempFilesScript(dir: string, options: CleanupOptions = {}
   const pattern = `.*${TEMP_INFIX}*${TEMP_SUFFIX}`;
   return [
     `# k0s console: remove temp files older than ${minutes} min under ${root}`,
-    `[ -d ${q(root)} ] || exit 0`,
-    `find ${q(root)} -type f -name ${q(pattern)} -mmin +${minutes} -print -exec rm -f {} ';'`,
+    // no `exit`: this script is joined with others that must still run when the folder is missing
+    `if [ -d ${q(root)} ]; then`,
+    `  find ${q(root)} -type f -name ${q(pattern)} -mmin +${minutes} -print -exec rm -f {} ';'`,
+    "fi",
     "",
   ].join("\n");
 }

@@ -758,6 +758,14 @@ for (const shell of shells) {
       assert.equal(existsSync(unrelated), true);
       assert.equal(readFileSync(target, "utf8"), "old\n");
     });
+
+    test("cleanupTempFilesScript of a missing folder lets the scripts joined after it run", () => {
+      const root = freshRoot();
+      const missing = cleanupTempFilesScript(`${root}absent`, { allowedRoots: [root] });
+      const result = runIn(shell, `${missing}\necho after`);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout.trim(), "after");
+    });
   });
 }
 
