@@ -91,4 +91,13 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX run_events_by_run ON run_events (run_id, id);
   `,
+  `
+  -- browser sessions: only a hash of the cookie's random id is kept, so this file alone signs nobody in
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,            -- sha256 of the cookie value, hex
+    token_check TEXT NOT NULL,           -- HMAC of the console token: a new token ends every session
+    created_at INTEGER NOT NULL,         -- ms since the epoch
+    last_seen_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
