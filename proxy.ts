@@ -1,14 +1,16 @@
 /**
- * Runs before every route — pages, static files, the API: refuses foreign hosts and cross-site
- * writes, refuses methods pages do not take, and sets the security headers (a fresh CSP nonce per
- * page request, which Next.js puts on its own scripts).
+ * Runs before every page and static file: refuses foreign hosts and cross-site writes, refuses
+ * methods pages do not take, and sets the security headers (a fresh CSP nonce per page request,
+ * which Next.js puts on its own scripts). Not on /api/*: Next.js would buffer each request body
+ * for a proxy (uploads are streamed); apiRoute makes the same checks there, and the front door
+ * (lib/http/front-door.ts) sets the API's headers.
  */
 import { randomBytes } from "node:crypto";
 import { type NextRequest, NextResponse } from "next/server";
 import { consoleEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { appErrorResponse } from "@/lib/http/errors";
-import { ALLOWED_METHODS, methodNotAllowed, PAGE_METHODS } from "@/lib/http/methods";
+import { methodNotAllowed, PAGE_METHODS } from "@/lib/http/methods";
 import { requestRefusal } from "@/lib/http/origin";
 import {
   API_HEADERS,
@@ -16,12 +18,11 @@ import {
   SECURITY_HEADERS,
 } from "@/lib/http/security-headers";
 
+export const config = { matcher: "/((?!api/).*)" };
+
 export function proxy(request: NextRequest): Response {
-  const { pathname } = request.nextUrl;
-  const api = pathname.startsWith("/api/") || pathname === "/api";
-  const refusal = refusalOf(request, api);
+  const refusal = refusalOf(request);
   if (refusal) return withHeaders(appErrorResponse(refusal), API_HEADERS);
-  if (api) return withHeaders(NextResponse.next(), API_HEADERS);
   const csp = pageContentSecurityPolicy(
     randomBytes(16).toString("base64"),
     process.env.NODE_ENV === "development",
@@ -33,11 +34,10 @@ export function proxy(request: NextRequest): Response {
   });
 }
 
-function refusalOf(request: NextRequest, api: boolean): AppError | null {
+function refusalOf(request: NextRequest): AppError | null {
   const refusal = requestRefusal(request, consoleEnv().host);
   if (refusal) return new AppError("forbidden:host", refusal);
-  const allowed = api ? ALLOWED_METHODS : PAGE_METHODS;
-  return allowed.has(request.method) ? null : methodNotAllowed(request.method, allowed);
+  return PAGE_METHODS.has(request.method) ? null : methodNotAllowed(request.method, PAGE_METHODS);
 }
 
 function withHeaders(response: Response, extra: Readonly<Record<string, string>>): Response {

@@ -28,7 +28,7 @@ export function apiRoute<Context>(
       if (!options.public) authorize(request, (await cookies()).get(SESSION_COOKIE)?.value);
       return withApiHeaders(await handler(request, context));
     } catch (error) {
-      return errorResponse(error);
+      return withApiHeaders(errorResponse(error));
     }
   };
 }

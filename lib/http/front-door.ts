@@ -3,6 +3,8 @@
  * instrumentation.ts through node:diagnostics_channel (Node's documented hook on each request).
  * - Methods Next.js cannot take (TRACE makes it log a stack trace) are answered 405 here.
  * - The socket's address is stamped into PEER_HEADER for the sign-in rate limit.
+ * - Every answer gets the security headers, API answers their own too (headers set here win over
+ *   a route's: Next.js only adds a route's header when it is not set yet).
  */
 import { randomBytes } from "node:crypto";
 import { subscribe } from "node:diagnostics_channel";
@@ -10,7 +12,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { PEER_HEADER, peerHeaderValue, setFrontDoorStamp } from "./client-address";
 import { appErrorParts } from "./errors";
 import { ALLOWED_METHODS, methodNotAllowed } from "./methods";
-import { SECURITY_HEADERS } from "./security-headers";
+import { API_HEADERS, SECURITY_HEADERS } from "./security-headers";
 
 type Listener = (request: IncomingMessage, response: ServerResponse) => void;
 interface RequestStart {
@@ -43,9 +45,13 @@ function guard(server: Server): void {
     const method = request.method ?? "";
     if (!ALLOWED_METHODS.has(method)) {
       const refusal = appErrorParts(methodNotAllowed(method, ALLOWED_METHODS));
-      response.writeHead(refusal.status, { ...refusal.headers, ...SECURITY_HEADERS });
+      response.writeHead(refusal.status, { ...refusal.headers, ...API_HEADERS });
       response.end(refusal.body);
       return;
+    }
+    const api = /^\/api(\/|\?|$)/.test(request.url ?? "");
+    for (const [name, value] of Object.entries(api ? API_HEADERS : SECURITY_HEADERS)) {
+      response.setHeader(name, value);
     }
     for (const listener of listeners) listener.call(server, request, response);
   });

@@ -7,19 +7,21 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 /** API answers are data: nothing in them may run, be framed or be cached. */
 export const API_HEADERS: Readonly<Record<string, string>> = {
+  ...SECURITY_HEADERS,
   "content-security-policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
   "cache-control": "no-store",
 };
 
 /**
  * A page's policy: only the scripts Next.js renders with this request's nonce run, and what they
- * load ('strict-dynamic'); everything else comes from the console itself. `next dev` needs eval.
+ * load ('strict-dynamic'); everything else comes from the console itself. `next dev` needs eval
+ * and injects its styles without a nonce.
  */
 export function pageContentSecurityPolicy(nonce: string, dev: boolean): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    `style-src 'self' ${dev ? "'unsafe-inline'" : `'nonce-${nonce}'`}`,
     "img-src 'self' blob: data:",
     "font-src 'self'",
     "connect-src 'self'",
