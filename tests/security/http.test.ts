@@ -240,6 +240,33 @@ describe("download names", () => {
   });
 });
 
+describe("malformed input", () => {
+  test("a YAML alias bomb in an import is a 400 naming it, not a 500", async () => {
+    const levels = ["a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]"];
+    for (const [from, to] of ["ab", "bc", "cd", "de"]) {
+      levels.push(`${to}: &${to} [${Array(9).fill(`*${from}`).join(", ")}]`);
+    }
+    const content = [
+      "apiVersion: k0sctl.k0sproject.io/v1beta1",
+      "kind: Cluster",
+      "spec:",
+      "  hosts:",
+      "  - role: worker",
+      "    ssh: {address: 10.0.0.1, user: root}",
+      ...levels.map((line) => `    ${line}`),
+    ].join("\n");
+    const response = await fetch(`${server.url}/api/nodes/import`, {
+      method: "POST",
+      headers: { ...bearer(), "content-type": "application/json" },
+      body: JSON.stringify({ content }),
+    });
+    assert.equal(response.status, 400);
+    const body = await response.json();
+    assert.equal(body.code, "bad_request:inventory");
+    assert.match(body.error, /alias/);
+  });
+});
+
 describe("every page loads under the CSP with no console error", () => {
   let browser: Browser;
   let page: Page;

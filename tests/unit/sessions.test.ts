@@ -17,6 +17,7 @@ import { attachment } from "@/lib/http/content-disposition";
 import { appErrorParts, HttpError } from "@/lib/http/errors";
 import { type Database, openDatabase } from "@/lib/inventory/db";
 import { InventoryError } from "@/lib/inventory/errors";
+import { parseInventory } from "@/lib/inventory/import";
 import { RenderInputError } from "@/lib/render/errors";
 import { RunBusyError, RunInputError } from "@/lib/runs/errors";
 
@@ -199,5 +200,28 @@ describe("one error type", () => {
       details: { retryAfterSeconds: 4 },
     });
     assert.equal(appErrorParts(new HttpError(413, "too big")).headers.connection, "close");
+  });
+});
+
+describe("malformed input is a 400 naming the problem", () => {
+  test("a YAML alias bomb in an inventory", () => {
+    const bomb = [
+      "apiVersion: k0sctl.k0sproject.io/v1beta1",
+      "kind: Cluster",
+      "spec:",
+      "  hosts:",
+      "  - role: worker",
+      "    ssh: {address: 10.0.0.1, user: root}",
+      "    a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]",
+      "    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]",
+      "    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]",
+      "    d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]",
+      "    e: [*d, *d, *d, *d, *d, *d, *d, *d, *d]",
+    ].join("\n");
+    assert.throws(
+      () => parseInventory(bomb),
+      (error) =>
+        error instanceof InventoryError && error.status === 400 && /alias/.test(error.message),
+    );
   });
 });
