@@ -13,6 +13,12 @@ import {
   sessionIsValid,
 } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
+import {
+  clientAddress,
+  PEER_HEADER,
+  setFrontDoorStamp,
+  UNKNOWN_CLIENT,
+} from "@/lib/http/client-address";
 import { attachment } from "@/lib/http/content-disposition";
 import { appErrorParts, HttpError } from "@/lib/http/errors";
 import { type Database, openDatabase } from "@/lib/inventory/db";
@@ -223,5 +229,16 @@ describe("malformed input is a 400 naming the problem", () => {
       (error) =>
         error instanceof InventoryError && error.status === 400 && /alias/.test(error.message),
     );
+  });
+});
+
+describe("the client address the rate limit keys on", () => {
+  test("only the front door's stamped socket address counts, never a client's header", () => {
+    setFrontDoorStamp("stamp-1234");
+    const headers = (values: Record<string, string>) => new Headers(values);
+    assert.equal(clientAddress(headers({ [PEER_HEADER]: "stamp-1234 192.0.2.7" })), "192.0.2.7");
+    assert.equal(clientAddress(headers({ [PEER_HEADER]: "guess 192.0.2.8" })), UNKNOWN_CLIENT);
+    assert.equal(clientAddress(headers({ "x-forwarded-for": "192.0.2.9" })), UNKNOWN_CLIENT);
+    assert.equal(clientAddress(headers({ [PEER_HEADER]: "stamp-1234" })), UNKNOWN_CLIENT);
   });
 });
