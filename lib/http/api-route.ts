@@ -34,7 +34,7 @@ export function apiRoute<Context>(
 }
 
 /** The one place that decides what a client sees of an error, and what is only logged. */
-export function errorResponse(error: unknown): Response {
+function errorResponse(error: unknown): Response {
   const known = asAppError(error);
   if (known.visibility === "response") return appErrorResponse(known);
   console.error(`${known.errorCode}:`, error);

@@ -29,7 +29,3 @@ export function appErrorResponse(error: AppError): Response {
   const { status, headers, body } = appErrorParts(error);
   return new Response(body, { status, headers });
 }
-
-export function jsonError(status: number, error: string, details?: unknown): Response {
-  return appErrorResponse(new HttpError(status, error, details));
-}
