@@ -19,11 +19,11 @@ import {
 import { consoleToken } from "./token-file";
 
 const MINUTE = 60 * 1000;
-const LIMITER_KEY = Symbol.for("k0rdent-console.token-limiter");
+const LIMITER_KEY = Symbol.for("k0rdent-console.sign-in-limiter");
 type Holder = { [LIMITER_KEY]?: FailureLimiter };
 
 /** 5 free tries per client, then 1 s, 2 s, 4 s… up to 15 min; 100 across all clients, up to 1 min. */
-function tokenLimiter(): FailureLimiter {
+function signInLimiter(): FailureLimiter {
   const holder = globalThis as Holder;
   holder[LIMITER_KEY] ??= new FailureLimiter(
     { freeFailures: 5, baseDelayMs: 1000, maxDelayMs: 15 * MINUTE, forgetAfterMs: 60 * MINUTE },
@@ -36,7 +36,7 @@ function tokenLimiter(): FailureLimiter {
 function checkSignInToken(typed: string, headers: Headers): void {
   const client = clientAddress(headers);
   const now = Date.now();
-  const limiter = tokenLimiter();
+  const limiter = signInLimiter();
   const wait = limiter.check(client, now);
   if (wait > 0) {
     throw new AppError(
