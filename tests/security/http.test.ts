@@ -351,6 +351,8 @@ describe("sessions", () => {
     assert.equal((await fetch(`${server.url}/api/nodes`, { headers: { cookie } })).status, 200);
     const page = await fetch(`${server.url}/fleet`, { headers: { cookie }, redirect: "manual" });
     assert.equal(page.status, 200);
+    const signin = await fetch(`${server.url}/signin`, { headers: { cookie }, redirect: "manual" });
+    assert.equal(signin.status, 307, "a signed-in browser skips the sign-in page");
     const out = await fetch(`${server.url}/api/session`, { method: "DELETE", headers: { cookie } });
     assert.equal(out.status, 204);
     assert.match(out.headers.get("set-cookie") ?? "", /console_session=; .*Max-Age=0/);
