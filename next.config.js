@@ -4,4 +4,8 @@ module.exports = {
   serverExternalPackages: ["ssh2"],
   poweredByHeader: false,
   reactStrictMode: true,
+  experimental: {
+    // proxy.ts runs for pages only, which take no body: buffer next to nothing for it
+    proxyClientMaxBodySize: "64kb",
+  },
 };

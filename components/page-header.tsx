@@ -1,5 +1,5 @@
-import { signOut } from "@/app/signin/actions";
 import { ConsoleNav, type ConsolePage } from "./console-nav";
+import { SignOutButton } from "./sign-out-button";
 
 /** The header every signed-in page shares: title, what the page is for, navigation, sign out. */
 export function PageHeader({ current, subtitle }: { current: ConsolePage; subtitle: string }) {
@@ -11,14 +11,7 @@ export function PageHeader({ current, subtitle }: { current: ConsolePage; subtit
       </div>
       <div className="flex items-center gap-4">
         <ConsoleNav current={current} />
-        <form action={signOut}>
-          <button
-            type="submit"
-            className="text-sm text-slate-600 underline hover:text-slate-900 dark:text-slate-400 dark:hover:text-white"
-          >
-            Sign out
-          </button>
-        </form>
+        <SignOutButton />
       </div>
     </header>
   );

@@ -1,12 +1,33 @@
 "use client";
 
-import { useActionState } from "react";
-import { type SignInState, signIn } from "@/app/signin/actions";
+import { type FormEvent, useState } from "react";
 
+/** Trades the console token for a session cookie (POST /api/session), then opens the console. */
 export function SignInForm() {
-  const [state, action, pending] = useActionState<SignInState, FormData>(signIn, { error: null });
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setPending(true);
+    const token = String(new FormData(event.currentTarget).get("token") ?? "");
+    const response = await fetch("/api/session", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token }),
+      credentials: "same-origin",
+    }).catch(() => null);
+    if (response?.ok) {
+      window.location.assign("/");
+      return;
+    }
+    const body = (await response?.json().catch(() => null)) as { error?: string } | null;
+    setError(body?.error ?? "The console did not answer. Is it still running?");
+    setPending(false);
+  }
+
   return (
-    <form action={action} className="mt-6 space-y-3">
+    <form onSubmit={submit} className="mt-6 space-y-3">
       <label htmlFor="token" className="block text-sm font-medium">
         Console token
       </label>
@@ -16,13 +37,13 @@ export function SignInForm() {
         type="password"
         autoComplete="current-password"
         required
-        aria-invalid={state.error !== null}
-        aria-describedby={state.error ? "token-error" : undefined}
+        aria-invalid={error !== null}
+        aria-describedby={error ? "token-error" : undefined}
         className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900"
       />
-      {state.error && (
+      {error && (
         <p id="token-error" role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {state.error}
+          {error}
         </p>
       )}
       <button

@@ -1,11 +1,13 @@
 /**
  * `npm start`: validate the settings, make sure a token exists, build the console when the
- * sources changed since the last build, then serve it and say where and with which token.
+ * sources changed since the last build, then serve it and say where, and where the token is
+ * (the token itself only on the start that generated it).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { consoleToken, TOKEN_FILE_NAME } from "./auth/token-file";
+import { type ConsoleTokenSource, loadConsoleToken } from "./auth/token-file";
+import { ensureDataDir } from "./data-dir";
 import { consoleEnv } from "./env";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -23,7 +25,8 @@ const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 function main(): void {
   process.env.NEXT_TELEMETRY_DISABLED = "1"; // nothing leaves an airgap
   const env = consoleEnv();
-  const token = consoleToken(env);
+  ensureDataDir(env.dataDir);
+  const token = loadConsoleToken(env);
   if (needsBuild()) {
     console.log("Building the console (first start, or the sources changed)…");
     const build = spawnSync(process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, stdio: "inherit" });
@@ -43,12 +46,7 @@ function main(): void {
     process.stdout.write(chunk);
     if (!announced && /ready/i.test(chunk.toString())) {
       announced = true;
-      announce(
-        env.host,
-        env.port,
-        token,
-        env.token ? "CONSOLE_TOKEN" : path.join(env.dataDir, TOKEN_FILE_NAME),
-      );
+      console.log(startMessage(env.host, env.port, token));
     }
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const)
@@ -56,10 +54,15 @@ function main(): void {
   server.on("exit", (code) => process.exit(code ?? 0));
 }
 
-function announce(host: string, port: number, token: string, tokenSource: string): void {
+/** What the launcher prints once the console is up: the token only when it was just made. */
+export function startMessage(host: string, port: number, token: ConsoleTokenSource): string {
   const shownHost = host.includes(":") ? `[${host}]` : host;
-  console.log(`\n  k0rdent airgap console: http://${shownHost}:${port}`);
-  console.log(`  token (from ${tokenSource}): ${token}\n`);
+  const where = {
+    environment: "the token is the CONSOLE_TOKEN you set",
+    file: `the token is in ${token.file}`,
+    generated: `token (generated now, kept in ${token.file}; not shown again): ${token.token}`,
+  }[token.origin];
+  return `\n  k0rdent airgap console: http://${shownHost}:${port}\n  ${where}\n`;
 }
 
 function needsBuild(): boolean {
@@ -79,4 +82,4 @@ function newestChange(target: string): number {
   );
 }
 
-main();
+if (require.main === module) main();

@@ -1,9 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { ensureDataDir } from "@/lib/data-dir";
 import type { ConsoleEnv } from "@/lib/env";
 
 export const TOKEN_FILE_NAME = "console-token";
+
+export interface ConsoleTokenSource {
+  token: string;
+  /** "environment": CONSOLE_TOKEN; "file": read from `file`; "generated": just written to `file` */
+  origin: "environment" | "file" | "generated";
+  file: string;
+}
 
 /**
  * The console token: CONSOLE_TOKEN when set, otherwise generated once and kept in the data
@@ -11,10 +19,23 @@ export const TOKEN_FILE_NAME = "console-token";
  */
 export function consoleToken(env: ConsoleEnv): string {
   if (env.token) return env.token;
+  const known = tokenByDataDir.get(env.dataDir);
+  if (known !== undefined) return known;
+  const { token } = loadConsoleToken(env);
+  tokenByDataDir.set(env.dataDir, token);
+  return token;
+}
+
+/** Read once per process: every request checks the token. */
+const tokenByDataDir = new Map<string, string>();
+
+/** The token and where it came from (the launcher prints it only when it was just generated). */
+export function loadConsoleToken(env: ConsoleEnv): ConsoleTokenSource {
   const file = path.join(env.dataDir, TOKEN_FILE_NAME);
-  mkdirSync(env.dataDir, { recursive: true, mode: 0o700 });
+  if (env.token) return { token: env.token, origin: "environment", file };
+  ensureDataDir(env.dataDir);
   try {
-    return readFileSync(file, "utf8").trim();
+    return { token: readFileSync(file, "utf8").trim(), origin: "file", file };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
@@ -22,5 +43,5 @@ export function consoleToken(env: ConsoleEnv): string {
   // "wx": if two processes race, the second fails instead of overwriting the first one's token.
   writeFileSync(file, `${token}\n`, { mode: 0o600, flag: "wx" });
   chmodSync(file, 0o600);
-  return token;
+  return { token, origin: "generated", file };
 }

@@ -1,65 +1,71 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { ZodError } from "zod";
-import { isAuthorized, SESSION_COOKIE } from "@/lib/auth/session";
-import { consoleToken } from "@/lib/auth/token-file";
+import { authorize } from "@/lib/auth/access";
+import { SESSION_COOKIE } from "@/lib/auth/session";
 import { consoleEnv } from "@/lib/env";
-import { InventoryError } from "@/lib/inventory/errors";
-import { SecretDecryptError } from "@/lib/inventory/secrets";
-import { RenderInputError } from "@/lib/render/errors";
-import { RunBusyError, RunInputError } from "@/lib/runs/errors";
+import { AppError } from "@/lib/errors";
 import { SshError } from "@/lib/ssh/errors";
-import { HttpError, jsonError } from "./errors";
+import { appErrorResponse } from "./errors";
 import { requestRefusal } from "./origin";
+import { API_HEADERS } from "./security-headers";
 
 type Handler<Context> = (request: Request, context: Context) => Promise<Response>;
 
 /**
- * Wraps an /api route: refuses foreign hosts/origins, requires the console token (unless
- * `public`), and turns known errors into JSON responses; anything else is logged, not leaked.
+ * Wraps an /api route: refuses foreign hosts/origins (proxy.ts does too: this holds even if a
+ * matcher ever skips a route), requires the console token or a session (unless `public`), and
+ * turns every error into the one answer a client sees.
  */
 export function apiRoute<Context>(
   handler: Handler<Context>,
   options: { public?: boolean } = {},
 ): Handler<Context> {
   return async (request, context) => {
-    const env = consoleEnv();
-    const refusal = requestRefusal(request, env.host);
-    if (refusal) return jsonError(403, refusal);
-    if (!options.public) {
-      const cookie = (await cookies()).get(SESSION_COOKIE)?.value;
-      if (!isAuthorized(consoleToken(env), request.headers.get("authorization"), cookie)) {
-        return jsonError(401, "sign in first: send Authorization: Bearer <console token>");
-      }
-    }
     try {
-      return await handler(request, context);
+      const refusal = requestRefusal(request, consoleEnv().host);
+      if (refusal) throw new AppError("forbidden:host", refusal);
+      if (!options.public) authorize(request, (await cookies()).get(SESSION_COOKIE)?.value);
+      return withApiHeaders(await handler(request, context));
     } catch (error) {
-      return errorResponse(error);
+      return withApiHeaders(errorResponse(error));
     }
   };
 }
 
+/** The one place that decides what a client sees of an error, and what is only logged. */
 function errorResponse(error: unknown): Response {
-  if (error instanceof HttpError) return jsonError(error.status, error.message, error.details);
-  if (error instanceof RenderInputError)
-    return jsonError(400, error.message, { field: error.field });
-  if (error instanceof RunInputError) return jsonError(400, error.message);
-  if (error instanceof RunBusyError) return jsonError(409, error.message);
-  // says which node and what to do; holds no secret
-  if (error instanceof SecretDecryptError) return jsonError(500, error.message);
-  if (error instanceof InventoryError) {
-    const status = { conflict: 409, not_found: 404, invalid: 400 }[error.code];
-    const field = error.issues[0]?.field ?? null;
-    return jsonError(status, error.message, { field, issues: error.issues });
+  const known = asAppError(error);
+  if (known.visibility === "response") return appErrorResponse(known);
+  console.error(`${known.errorCode}:`, error);
+  return appErrorResponse(new AppError(known.errorCode, "internal error: see the console's log"));
+}
+
+function asAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  // the one SSH step an API call makes itself (trusting a host key) failed: the host is the
+  // problem; its details (stderr, paths) stay in the log
+  if (error instanceof SshError) {
+    return new AppError("upstream:ssh", error.message, { details: { kind: error.kind } });
   }
-  // the one SSH step an API call makes itself (trusting a host key) failed: the host is the problem
-  if (error instanceof SshError) return jsonError(502, error.message, { kind: error.kind });
   if (error instanceof ZodError) {
     const issue = error.issues[0];
     const field = issue?.path.join(".") || "body";
-    return jsonError(400, `${field}: ${issue?.message ?? "invalid"}`, { issues: error.issues });
+    return new AppError("bad_request:input", `${field}: ${issue?.message ?? "invalid"}`, {
+      details: { issues: error.issues },
+    });
   }
-  console.error("unexpected error in an API route:", error);
-  return jsonError(500, "internal error: see the console's log");
+  return new AppError("internal:api", "unexpected error in an API route", { visibility: "log" });
+}
+
+function withApiHeaders(response: Response): Response {
+  try {
+    for (const [name, value] of Object.entries(API_HEADERS)) response.headers.set(name, value);
+    return response;
+  } catch {
+    // immutable headers (a fetched or redirect response): copy them
+    const headers = new Headers(response.headers);
+    for (const [name, value] of Object.entries(API_HEADERS)) headers.set(name, value);
+    return new Response(response.body, { status: response.status, headers });
+  }
 }

@@ -2,9 +2,10 @@
  * The console's one SQLite database (<dataDir>/console.sqlite). Free of Next imports so tests
  * run it under tsx; every query elsewhere takes the Database as a parameter.
  */
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
+import { ensureDataDir } from "@/lib/data-dir";
 import { consoleEnv } from "@/lib/env";
 import { MIGRATIONS } from "./migrations";
 
@@ -13,7 +14,7 @@ export type Database = BetterSqlite3.Database;
 export const DATABASE_FILE_NAME = "console.sqlite";
 
 export function openDatabase(dataDir: string): Database {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensureDataDir(dataDir);
   const file = path.join(dataDir, DATABASE_FILE_NAME);
   // Created (empty) before SQLite opens it so the file and its -wal/-shm siblings are 0600.
   writeFileSync(file, "", { flag: "a", mode: 0o600 });

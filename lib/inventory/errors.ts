@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { AppError, type ErrorType } from "@/lib/errors";
 
 export type InventoryErrorCode = "conflict" | "not_found" | "invalid";
 
@@ -12,16 +13,24 @@ export interface InventoryIssue {
  * An inventory operation that was refused. The message names the field and is safe to show:
  * it never contains a secret (zod messages carry no values, and ours only name non-secret ones).
  */
-export class InventoryError extends Error {
+export class InventoryError extends AppError {
   constructor(
     readonly code: InventoryErrorCode,
     message: string,
     readonly issues: InventoryIssue[] = [],
   ) {
-    super(message);
+    super(`${ERROR_TYPE[code]}:inventory`, message, {
+      details: { field: issues[0]?.field ?? null, issues },
+    });
     this.name = "InventoryError";
   }
 }
+
+const ERROR_TYPE: Record<InventoryErrorCode, ErrorType> = {
+  conflict: "conflict",
+  not_found: "not_found",
+  invalid: "bad_request",
+};
 
 export function fieldPath(path: readonly PropertyKey[]): string {
   return path

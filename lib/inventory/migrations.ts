@@ -103,4 +103,13 @@ export const MIGRATIONS: readonly string[] = [
     uploaded_at TEXT NOT NULL
   ) STRICT;
   `,
+  `
+  -- browser sessions: only a hash of the cookie's random id is kept, so this file alone signs nobody in
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,            -- sha256 of the cookie value, hex
+    token_check TEXT NOT NULL,           -- HMAC of the console token: a new token ends every session
+    created_at INTEGER NOT NULL,         -- ms since the epoch
+    last_seen_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];

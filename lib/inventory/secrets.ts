@@ -6,6 +6,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { consoleEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
 
 export const SECRET_KEY_FILE_NAME = "secret.key";
 const FORMAT = "v1";
@@ -27,9 +28,10 @@ export class SecretKey {
 }
 
 /** Thrown when a stored value does not decrypt; its message never contains the value. */
-export class SecretDecryptError extends Error {
+export class SecretDecryptError extends AppError {
   constructor(readonly reason: string) {
-    super(`a stored secret cannot be decrypted: ${reason}`);
+    // says which node and what to do; holds no secret
+    super("internal:secrets", `a stored secret cannot be decrypted: ${reason}`);
     this.name = "SecretDecryptError";
   }
 }

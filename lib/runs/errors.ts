@@ -1,15 +1,17 @@
+import { AppError } from "@/lib/errors";
+
 /** A run request that cannot start; the message names the field. */
-export class RunInputError extends Error {
+export class RunInputError extends AppError {
   constructor(message: string) {
-    super(message);
+    super("bad_request:run", message);
     this.name = "RunInputError";
   }
 }
 
 /** A run that would change nodes another running run is changing. */
-export class RunBusyError extends Error {
+export class RunBusyError extends AppError {
   constructor(message: string) {
-    super(message);
+    super("conflict:run", message);
     this.name = "RunBusyError";
   }
 }

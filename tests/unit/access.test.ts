@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { isAuthorized, sessionValue } from "@/lib/auth/session";
 import { parseEnv } from "@/lib/env";
 import { requestRefusal } from "@/lib/http/origin";
 
@@ -22,29 +21,6 @@ describe("settings from the environment", () => {
 
   test("empty variables count as unset", () => {
     assert.equal(parseEnv({ PORT: "", CONSOLE_TOKEN: "" }).port, 3000);
-  });
-});
-
-describe("token and session", () => {
-  const token = "0123456789abcdef-token";
-
-  test("Bearer token or session cookie", () => {
-    assert.equal(isAuthorized(token, `Bearer ${token}`, undefined), true);
-    assert.equal(isAuthorized(token, `bearer ${token}`, undefined), true);
-    assert.equal(isAuthorized(token, null, sessionValue(token)), true);
-  });
-
-  test("wrong, missing or truncated credentials are refused", () => {
-    assert.equal(isAuthorized(token, null, undefined), false);
-    assert.equal(isAuthorized(token, "Bearer nope", undefined), false);
-    assert.equal(isAuthorized(token, `Bearer ${token.slice(0, -1)}`, undefined), false);
-    assert.equal(isAuthorized(token, `Basic ${token}`, undefined), false);
-    assert.equal(isAuthorized(token, null, token), false, "the cookie is not the token itself");
-    assert.equal(isAuthorized(token, null, sessionValue("another-token-000000")), false);
-  });
-
-  test("a wrong Bearer is not rescued by a valid cookie", () => {
-    assert.equal(isAuthorized(token, "Bearer wrong", sessionValue(token)), false);
   });
 });
 

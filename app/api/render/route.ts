@@ -1,6 +1,7 @@
 import { renderBundle } from "@/lib/bundle/render-bundle";
 import { apiRoute } from "@/lib/http/api-route";
 import { readJson } from "@/lib/http/body";
+import { attachment } from "@/lib/http/content-disposition";
 import { render } from "@/lib/render";
 import { RenderRequestSchema } from "@/lib/render/schema";
 
@@ -12,7 +13,9 @@ export const POST = apiRoute(async (request) => {
   return new Response(renderBundle(result, input, now), {
     headers: {
       "content-type": "application/zip",
-      "content-disposition": `attachment; filename="k0s-mirror-${result.k0sVersion}-${now.toISOString().slice(0, 10)}.zip"`,
+      "content-disposition": attachment(
+        `k0s-mirror-${result.k0sVersion}-${now.toISOString().slice(0, 10)}.zip`,
+      ),
       "cache-control": "no-store",
     },
   });

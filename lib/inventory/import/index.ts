@@ -39,9 +39,21 @@ export function parseInventory(text: string, format?: InventoryFormat): ImportPr
       "not a recognised inventory: expected a k0sctl.yaml, an Ansible inventory (INI or YAML) or a CSV with a header row",
     );
   }
-  const preview = PARSERS[chosen](text);
+  const preview = readWith(chosen, text);
   if (preview.rows.length > MAX_IMPORT_ROWS) {
     throw new InventoryError("invalid", `more than ${MAX_IMPORT_ROWS} hosts in one import`);
   }
   return preview;
+}
+
+function readWith(format: InventoryFormat, text: string): ImportPreview {
+  try {
+    return PARSERS[format](text);
+  } catch (error) {
+    // the yaml library refuses an alias bomb (or an alias to no anchor) while reading values
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+      throw new InventoryError("invalid", `the YAML cannot be read: ${error.message}`);
+    }
+    throw error;
+  }
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { renderFleet } from "@/lib/fleet/render-fleet";
 import { apiRoute } from "@/lib/http/api-route";
+import { attachment } from "@/lib/http/content-disposition";
 import { consoleInventory } from "@/lib/inventory/console-inventory";
 import { toAnsibleIni, toCsv, toK0sctl } from "@/lib/inventory/export";
 import { listNodes } from "@/lib/inventory/nodes";
@@ -27,7 +28,7 @@ export const GET = apiRoute(async (request) => {
   return new Response(body, {
     headers: {
       "content-type": `${type}; charset=utf-8`,
-      "content-disposition": `attachment; filename="${fileName}"`,
+      "content-disposition": attachment(fileName),
       "cache-control": "no-store",
     },
   });

@@ -1,4 +1,5 @@
 import { apiRoute } from "@/lib/http/api-route";
+import { attachment } from "@/lib/http/content-disposition";
 import { HttpError } from "@/lib/http/errors";
 import { consoleRuns } from "@/lib/runs/console-runs";
 import { eventsAfter, runStatus } from "@/lib/runs/store";
@@ -27,7 +28,7 @@ export const GET = apiRoute(async (request, { params }: { params: Promise<{ id: 
   return new Response(body, {
     headers: {
       "content-type": "application/x-ndjson",
-      "content-disposition": `attachment; filename="${name}"`,
+      "content-disposition": attachment(name),
       "cache-control": "no-store",
     },
   });
