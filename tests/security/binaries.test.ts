@@ -146,7 +146,11 @@ describe("a run names a stored binary, never a path", () => {
     for (const value of paths) {
       const response = await startApply(value);
       assert.equal(response.status, 400, value);
-      assert.deepEqual(await response.json(), { error: MUST_BE_SHA }, value);
+      assert.deepEqual(
+        await response.json(),
+        { error: MUST_BE_SHA, code: "bad_request:run" },
+        value,
+      );
     }
     const { runs } = (await ok("GET", "/api/runs")) as { runs: unknown[] };
     assert.equal(runs.length, 0, "no run started");
@@ -160,6 +164,7 @@ describe("a run names a stored binary, never a path", () => {
     assert.equal(response.status, 400);
     assert.deepEqual(await response.json(), {
       error: `k0sBinary: no uploaded binary has sha256 ${sha}: upload it with POST /api/binaries`,
+      code: "bad_request:run",
     });
     rmSync(path.join(server.dataDir, "binaries", sha));
   });
