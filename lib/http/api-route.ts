@@ -42,8 +42,10 @@ export function apiRoute<Context>(
 
 function errorResponse(error: unknown): Response {
   if (error instanceof HttpError) return jsonError(error.status, error.message, error.details);
-  if (error instanceof RenderInputError)
-    return jsonError(400, error.message, { field: error.field });
+  if (error instanceof RenderInputError) {
+    const issues = error.issues.length > 0 ? { issues: error.issues } : {};
+    return jsonError(400, error.message, { field: error.field, ...issues });
+  }
   if (error instanceof RunInputError) return jsonError(400, error.message);
   if (error instanceof RunBusyError) return jsonError(409, error.message);
   // says which node and what to do; holds no secret

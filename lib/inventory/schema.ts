@@ -4,11 +4,14 @@ import { isValidRegistryHost } from "@/lib/catalog/reference";
 import { NODE_ROLES } from "@/lib/render/nodes";
 import {
   FINGERPRINT,
+  HIDDEN_CONTROLS,
+  HIDDEN_CONTROLS_MESSAGE,
   isHostAddress,
   isNodeName,
   KEY_TYPE,
   LABEL_KEY,
   LABEL_VALUE,
+  MAX_LABEL_VALUE,
   normaliseFingerprint,
   USER_NAME,
 } from "./fields";
@@ -37,7 +40,11 @@ export const RegistryAddressSchema = z
 export const LabelsSchema = z
   .record(
     z.string().regex(LABEL_KEY, "label keys are letters, digits, '.', '_', '/' or '-'"),
-    z.string().regex(LABEL_VALUE, "label values are printable, at most 256 characters, no ';'"),
+    z
+      .string()
+      .max(MAX_LABEL_VALUE, `label values are at most ${MAX_LABEL_VALUE} characters`)
+      .regex(LABEL_VALUE, "label values cannot contain ';'")
+      .refine((value) => !HIDDEN_CONTROLS.test(value), `label values ${HIDDEN_CONTROLS_MESSAGE}`),
   )
   .refine((labels) => Object.keys(labels).length <= 64, "at most 64 labels");
 
@@ -56,6 +63,13 @@ const PrivateKeySchema = z
     "must be an OpenSSH, PEM or PuTTY private key",
   );
 const PasswordSchema = z.string().min(1, "is required").max(4096);
+/** sudo reads its password as one line: a line break or NUL would cut it (and the rest would be input) */
+export const SudoPasswordSchema = PasswordSchema.refine(
+  (password) => !/[\r\n\0]/.test(password),
+  "cannot contain a line break or NUL character (sudo reads the password as one line)",
+);
+/** sudo passwords asked at run time, by node name: used by one run or check, never stored */
+export const RunSudoPasswordsSchema = z.record(z.string(), SudoPasswordSchema);
 
 export const SshAuthSchema = z.discriminatedUnion("kind", [
   z.strictObject({
@@ -70,7 +84,7 @@ export const SshAuthSchema = z.discriminatedUnion("kind", [
 export const SudoSchema = z.discriminatedUnion("mode", [
   z.strictObject({ mode: z.literal("none") }),
   z.strictObject({ mode: z.literal("passwordless") }),
-  z.strictObject({ mode: z.literal("stored"), password: PasswordSchema }),
+  z.strictObject({ mode: z.literal("stored"), password: SudoPasswordSchema }),
   z.strictObject({ mode: z.literal("ask") }),
 ]);
 

@@ -1,16 +1,31 @@
 import { z } from "zod";
+import { RenderInputError } from "./errors";
+import { caPemProblem, MAX_CA_BYTES } from "./mirror";
+import { registryHostProblem } from "./registry-host";
 
-/** The JSON body of POST /api/render (and the fleet settings later). Semantics are checked by render(). */
+/** A string checked by a function that says what is wrong with it (the length cap bounds the work). */
+function checkedString(maxLength: number, problemOf: (value: string) => string | null) {
+  return z
+    .string()
+    .max(maxLength, { abort: true })
+    .superRefine((value, context) => {
+      const problem = problemOf(value);
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    });
+}
+
+const RegistryHostSchema = checkedString(4096, registryHostProblem);
+
+/** The JSON body of POST /api/render (and the fleet settings). Semantics are checked by render(). */
 export const RenderRequestSchema = z.object({
   k0sVersion: z.string().min(1).max(64),
-  registries: z.array(z.string().max(300)).max(1000),
+  registries: z.array(RegistryHostSchema).max(1000),
   mirror: z.object({
-    address: z.string().min(1).max(300),
+    address: RegistryHostSchema,
     scheme: z.enum(["http", "https"]),
-    caPem: z
-      .string()
-      .max(256 * 1024)
-      .optional(),
+    caPem: checkedString(MAX_CA_BYTES * 2, (pem) =>
+      pem.trim() === "" ? null : caPemProblem(pem),
+    ).optional(),
     skipVerify: z.boolean().optional(),
     layout: z
       .union([
@@ -27,7 +42,7 @@ export const RenderRequestSchema = z.object({
       z.object({
         name: z.string().max(63),
         role: z.enum(["controller", "controller+worker", "worker", "single"]),
-        registryAddress: z.string().max(300).optional(),
+        registryAddress: RegistryHostSchema.optional(),
       }),
     )
     .max(5000)
@@ -37,3 +52,53 @@ export const RenderRequestSchema = z.object({
 });
 
 export type RenderRequest = z.infer<typeof RenderRequestSchema>;
+
+/** The name a person sees for a render input field (the form's label), from its path. */
+export function renderFieldLabel(path: readonly PropertyKey[]): string {
+  const [first, second, third] = path;
+  if (first === "registries" && typeof second === "number") return `Registry ${second + 1}`;
+  if (first === "nodes" && typeof second === "number") {
+    const part = { name: "name", role: "role", registryAddress: "registry address" }[String(third)];
+    return `Node ${second + 1}${part ? ` ${part}` : ""}`;
+  }
+  const key = path.map(String).join(".");
+  return FIELD_LABELS[key] ?? key;
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  k0sVersion: "k0s version",
+  registries: "Registries to mirror",
+  "mirror.address": "Registry address",
+  "mirror.scheme": "Scheme",
+  "mirror.caPem": "CA certificate",
+  "mirror.skipVerify": "Skip TLS verification",
+  "mirror.layout": "Where the images are in the local registry",
+  "mirror.layout.prefix": "Path prefix",
+  "mirror.fallbackToUpstream": "Fall back to upstream",
+  "mirror.defaultMirror": "Default mirror",
+  nodes: "Nodes",
+  images: "Catalog images",
+};
+
+/**
+ * Parses a render input (or the fleet settings) with `schema`, reporting every bad field at once,
+ * each by its label, as one RenderInputError (`field` = the first one's path, for the form).
+ */
+export function parseRenderInput<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({
+    field: fieldPath(issue.path),
+    label: renderFieldLabel(issue.path),
+    message: issue.message,
+  }));
+  throw RenderInputError.of(issues);
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, index) =>
+      typeof part === "number" ? `[${part}]` : `${index === 0 ? "" : "."}${String(part)}`,
+    )
+    .join("");
+}

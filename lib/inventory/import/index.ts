@@ -12,6 +12,8 @@ export { parseAnsibleYaml } from "./ansible-yaml";
 export { CSV_COLUMNS, parseCsvInventory } from "./csv";
 export { detectInventoryFormat } from "./detect";
 export { parseK0sctl } from "./k0sctl";
+export type * from "./public-preview";
+export { publicPreview } from "./public-preview";
 export type * from "./types";
 
 export const MAX_INVENTORY_CHARS = 5 * 1024 * 1024;
