@@ -1,7 +1,7 @@
 /** zod schemas for node input, shared by the store and the API routes. Messages never echo a secret. */
 import { z } from "zod";
-import { isValidRegistryHost } from "@/lib/catalog/reference";
 import { NODE_ROLES } from "@/lib/render/nodes";
+import { registryHostProblem } from "@/lib/render/registry-host";
 import {
   FINGERPRINT,
   HIDDEN_CONTROLS,
@@ -35,7 +35,11 @@ export const RoleSchema = z.enum(NODE_ROLES);
 export const RegistryAddressSchema = z
   .string()
   .trim()
-  .refine(isValidRegistryHost, "must be host or host:port, e.g. 10.0.0.5:5000");
+  .max(4096, { abort: true })
+  .superRefine((value, context) => {
+    const problem = registryHostProblem(value);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  });
 
 export const LabelsSchema = z
   .record(
