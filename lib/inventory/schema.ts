@@ -28,7 +28,8 @@ export const HostAddressSchema = z
   .min(1, { error: "is required", abort: true })
   .refine(isHostAddress, "must be a hostname or an IPv4/IPv6 address (no brackets, no port)");
 
-export const PortSchema = z.number().int().min(1).max(65535);
+const PORT_RANGE = "must be a port number, 1-65535";
+export const PortSchema = z.number().int(PORT_RANGE).min(1, PORT_RANGE).max(65535, PORT_RANGE);
 export const UserSchema = z.string().trim().regex(USER_NAME, "must be a POSIX user name");
 export const RoleSchema = z.enum(NODE_ROLES);
 
