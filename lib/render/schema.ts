@@ -14,42 +14,53 @@ function checkedString(maxLength: number, problemOf: (value: string) => string |
     });
 }
 
-const RegistryHostSchema = checkedString(4096, registryHostProblem);
+/**
+ * The render input's shape. `checked`: its registry addresses and CA are checked field by field
+ * (what a request must pass); without, only their type and size are (what was stored under older
+ * rules still loads, so the form can show what to fix).
+ */
+function renderRequestSchema(checked: boolean) {
+  const registryHost = checked ? checkedString(4096, registryHostProblem) : z.string().max(4096);
+  const caPem = checked
+    ? checkedString(MAX_CA_BYTES * 2, (pem) => (pem.trim() === "" ? null : caPemProblem(pem)))
+    : z.string().max(MAX_CA_BYTES * 2);
+  return z.object({
+    k0sVersion: z.string().min(1).max(64),
+    registries: z.array(registryHost).max(1000),
+    mirror: z.object({
+      address: registryHost,
+      scheme: z.enum(["http", "https"]),
+      caPem: caPem.optional(),
+      skipVerify: z.boolean().optional(),
+      layout: z
+        .union([
+          z.literal("flat"),
+          z.literal("per-registry"),
+          z.object({ prefix: z.string().max(255) }).strict(),
+        ])
+        .optional(),
+      fallbackToUpstream: z.boolean().optional(),
+      defaultMirror: z.boolean().optional(),
+    }),
+    nodes: z
+      .array(
+        z.object({
+          name: z.string().max(63),
+          role: z.enum(["controller", "controller+worker", "worker", "single"]),
+          registryAddress: registryHost.optional(),
+        }),
+      )
+      .max(5000)
+      .optional(),
+    /** normalised image references from the catalog, used to detect path collisions */
+    images: z.array(z.string().max(512)).max(200_000).optional(),
+  });
+}
 
 /** The JSON body of POST /api/render (and the fleet settings). Semantics are checked by render(). */
-export const RenderRequestSchema = z.object({
-  k0sVersion: z.string().min(1).max(64),
-  registries: z.array(RegistryHostSchema).max(1000),
-  mirror: z.object({
-    address: RegistryHostSchema,
-    scheme: z.enum(["http", "https"]),
-    caPem: checkedString(MAX_CA_BYTES * 2, (pem) =>
-      pem.trim() === "" ? null : caPemProblem(pem),
-    ).optional(),
-    skipVerify: z.boolean().optional(),
-    layout: z
-      .union([
-        z.literal("flat"),
-        z.literal("per-registry"),
-        z.object({ prefix: z.string().max(255) }).strict(),
-      ])
-      .optional(),
-    fallbackToUpstream: z.boolean().optional(),
-    defaultMirror: z.boolean().optional(),
-  }),
-  nodes: z
-    .array(
-      z.object({
-        name: z.string().max(63),
-        role: z.enum(["controller", "controller+worker", "worker", "single"]),
-        registryAddress: RegistryHostSchema.optional(),
-      }),
-    )
-    .max(5000)
-    .optional(),
-  /** normalised image references from the catalog, used to detect path collisions */
-  images: z.array(z.string().max(512)).max(200_000).optional(),
-});
+export const RenderRequestSchema = renderRequestSchema(true);
+/** The same shape, as stored settings are read back (see renderRequestSchema). */
+export const StoredRenderRequestSchema = renderRequestSchema(false);
 
 export type RenderRequest = z.infer<typeof RenderRequestSchema>;
 
