@@ -371,8 +371,10 @@ test("malformed input is a 400 naming the problem: YAML alias bombs, settings ou
     format: "ansible-yaml",
   });
   assert.equal(vars.status, 400, vars.text);
-  const catalog = await call("/api/catalog", "POST", `${bomb}\nregistry.k8s.io: *j\n`);
+  const zarf = `kind: ZarfPackageConfig\nmetadata: {name: x}\n${bomb}\ncomponents:\n  - name: c\n    images: *j\n`;
+  const catalog = await call("/api/catalog", "POST", zarf);
   assert.equal(catalog.status, 400, catalog.text);
+  assert.match(catalog.text, /YAML alias \*j/);
 
   const settings = await call("/api/settings", "PUT", {
     k0sVersion: VERSION,

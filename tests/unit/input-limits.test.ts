@@ -1,6 +1,7 @@
 /** The limits on settings and node fields (issue 9, "validation gaps"): tables of cases. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { readCatalogText } from "@/lib/catalog";
 import { parseInventory, publicPreview } from "@/lib/inventory/import";
 import { NodeInputSchema, RunSudoPasswordsSchema } from "@/lib/inventory/schema";
 import { RenderInputError } from "@/lib/render";
@@ -292,5 +293,43 @@ describe("YAML aliases in imports", () => {
       preview.rows.every((row) => row.node?.user === "deploy"),
       JSON.stringify(preview.rows),
     );
+  });
+});
+
+describe("YAML aliases in catalogs", () => {
+  const bomb = [
+    "a: &a [x, x, x, x, x, x, x, x, x]",
+    ..."bcdefghij".split("").map((name, index) => {
+      const previous = "abcdefghij"[index];
+      return `${name}: &${name} [${Array(9).fill(`*${previous}`).join(", ")}]`;
+    }),
+  ].join("\n");
+  const refused: [string, string][] = [
+    [
+      "Zarf images",
+      `kind: ZarfPackageConfig\nmetadata: {name: x}\n${bomb}\ncomponents:\n  - name: c\n    images: *j\n`,
+    ],
+    [
+      "Hauler images",
+      `apiVersion: content.hauler.cattle.io/v1\nkind: Images\n${bomb}\nspec:\n  images: *j\n`,
+    ],
+    [
+      "one Zarf image",
+      "kind: ZarfPackageConfig\nmetadata: {name: x}\nimg: &i nginx:1.27.3\ncomponents:\n  - name: c\n    images: [*i]\n",
+    ],
+  ];
+  for (const [name, text] of refused) {
+    test(`an alias in ${name} is refused, naming it`, () => {
+      assert.throws(
+        () => readCatalogText(text),
+        /YAML alias \*[ij] .*aliases are not read in a catalog/,
+      );
+    });
+  }
+
+  test("an anchor and alias outside the entries are fine", () => {
+    const text =
+      "kind: ZarfPackageConfig\nmetadata: &m {name: x}\nx-copy: *m\ncomponents:\n  - name: c\n    images: [nginx:1.27.3]\n";
+    assert.equal(readCatalogText(text).images.length, 1);
   });
 });
