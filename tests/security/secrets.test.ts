@@ -17,6 +17,7 @@ import { standinSeed } from "../lab/k0s-standin/images";
 import { installK0sStandin } from "../lab/k0s-standin/install";
 import { type SshHost, type SshLab, startSshLab } from "../lab/ssh-hosts";
 import { waitFor } from "../lab/wait";
+import { yamlAliasBomb } from "../lab/yaml-bomb";
 
 const VERSION = "1.32.8";
 const tag = Date.now().toString(36);
@@ -354,13 +355,7 @@ test("planted secrets never come back: every route, the console's log, the hosts
 });
 
 test("malformed input is a 400 naming the problem: YAML alias bombs, settings out of bounds", async () => {
-  const bomb = [
-    "a: &a [x, x, x, x, x, x, x, x, x]",
-    ..."bcdefghij".split("").map((name, index) => {
-      const previous = "abcdefghij"[index];
-      return `${name}: &${name} [${Array(9).fill(`*${previous}`).join(", ")}]`;
-    }),
-  ].join("\n");
+  const bomb = yamlAliasBomb();
   const k0sctl = `apiVersion: k0sctl.k0sproject.io/v1beta1\nkind: Cluster\n${bomb}\nspec:\n  hosts: *j\n`;
   const imported = await call("/api/nodes/import", "POST", { content: k0sctl });
   assert.equal(imported.status, 400, imported.text);

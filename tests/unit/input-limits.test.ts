@@ -8,6 +8,7 @@ import { RenderInputError } from "@/lib/render";
 import { caPemProblem } from "@/lib/render/mirror";
 import { registryHostProblem } from "@/lib/render/registry-host";
 import { parseRenderInput, RenderRequestSchema } from "@/lib/render/schema";
+import { yamlAliasBomb } from "../lab/yaml-bomb";
 
 const label63 = "a".repeat(63);
 const CERT = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\nAAAA==\n-----END CERTIFICATE-----";
@@ -243,13 +244,7 @@ describe("import previews carry no secret", () => {
 });
 
 describe("YAML aliases in imports", () => {
-  const bomb = [
-    "a: &a [x, x, x, x, x, x, x, x, x]",
-    ..."bcdefghij".split("").map((name, index) => {
-      const previous = "abcdefghij"[index];
-      return `${name}: &${name} [${Array(9).fill(`*${previous}`).join(", ")}]`;
-    }),
-  ].join("\n");
+  const bomb = yamlAliasBomb();
   const cases: [string, string, "k0sctl" | "ansible-yaml" | undefined, RegExp][] = [
     [
       "a billion laughs in a k0sctl.yaml",
@@ -297,13 +292,7 @@ describe("YAML aliases in imports", () => {
 });
 
 describe("YAML aliases in catalogs", () => {
-  const bomb = [
-    "a: &a [x, x, x, x, x, x, x, x, x]",
-    ..."bcdefghij".split("").map((name, index) => {
-      const previous = "abcdefghij"[index];
-      return `${name}: &${name} [${Array(9).fill(`*${previous}`).join(", ")}]`;
-    }),
-  ].join("\n");
+  const bomb = yamlAliasBomb();
   const refused: [string, string][] = [
     [
       "Zarf images",
