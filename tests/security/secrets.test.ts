@@ -328,9 +328,10 @@ test("planted secrets never come back: every route, the console's log, the hosts
   }
   const newline = await call("/api/nodes", "POST", refused[0]?.[2]);
   assert.match(newline.text, /sudo\.password: cannot contain a line break/);
-  // import rows with errors (a bad port; a YAML error on the secret's line) are shown, not echoed
+  // import rows with errors (a bad port, an unquoted password with a space, a YAML error on the
+  // secret's line) are shown, not echoed
   await call("/api/nodes/import", "POST", {
-    content: `[k0s_workers]\nw-9 ansible_host=10.254.0.7 ansible_password=${REFUSED[11]} ansible_port=99999\n`,
+    content: `[k0s_workers]\nw-9 ansible_host=10.254.0.7 ansible_port=99999 ansible_password=first ${REFUSED[11]}\n`,
   });
   await call("/api/nodes/import", "POST", {
     content: `k0s_workers:\n  hosts:\n    w-9: {ansible_host: 10.254.0.7, ansible_password: "${REFUSED[11]}\n`,

@@ -243,6 +243,22 @@ describe("import previews carry no secret", () => {
   });
 });
 
+describe("import errors never repeat a secret", () => {
+  test("an unquoted password with a space: the error says what to do, not the password's rest", () => {
+    const ini =
+      "[k0s_workers]\nw-1 ansible_host=10.0.0.2 ansible_become_password=first SECONDHALF\n";
+    const errors = parseInventory(ini, "ansible-ini").rows.flatMap((row) => row.errors);
+    assert.deepEqual(errors, [
+      "a word after ansible_become_password is not key=value: quote a value that has spaces",
+    ]);
+    const plain = parseInventory("[k0s_workers]\nw-1 ansible_host=10.0.0.2 oops\n", "ansible-ini");
+    assert.deepEqual(
+      plain.rows.flatMap((row) => row.errors),
+      ['"oops" is not key=value'],
+    );
+  });
+});
+
 describe("YAML aliases in imports", () => {
   const bomb = yamlAliasBomb();
   const cases: [string, string, "k0sctl" | "ansible-yaml" | undefined, RegExp][] = [
