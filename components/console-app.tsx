@@ -25,8 +25,19 @@ export function ConsoleApp() {
   const preview = useRenderPreview(request);
   const stored = useStoredSettings(setSettings);
   const saveError = useSaveWhenClean(stored.loaded, preview, request);
-  const fieldError = (prefix: string) =>
-    preview.error?.field?.startsWith(prefix) ? preview.error.message : null;
+  // each field shows its own message when the API listed every bad field, else the one it named
+  const fieldError = (prefix: string) => {
+    const issues = preview.error?.issues ?? [];
+    if (issues.length > 0) {
+      const issue = issues.find((candidate) => candidate.field.startsWith(prefix));
+      if (!issue) return null;
+      // e.g. "Registry 2: …" under the registry list, where the field alone does not say which
+      return issue.field !== prefix && issue.label
+        ? `${issue.label}: ${issue.message}`
+        : issue.message;
+    }
+    return preview.error?.field?.startsWith(prefix) ? preview.error.message : null;
+  };
 
   const onCatalog = (result: CatalogResult) => {
     setCatalog(result);

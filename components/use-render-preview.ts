@@ -1,13 +1,14 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { ApiError, renderFiles } from "@/lib/client/api";
+import { ApiError, type FieldIssue, renderFiles } from "@/lib/client/api";
 import type { RenderRequest } from "@/lib/render/schema";
 import type { RenderResult } from "@/lib/render/types";
 
 export interface RenderPreview {
   result: RenderResult | null;
-  error: { message: string; field: string | null } | null;
+  /** `issues`: every bad field with its own message, when the API listed them */
+  error: { message: string; field: string | null; issues: FieldIssue[] } | null;
   pending: boolean;
   /** the request `result` or `error` is for */
   rendered: RenderRequest | null;
@@ -32,9 +33,10 @@ export function useRenderPreview(request: RenderRequest): RenderPreview {
         .catch((error: unknown) => {
           if (abort.signal.aborted) return;
           const field = error instanceof ApiError ? error.field : null;
+          const issues = error instanceof ApiError ? error.issues : [];
           setState((current) => ({
             ...current,
-            error: { message: String((error as Error).message), field },
+            error: { message: String((error as Error).message), field, issues },
             pending: false,
             rendered: request,
           }));

@@ -1,5 +1,18 @@
 import type { ImportRow } from "@/lib/client/fleet-api";
 
+type ImportedNode = NonNullable<ImportRow["node"]>;
+
+/** What the file provides for logging in and sudo: only that a secret is there, never the secret. */
+function credentialsOf(node: ImportedNode): string {
+  const auth = node.auth;
+  const login = !auth
+    ? "no key or password yet"
+    : auth.kind === "agent"
+      ? "SSH agent"
+      : `${auth.kind === "key" ? "key" : "password"} provided${auth.hasPassphrase ? " (with passphrase)" : ""}`;
+  return node.sudo?.hasPassword ? `${login}; sudo password provided` : login;
+}
+
 /** The rows an import would create, invalid ones highlighted with their errors. */
 export function ImportPreviewTable({
   format,
@@ -42,6 +55,9 @@ export function ImportPreviewTable({
                 Role
               </th>
               <th scope="col" className="px-2 py-1 font-medium">
+                Credentials
+              </th>
+              <th scope="col" className="px-2 py-1 font-medium">
                 Errors and notes
               </th>
             </tr>
@@ -63,6 +79,7 @@ export function ImportPreviewTable({
                     {row.node?.port && row.node.port !== 22 ? `:${row.node.port}` : ""}
                   </td>
                   <td className="px-2 py-1">{row.node?.role ?? "—"}</td>
+                  <td className="px-2 py-1 text-xs">{row.node ? credentialsOf(row.node) : "—"}</td>
                   <td className="px-2 py-1 text-xs">
                     {row.errors.map((error) => (
                       <p key={error} className="text-red-800 dark:text-red-300">

@@ -1,4 +1,12 @@
-import { type Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from "yaml";
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+} from "yaml";
 import { NotACatalogError } from "./errors";
 
 /** Parsed YAML documents plus a way to turn a node into its 1-based line. */
@@ -34,6 +42,7 @@ export function parseYaml(text: string): YamlSource {
  * unquoted tag `1.20` stays "1.20" (not the number 1.2). Null, maps and lists give undefined.
  */
 export function scalarText(node: unknown): string | undefined {
+  refuseAlias(node);
   if (!isScalar(node) || node.value === null || node.value === undefined) return undefined;
   if (node.type === "PLAIN" && typeof node.source === "string") return node.source;
   return String(node.value);
@@ -41,6 +50,7 @@ export function scalarText(node: unknown): string | undefined {
 
 /** Key/value pairs of a YAML map, keys as text (non-scalar keys are left out). */
 export function mapEntries(node: unknown): { key: string; keyNode: unknown; value: unknown }[] {
+  refuseAlias(node);
   if (!isMap(node)) return [];
   const entries: { key: string; keyNode: unknown; value: unknown }[] = [];
   for (const pair of node.items) {
@@ -59,7 +69,21 @@ export function mapGet(node: unknown, key: string): unknown {
 
 /** Items of a YAML sequence, or undefined when the node is not one. */
 export function seqItems(node: unknown): unknown[] | undefined {
+  refuseAlias(node);
   return isSeq(node) ? node.items : undefined;
+}
+
+/**
+ * A catalog is read from its YAML nodes, where an alias (*name) is not its anchor's content:
+ * following it could multiply the work without bound ("billion laughs"), and skipping it would
+ * drop images silently. So an alias where the catalog's entries are is refused.
+ */
+function refuseAlias(node: unknown): void {
+  if (isAlias(node)) {
+    throw new NotACatalogError(
+      `YAML alias *${node.source} where the catalog's entries are: aliases are not read in a catalog; write the entries out`,
+    );
+  }
 }
 
 function firstLine(message: string): string {

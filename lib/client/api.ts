@@ -3,14 +3,32 @@ import type { CatalogResult } from "@/lib/catalog/types";
 import type { RenderRequest } from "@/lib/render/schema";
 import type { RenderResult } from "@/lib/render/types";
 
+/** One bad field of a request, as the API lists them (`details.issues`). */
+export interface FieldIssue {
+  field: string;
+  /** the form's name for the field, when the API gives it */
+  label?: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly field: string | null,
+    /** every bad field, when the API listed them */
+    readonly issues: FieldIssue[] = [],
   ) {
     super(message);
   }
+}
+
+function fieldIssues(issues: unknown): FieldIssue[] {
+  if (!Array.isArray(issues)) return [];
+  return issues.filter(
+    (issue): issue is FieldIssue =>
+      typeof issue?.field === "string" && typeof issue?.message === "string",
+  );
 }
 
 export async function call(path: string, init: RequestInit): Promise<Response> {
@@ -22,12 +40,13 @@ export async function call(path: string, init: RequestInit): Promise<Response> {
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as {
       error?: string;
-      details?: { field?: string };
+      details?: { field?: string; issues?: unknown };
     };
     throw new ApiError(
       response.status,
       body.error ?? `HTTP ${response.status}`,
       body.details?.field ?? null,
+      fieldIssues(body.details?.issues),
     );
   }
   return response;

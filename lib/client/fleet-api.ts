@@ -1,4 +1,5 @@
 /** Browser-side calls to the fleet inventory and pre-flight check API (docs: "Fleet inventory"). */
+import type { ImportRowPublic } from "@/lib/inventory/import/public-preview";
 import type { CheckResult, NodeInput, NodePublic } from "@/lib/inventory/types";
 import { ApiError, call } from "./api";
 
@@ -8,13 +9,8 @@ export type NodePatch = Partial<NodeInput>;
 
 export type ExportFormat = "k0sctl" | "ansible" | "csv";
 
-export interface ImportRow {
-  line: number;
-  /** what the row would create; partial or null when the row is invalid */
-  node: Partial<NodeInput> | null;
-  errors: string[];
-  notes: string[];
-}
+/** a row as previewed: what it would create (null when invalid), secrets only as "provided" */
+export type ImportRow = ImportRowPublic;
 
 export interface ImportPreview {
   format: string;

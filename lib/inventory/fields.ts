@@ -6,8 +6,17 @@ import { NODE_NAME } from "@/lib/render/nodes";
 /** POSIX portable user names (no leading '-', so never read as an ssh option). */
 export const USER_NAME = /^[A-Za-z_][A-Za-z0-9._-]{0,31}$/;
 export const LABEL_KEY = /^[A-Za-z0-9]([A-Za-z0-9._/-]{0,61}[A-Za-z0-9])?$/;
+/**
+ * Control characters, and the Unicode bidi controls that make text display in another order than
+ * it is stored ("Trojan Source"): refused in labels and names a person reads.
+ */
+export const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+export const HIDDEN_CONTROLS = new RegExp(`\\p{Cc}|${BIDI_CONTROLS.source}`, "u");
+export const HIDDEN_CONTROLS_MESSAGE =
+  "must not contain control characters or bidi controls (U+200E/F, U+202A-U+202E, U+2066-U+2069)";
+export const MAX_LABEL_VALUE = 256;
 /** printable, without ';' (the CSV/Ansible label separator) */
-export const LABEL_VALUE = /^[^;\p{Cc}]{0,256}$/u;
+export const LABEL_VALUE = /^[^;]{0,256}$/u;
 /** OpenSSH's SHA256 fingerprint: 32 bytes base64 without padding. Pasted forms without the
  * "SHA256:" prefix or with a trailing '=' are accepted and normalised by normaliseFingerprint. */
 export const FINGERPRINT = /^(SHA256:)?[A-Za-z0-9+/]{43}=?$/i;

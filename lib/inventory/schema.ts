@@ -1,14 +1,17 @@
 /** zod schemas for node input, shared by the store and the API routes. Messages never echo a secret. */
 import { z } from "zod";
-import { isValidRegistryHost } from "@/lib/catalog/reference";
 import { NODE_ROLES } from "@/lib/render/nodes";
+import { registryHostProblem } from "@/lib/render/registry-host";
 import {
   FINGERPRINT,
+  HIDDEN_CONTROLS,
+  HIDDEN_CONTROLS_MESSAGE,
   isHostAddress,
   isNodeName,
   KEY_TYPE,
   LABEL_KEY,
   LABEL_VALUE,
+  MAX_LABEL_VALUE,
   normaliseFingerprint,
   USER_NAME,
 } from "./fields";
@@ -25,19 +28,28 @@ export const HostAddressSchema = z
   .min(1, { error: "is required", abort: true })
   .refine(isHostAddress, "must be a hostname or an IPv4/IPv6 address (no brackets, no port)");
 
-export const PortSchema = z.number().int().min(1).max(65535);
+const PORT_RANGE = "must be a port number, 1-65535";
+export const PortSchema = z.number().int(PORT_RANGE).min(1, PORT_RANGE).max(65535, PORT_RANGE);
 export const UserSchema = z.string().trim().regex(USER_NAME, "must be a POSIX user name");
 export const RoleSchema = z.enum(NODE_ROLES);
 
 export const RegistryAddressSchema = z
   .string()
   .trim()
-  .refine(isValidRegistryHost, "must be host or host:port, e.g. 10.0.0.5:5000");
+  .max(4096, { abort: true })
+  .superRefine((value, context) => {
+    const problem = registryHostProblem(value);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  });
 
 export const LabelsSchema = z
   .record(
     z.string().regex(LABEL_KEY, "label keys are letters, digits, '.', '_', '/' or '-'"),
-    z.string().regex(LABEL_VALUE, "label values are printable, at most 256 characters, no ';'"),
+    z
+      .string()
+      .max(MAX_LABEL_VALUE, `label values are at most ${MAX_LABEL_VALUE} characters`)
+      .regex(LABEL_VALUE, "label values cannot contain ';'")
+      .refine((value) => !HIDDEN_CONTROLS.test(value), `label values ${HIDDEN_CONTROLS_MESSAGE}`),
   )
   .refine((labels) => Object.keys(labels).length <= 64, "at most 64 labels");
 
@@ -56,6 +68,13 @@ const PrivateKeySchema = z
     "must be an OpenSSH, PEM or PuTTY private key",
   );
 const PasswordSchema = z.string().min(1, "is required").max(4096);
+/** sudo reads its password as one line: a line break or NUL would cut it (and the rest would be input) */
+export const SudoPasswordSchema = PasswordSchema.refine(
+  (password) => !/[\r\n\0]/.test(password),
+  "cannot contain a line break or NUL character (sudo reads the password as one line)",
+);
+/** sudo passwords asked at run time, by node name: used by one run or check, never stored */
+export const RunSudoPasswordsSchema = z.record(z.string(), SudoPasswordSchema);
 
 export const SshAuthSchema = z.discriminatedUnion("kind", [
   z.strictObject({
@@ -70,7 +89,7 @@ export const SshAuthSchema = z.discriminatedUnion("kind", [
 export const SudoSchema = z.discriminatedUnion("mode", [
   z.strictObject({ mode: z.literal("none") }),
   z.strictObject({ mode: z.literal("passwordless") }),
-  z.strictObject({ mode: z.literal("stored"), password: PasswordSchema }),
+  z.strictObject({ mode: z.literal("stored"), password: SudoPasswordSchema }),
   z.strictObject({ mode: z.literal("ask") }),
 ]);
 

@@ -1,7 +1,7 @@
 /** Fleet-wide settings: the render input's k0s version, registries and mirror, plus the loaded catalog. */
 import { z } from "zod";
 import type { CatalogFormat } from "@/lib/catalog/types";
-import { RenderRequestSchema } from "@/lib/render/schema";
+import { RenderRequestSchema, StoredRenderRequestSchema } from "@/lib/render/schema";
 import type { Database } from "./db";
 import { parseOrThrow } from "./errors";
 
@@ -44,6 +44,13 @@ export const FleetSettingsSchema = RenderRequestSchema.pick({
   catalog: CatalogSummarySchema.nullable().optional(),
 });
 
+/** Settings as stored: read back even when a newer rule refuses them (the form then says why). */
+const StoredFleetSettingsSchema = StoredRenderRequestSchema.pick({
+  k0sVersion: true,
+  registries: true,
+  mirror: true,
+}).extend({ catalog: CatalogSummarySchema.nullable().optional() });
+
 export type CatalogSummary = z.infer<typeof CatalogSummarySchema>;
 export type FleetSettingsInput = z.input<typeof FleetSettingsSchema>;
 export interface FleetSettings {
@@ -70,7 +77,7 @@ export function getFleetSettings({ db }: { db: Database }): FleetSettings {
   }[];
   const stored = Object.fromEntries(rows.map((row) => [row.key, JSON.parse(row.value) as unknown]));
   const merged = { ...DEFAULT_FLEET_SETTINGS, ...pick(stored) };
-  const valid = FleetSettingsSchema.safeParse(merged);
+  const valid = StoredFleetSettingsSchema.safeParse(merged);
   if (!valid.success) throw new Error("the stored fleet settings are damaged; save them again");
   return { ...valid.data, catalog: valid.data.catalog ?? null };
 }

@@ -13,8 +13,10 @@ export interface CheckedMirror {
 }
 
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/;
-const MAX_CA_BYTES = 256 * 1024;
+export const MAX_CA_BYTES = 256 * 1024;
+const BEGIN = "-----BEGIN CERTIFICATE-----";
+const END = "-----END CERTIFICATE-----";
+const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}$/;
 
 export function checkMirror(mirror: MirrorSettings, warnings: RenderWarning[]): CheckedMirror {
   const address = canonicalRegistry(mirror.address, "mirror.address");
@@ -55,16 +57,39 @@ export function checkMirror(mirror: MirrorSettings, warnings: RenderWarning[]): 
 
 function checkCa(caPem: string | undefined): string | null {
   if (caPem === undefined || caPem.trim() === "") return null;
-  if (caPem.length > MAX_CA_BYTES) {
-    throw new RenderInputError("mirror.caPem", "the CA bundle is larger than 256 KiB");
-  }
-  if (!PEM_CERTIFICATE.test(caPem)) {
-    throw new RenderInputError(
-      "mirror.caPem",
-      "expected a PEM certificate (-----BEGIN CERTIFICATE-----)",
-    );
-  }
+  const problem = caPemProblem(caPem);
+  if (problem) throw new RenderInputError("mirror.caPem", problem);
   return `${caPem.replaceAll("\r\n", "\n").trim()}\n`;
+}
+
+/**
+ * What is wrong with a CA bundle, or null: it must be PEM CERTIFICATE blocks only (blank lines
+ * between them allowed). Text around them is refused rather than dropped, since it may be a key
+ * pasted by mistake; the message names the line, never its content.
+ */
+export function caPemProblem(caPem: string): string | null {
+  if (caPem.length > MAX_CA_BYTES) return "the CA bundle is larger than 256 KiB";
+  let inside = false;
+  let certificates = 0;
+  const lines = caPem.split(/\r?\n/).map((line) => line.trim());
+  for (const [index, line] of lines.entries()) {
+    const where = `line ${index + 1}`;
+    if (!inside && line === BEGIN) inside = true;
+    else if (inside && line === END) {
+      inside = false;
+      certificates++;
+    } else if (inside && !BASE64_LINE.test(line)) {
+      return `${where} is not base64 inside a certificate: paste each certificate as it is`;
+    } else if (!inside && line !== "") {
+      const block = /^-----BEGIN ([A-Z0-9 ]+)-----$/.exec(line)?.[1];
+      return block
+        ? `${where} starts a ${block} block: only CERTIFICATE blocks belong here`
+        : `${where} is text outside a -----BEGIN CERTIFICATE----- … -----END CERTIFICATE----- block: paste only the certificates`;
+    }
+  }
+  if (inside) return `a certificate has no ${END} line`;
+  if (certificates === 0) return `expected a PEM certificate (${BEGIN})`;
+  return null;
 }
 
 function checkLayout(layout: MirrorLayout): MirrorLayout {

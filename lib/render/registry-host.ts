@@ -4,23 +4,49 @@ import { RenderInputError } from "./errors";
 /** Docker Hub's other names; containerd looks images up under docker.io. */
 const DOCKER_HUB_ALIASES = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
 
+/** The longest registry address (host[:port]) the console takes. */
+export const MAX_REGISTRY_ADDRESS = 255;
+/** DNS limits (RFC 1035): a whole name, and each dot-separated label. */
+export const MAX_HOSTNAME = 253;
+export const MAX_HOSTNAME_LABEL = 63;
+
 /**
- * Validates a registry host (or host:port) against the reference grammar and returns its
- * canonical form. Being grammar-checked is what keeps it from escaping `certs.d/` or
- * breaking out of a TOML string or a shell word.
+ * What is wrong with a registry host (or host:port), or null: the reference grammar (what
+ * containerd accepts), DNS's length limits, and a port in 1-65535. Being grammar-checked is what
+ * keeps it from escaping `certs.d/` or breaking out of a TOML string or a shell word. Long
+ * inputs are not repeated in the message.
  */
-export function canonicalRegistry(input: string, field: string): string {
+export function registryHostProblem(input: string): string | null {
   const host = input.trim();
+  if (host.length > MAX_REGISTRY_ADDRESS) {
+    return `is ${host.length} characters long; at most ${MAX_REGISTRY_ADDRESS}`;
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(host)) {
-    throw new RenderInputError(field, `"${input}" has a scheme; give only host or host:port`);
+    return `"${input}" has a scheme; give only host or host:port`;
   }
   if (!isValidRegistryHost(host)) {
-    throw new RenderInputError(
-      field,
-      `"${input}" is not a registry host (expected host or host:port, e.g. quay.io or 10.0.0.5:5000)`,
-    );
+    return `"${input}" is not a registry host (expected host or host:port, e.g. quay.io or 10.0.0.5:5000)`;
   }
-  const lower = host.toLowerCase();
+  const name = hostnameOf(host);
+  const port = host.slice(host.startsWith("[") ? host.indexOf("]") + 1 : name.length);
+  if (port && !(Number(port.slice(1)) >= 1 && Number(port.slice(1)) <= 65535)) {
+    return `port ${port.slice(1)} is not a port number (1-65535)`;
+  }
+  if (host.startsWith("[")) return null;
+  if (name.length > MAX_HOSTNAME) {
+    return `the host name is ${name.length} characters long; at most ${MAX_HOSTNAME}`;
+  }
+  if (name.split(".").some((label) => label.length > MAX_HOSTNAME_LABEL)) {
+    return `a part of the host name between dots is longer than ${MAX_HOSTNAME_LABEL} characters`;
+  }
+  return null;
+}
+
+/** Validates a registry host (see registryHostProblem) and returns its canonical form. */
+export function canonicalRegistry(input: string, field: string): string {
+  const problem = registryHostProblem(input);
+  if (problem) throw new RenderInputError(field, problem);
+  const lower = input.trim().toLowerCase();
   return DOCKER_HUB_ALIASES.has(lower) ? "docker.io" : lower;
 }
 

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { RunSudoPasswordsSchema } from "@/lib/inventory/schema";
 
 /** Options any run accepts (also on retry). */
 export const RunOptionsSchema = z.object({
   /** for nodes whose sudo mode is "ask": used by this run, never stored */
-  sudoPasswords: z.record(z.string(), z.string().max(1024)).optional(),
+  sudoPasswords: RunSudoPasswordsSchema.optional(),
   concurrency: z.number().int().min(1).max(200).optional(),
   /** a stage that takes longer fails its node (its SSH session is closed) */
   stageTimeoutSeconds: z.number().int().min(1).max(86_400).optional(),

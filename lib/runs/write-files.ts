@@ -6,9 +6,9 @@
 import { createHash } from "node:crypto";
 import { nodeTargets } from "../render";
 import type { RenderedFile } from "../render/types";
-import type { ExecOptions, ExecResult } from "../ssh/client";
+import type { ExecResult } from "../ssh/client";
 import { SshError, stderrTail } from "../ssh/errors";
-import type { RootShell } from "../ssh/root-shell";
+import type { RootExecOptions, RootShell } from "../ssh/root-shell";
 import {
   backupDirFor,
   describeFileExit,
@@ -78,7 +78,7 @@ async function runScript(
    * stdout (file contents, result lines) is the caller's to parse: only stderr goes to onLine;
    * allowDrop: a session that dropped is returned (code null) for the caller to judge
    */
-  options: ExecOptions & { onLine?: FileStageOptions["onLine"]; allowDrop?: boolean },
+  options: RootExecOptions & { onLine?: FileStageOptions["onLine"]; allowDrop?: boolean },
 ): Promise<ExecResult> {
   const { onLine, allowDrop, ...exec } = options;
   const err = lineSplitter((line) => onLine?.("stderr", line));

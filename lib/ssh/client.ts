@@ -38,9 +38,18 @@ export interface SshConnectOptions {
   bastion?: SshEndpoint;
 }
 
+/** The command's stdin, written as the caller decides (e.g. only after the command asked for it). */
+export interface ExecInput {
+  write(data: string | Buffer): void;
+  end(data?: string | Buffer): void;
+}
+
 export interface ExecOptions {
-  /** bytes for the command's stdin (a Buffer for binaries) */
-  stdin?: string | Buffer;
+  /**
+   * bytes for the command's stdin (a Buffer for binaries), or a function given the open stdin to
+   * write in steps: it is called once the channel is open, before any output arrives
+   */
+  stdin?: string | Buffer | ((input: ExecInput) => void);
   timeoutMs?: number;
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
@@ -142,7 +151,9 @@ export class SshSession {
             if (result.code === null && result.signal === null) fail(new Error("no exit status"));
             else resolve(result);
           });
-          opened.end(options.stdin ?? "");
+          const stdin = options.stdin;
+          if (typeof stdin !== "function") opened.end(stdin ?? "");
+          else stdin({ write: (data) => opened.write(data), end: (data) => opened.end(data) });
         });
       } catch (error) {
         fail(error as Error); // ssh2 throws "Not connected" at once on a closed connection

@@ -171,7 +171,7 @@ describe("POST /api/render", () => {
     const response = await call("/api/render", { method: "POST", body: JSON.stringify(bad) });
     assert.equal(response.status, 400);
     const body = await response.json();
-    assert.match(body.error, /mirror\.address/);
+    assert.match(body.error, /^Registry address: /, "named by its label");
     assert.equal(body.details.field, "mirror.address");
   });
 

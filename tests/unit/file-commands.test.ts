@@ -35,8 +35,8 @@ import {
 } from "@/lib/runs/file-commands";
 import { NodeFileError, writeNodeFiles } from "@/lib/runs/write-files";
 import { parseWriteResults, type WriteFileEntry, writeFilesScript } from "@/lib/runs/write-script";
-import type { ExecOptions, ExecResult } from "@/lib/ssh/client";
-import type { RootShell } from "@/lib/ssh/root-shell";
+import type { ExecResult } from "@/lib/ssh/client";
+import type { RootExecOptions, RootShell } from "@/lib/ssh/root-shell";
 
 /**
  * The scripts run through a real `sh` (dash here) and, when /bin/busybox exists, through
@@ -787,7 +787,7 @@ function localShell(): { shell: RootShell; scripts: string[] } {
   const scripts: string[] = [];
   const shell = {
     session: { target: "local" },
-    async run(script: string, options: ExecOptions = {}): Promise<ExecResult> {
+    async run(script: string, options: RootExecOptions = {}): Promise<ExecResult> {
       scripts.push(script);
       const result = spawnSync("sh", ["-c", script], { input: options.stdin ?? "" });
       const stdout = result.stdout.toString();
@@ -922,7 +922,7 @@ test("writeNodeFiles: a session that drops after every file is written still ret
   // the script runs to its end, then the channel closes without an exit status
   const dropsAtTheEnd = {
     session: { target: "root@node:22" },
-    run: async (script: string, opts: ExecOptions = {}) => ({
+    run: async (script: string, opts: RootExecOptions = {}) => ({
       ...(await local.run(script, opts)),
       code: null,
     }),

@@ -105,4 +105,19 @@ describe("fleet settings", () => {
     );
     assert.deepEqual(getFleetSettings({ db: database }), DEFAULT_FLEET_SETTINGS);
   });
+
+  test("settings stored under older rules still load (the form says what to fix), though no request would pass them now", () => {
+    const database = db();
+    const mirror = {
+      address: "reg.lan:99999",
+      scheme: "https",
+      caPem: "our CA\n-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    };
+    database
+      .prepare("INSERT INTO settings (key, value, updated_at) VALUES ('mirror', ?, ?)")
+      .run(JSON.stringify(mirror), new Date().toISOString());
+    const stored = getFleetSettings({ db: database });
+    assert.deepEqual(stored.mirror, mirror);
+    assert.equal(RenderRequestSchema.safeParse(stored).success, false);
+  });
 });

@@ -65,9 +65,25 @@ describe("asRoot wraps a script once more, still as one argument", () => {
     });
   }
 
-  test("sudo forms: -n fails fast without a password, -S reads it from stdin without a prompt", () => {
+  test("sudo forms: -n fails fast without a password, -S prompts with the handshake's word", () => {
     assert.match(asRoot("id -u", "sudo"), /^sudo -n -- sh -c /);
-    assert.match(asRoot("id -u", "sudo-password"), /^sudo -S -p '' -- sh -c /);
+    const handshake = { prompt: "[ask 1]", ready: "root 2" };
+    assert.match(asRoot("id -u", "sudo-password", handshake), /^sudo -S -p '\[ask 1\]' -- sh -c /);
+    assert.throws(() => asRoot("id -u", "sudo-password"), /handshake/);
+  });
+
+  test("the root shell announces itself before the script runs, and the script is intact", () => {
+    const handshake = { prompt: "[ask]", ready: "ready 'x'" };
+    const line = asRoot(
+      shellCommand(["printf", "%s\\0", payloads[6] ?? ""]),
+      "sudo-password",
+      handshake,
+    );
+    // run the words after "sudo ... --" with the local sh: what sudo would run as root
+    const asSh = line.replace(/^sudo -S -p '\[ask\]' -- /, "");
+    const output = execFileSync("sh", ["-c", asSh], { cwd: work }).toString();
+    assert.equal(output, `ready 'x'\n${payloads[6]}\0`);
+    assert.equal(existsSync(mark), false);
   });
 
   test("sudo's own failures are told apart from the script's", () => {
@@ -75,6 +91,15 @@ describe("asRoot wraps a script once more, still as one argument", () => {
     assert.equal(
       sudoProblem("sudo-password", 1, "Sorry, try again.\nsudo: 1 incorrect password attempt\n"),
       "sudo-password-wrong",
+    );
+    assert.equal(
+      sudoProblem("sudo-password", 1, "Sorry, try again.\nsudo: no password was provided\n"),
+      "sudo-password-wrong",
+      "a refused password, then stdin closed",
+    );
+    assert.equal(
+      sudoProblem("sudo-password", 1, "sudo: no password was provided\n"),
+      "sudo-password-needed",
     );
     assert.equal(sudoProblem("sudo", 127, "sh: 1: sudo: not found\n"), "sudo-missing");
     assert.equal(sudoProblem("sudo", 1, "grep: no match\n"), null);

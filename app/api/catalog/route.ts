@@ -5,12 +5,16 @@ import { apiRoute } from "@/lib/http/api-route";
 import { limitBody } from "@/lib/http/body";
 import { HttpError } from "@/lib/http/errors";
 import { consoleInventory } from "@/lib/inventory/console-inventory";
+import { HIDDEN_CONTROLS, HIDDEN_CONTROLS_MESSAGE } from "@/lib/inventory/fields";
 import { putCatalog } from "@/lib/inventory/settings";
 
 /** Reads a catalog and keeps its summary as the fleet's "last uploaded catalog" (pre-flight samples it). */
 export const POST = apiRoute(async (request) => {
   const body = limitBody(request, MAX_UPLOAD_BYTES);
   const fileName = new URL(request.url).searchParams.get("name") ?? undefined;
+  if (fileName && HIDDEN_CONTROLS.test(fileName)) {
+    throw new HttpError(400, `name: the file name ${HIDDEN_CONTROLS_MESSAGE}`, { field: "name" });
+  }
   let result: CatalogResult;
   try {
     result = await readCatalog(body, { maxTextBytes: MAX_CATALOG_TEXT_BYTES, fileName });

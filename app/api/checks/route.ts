@@ -4,11 +4,12 @@ import { apiRoute } from "@/lib/http/api-route";
 import { readJson } from "@/lib/http/body";
 import { latestCheckResults } from "@/lib/inventory/checks-store";
 import { consoleInventory } from "@/lib/inventory/console-inventory";
+import { RunSudoPasswordsSchema } from "@/lib/inventory/schema";
 
 const Body = z.object({
   nodes: z.union([z.literal("all"), z.array(z.string()).min(1).max(5000)]),
   /** asked at run time for nodes whose sudo mode is "ask"; used for this run, never stored */
-  sudoPasswords: z.record(z.string(), z.string().max(1024)).optional(),
+  sudoPasswords: RunSudoPasswordsSchema.optional(),
   concurrency: z.number().int().min(1).max(200).optional(),
 });
 

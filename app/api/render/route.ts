@@ -3,10 +3,10 @@ import { apiRoute } from "@/lib/http/api-route";
 import { readJson } from "@/lib/http/body";
 import { attachment } from "@/lib/http/content-disposition";
 import { render } from "@/lib/render";
-import { RenderRequestSchema } from "@/lib/render/schema";
+import { parseRenderInput, RenderRequestSchema } from "@/lib/render/schema";
 
 export const POST = apiRoute(async (request) => {
-  const input = RenderRequestSchema.parse(await readJson(request));
+  const input = parseRenderInput(RenderRequestSchema, await readJson(request));
   const result = render(input);
   if (!wantsZip(request)) return Response.json(result);
   const now = new Date();

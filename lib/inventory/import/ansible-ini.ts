@@ -7,6 +7,7 @@ import {
   groupOf,
   inventoryDrafts,
 } from "./ansible-model";
+import { SECRET_VARS } from "./ansible-vars";
 import { expandHostPattern } from "./host-patterns";
 import { finishRows } from "./rows";
 import { shellWords } from "./shell-words";
@@ -76,10 +77,17 @@ function readLine(
   if (error) return error;
   const [pattern = "", ...assignments] = words;
   const vars: AnsibleVars = {};
+  let previous = "";
   for (const assignment of assignments) {
     const equals = assignment.indexOf("=");
-    if (equals <= 0) return `"${assignment}" is not key=value`;
-    vars[assignment.slice(0, equals)] = assignment.slice(equals + 1);
+    if (equals <= 0) {
+      // most likely the rest of a value with a space in it: a secret's is not repeated
+      return SECRET_VARS.has(previous)
+        ? `a word after ${previous} is not key=value: quote a value that has spaces`
+        : `"${assignment}" is not key=value`;
+    }
+    previous = assignment.slice(0, equals);
+    vars[previous] = assignment.slice(equals + 1);
   }
   // "host:port" is Ansible shorthand for ansible_port (not for IPv6 addresses, which have more colons)
   const hostPort = /^([^:]+):(\d+)$/.exec(pattern);

@@ -6,6 +6,16 @@ import type { GroupRole } from "./ansible-roles";
 import { hasProxyCommand, parseJumpHost, proxyJumpInArgs } from "./jump-host";
 import type { DraftRow } from "./types";
 
+/** The vars whose values are secrets: never repeated in a message. */
+export const SECRET_VARS = new Set([
+  "ansible_password",
+  "ansible_ssh_pass",
+  "ansible_become_password",
+  "ansible_become_pass",
+  "ansible_sudo_pass",
+  "ansible_ssh_private_key_passphrase",
+]);
+
 const NOT_SSH: Record<string, string> = {
   local: "ansible_connection=local hosts cannot be managed over SSH",
   winrm: "WinRM hosts are not supported",

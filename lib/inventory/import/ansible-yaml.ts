@@ -11,7 +11,7 @@ import {
 import { expandHostPattern } from "./host-patterns";
 import { finishRows } from "./rows";
 import type { ImportPreview } from "./types";
-import { lineOf, mapEntries, readYamlSource, type YamlSource } from "./yaml-source";
+import { lineOf, mapEntries, readYamlSource, type YamlSource, yamlValue } from "./yaml-source";
 
 export function parseAnsibleYaml(text: string): ImportPreview {
   return {
@@ -84,6 +84,6 @@ function readGroup(reader: Reader, name: string, node: unknown): void {
 }
 
 function varsOf(reader: Reader, node: unknown): AnsibleVars {
-  const value = isNode(node) ? node.toJS(reader.doc) : node;
+  const value = isNode(node) ? yamlValue(reader.doc, node) : node;
   return value && typeof value === "object" && !Array.isArray(value) ? (value as AnsibleVars) : {};
 }

@@ -12,6 +12,8 @@ export { parseAnsibleYaml } from "./ansible-yaml";
 export { CSV_COLUMNS, parseCsvInventory } from "./csv";
 export { detectInventoryFormat } from "./detect";
 export { parseK0sctl } from "./k0sctl";
+export type * from "./public-preview";
+export { publicPreview } from "./public-preview";
 export type * from "./types";
 
 export const MAX_INVENTORY_CHARS = 5 * 1024 * 1024;
@@ -39,21 +41,9 @@ export function parseInventory(text: string, format?: InventoryFormat): ImportPr
       "not a recognised inventory: expected a k0sctl.yaml, an Ansible inventory (INI or YAML) or a CSV with a header row",
     );
   }
-  const preview = readWith(chosen, text);
+  const preview = PARSERS[chosen](text);
   if (preview.rows.length > MAX_IMPORT_ROWS) {
     throw new InventoryError("invalid", `more than ${MAX_IMPORT_ROWS} hosts in one import`);
   }
   return preview;
-}
-
-function readWith(format: InventoryFormat, text: string): ImportPreview {
-  try {
-    return PARSERS[format](text);
-  } catch (error) {
-    // the yaml library refuses an alias bomb (or an alias to no anchor) while reading values
-    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
-      throw new InventoryError("invalid", `the YAML cannot be read: ${error.message}`);
-    }
-    throw error;
-  }
 }

@@ -3,7 +3,7 @@ import { nameFromAddress, portFrom } from "../fields";
 import { readConsoleComment } from "./console-comment";
 import { finishRows } from "./rows";
 import type { DraftRow, ImportPreview } from "./types";
-import { lineOf, readYamlSource, scalarText, seqItems } from "./yaml-source";
+import { lineOf, readYamlSource, scalarText, seqItems, yamlValue } from "./yaml-source";
 
 type Json = Record<string, unknown>;
 const CONNECTION_KEYS = new Set(["role", "ssh", "openSSH", "hostname", "localhost", "winrm"]);
@@ -18,7 +18,7 @@ export function parseK0sctl(text: string): ImportPreview {
     return preview;
   }
   const doc = source.docs.find(
-    (candidate) => (candidate.toJS() as Json | null)?.kind === "Cluster",
+    (candidate) => (yamlValue(candidate) as Json | null)?.kind === "Cluster",
   );
   const hostsNode = doc?.getIn(["spec", "hosts"], true);
   const hostItems = seqItems(hostsNode);
@@ -29,13 +29,14 @@ export function parseK0sctl(text: string): ImportPreview {
     ];
     return preview;
   }
-  const apiVersion = (doc.toJS() as Json).apiVersion;
+  const cluster = yamlValue(doc) as { apiVersion?: unknown; spec: { hosts?: unknown[] } };
+  const apiVersion = cluster.apiVersion;
   if (typeof apiVersion !== "string" || !apiVersion.startsWith("k0sctl.k0sproject.io/")) {
     preview.notes.push(
       `apiVersion ${String(apiVersion)} is not k0sctl.k0sproject.io/v1beta1; read anyway`,
     );
   }
-  const hosts = ((doc.toJS() as { spec: { hosts: unknown[] } }).spec.hosts ?? []) as unknown[];
+  const hosts = cluster.spec.hosts ?? [];
   const lines = text.split(/\r?\n/);
   preview.rows = finishRows(
     hostItems.map((item, index) => {

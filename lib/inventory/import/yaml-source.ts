@@ -1,5 +1,17 @@
 /** YAML helpers shared by the k0sctl and Ansible YAML readers: documents with line numbers. */
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from "yaml";
+import {
+  type Document,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseAllDocuments,
+} from "yaml";
+import { InventoryError } from "../errors";
+
+/** How far aliases (*name) may expand, weighted by what they stand for (the yaml package's count). */
+export const MAX_YAML_ALIAS_COUNT = 100;
 
 export interface YamlSource {
   docs: ReturnType<typeof parseAllDocuments>;
@@ -43,4 +55,25 @@ export function scalarText(value: unknown): string | undefined {
   if (typeof value === "string") return value.trim();
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return undefined;
+}
+
+/**
+ * A document (or one of its nodes) as plain values, aliases expanded within MAX_YAML_ALIAS_COUNT:
+ * an alias bomb ("billion laughs") or an alias to no anchor refuses the file, never crashes.
+ */
+export function yamlValue(doc: Document, node?: unknown): unknown {
+  const options = { maxAliasCount: MAX_YAML_ALIAS_COUNT };
+  try {
+    return node === undefined ? doc.toJS(options) : (node as Node).toJS(doc, options);
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new InventoryError("invalid", yamlAliasProblem(error.message));
+  }
+}
+
+function yamlAliasProblem(message: string): string {
+  if (/excessive alias count/i.test(message)) {
+    return `the YAML's aliases (*name) expand to more than ${MAX_YAML_ALIAS_COUNT} copies of their anchors (an "alias bomb"): write the values out instead`;
+  }
+  return `the YAML has an alias that cannot be read: ${message.split("\n")[0]}`;
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { apiRoute } from "@/lib/http/api-route";
 import { readJson } from "@/lib/http/body";
 import { consoleInventory } from "@/lib/inventory/console-inventory";
-import { MAX_INVENTORY_CHARS, parseInventory } from "@/lib/inventory/import";
+import { MAX_INVENTORY_CHARS, parseInventory, publicPreview } from "@/lib/inventory/import";
 import { importNodes } from "@/lib/inventory/import-nodes";
 
 const Body = z.object({
@@ -15,10 +15,11 @@ const Body = z.object({
 export const POST = apiRoute(async (request) => {
   const { content, format, confirm } = Body.parse(await readJson(request));
   const preview = parseInventory(content, format);
-  if (!confirm) return Response.json(preview);
+  // never the secrets the file carries: only that they were provided
+  if (!confirm) return Response.json(publicPreview(preview));
   const outcomes = importNodes({ ...consoleInventory(), rows: preview.rows });
   return Response.json({
-    ...preview,
+    ...publicPreview(preview),
     outcomes,
     created: outcomes.filter((o) => o.outcome === "created").map((o) => o.name),
     conflicts: outcomes.filter((o) => o.outcome === "conflict").map((o) => o.name),
