@@ -26,6 +26,17 @@ export function nodeTargets<F extends Pick<RenderedFile, "path">>(files: readonl
 }
 
 export function render(input: RenderInput & { images?: string[] }): RenderResult {
+  const result = renderEach(input);
+  return { ...result, nodes: [...result.nodes] };
+}
+
+/**
+ * render() with each node's files rendered only when that node is reached: an export of 2,000
+ * nodes holds one node's files at a time (plus the files nodes share, rendered once).
+ */
+export function renderEach(
+  input: RenderInput & { images?: string[] },
+): Omit<RenderResult, "nodes"> & { nodes: Iterable<RenderedNode> } {
   const warnings: RenderWarning[] = [];
   const version = parseK0sVersion(input.k0sVersion);
   const configLine = configLineFor(version);
@@ -60,14 +71,15 @@ export function render(input: RenderInput & { images?: string[] }): RenderResult
   }
   warnings.push(...collisionWarnings(input.images ?? [], mirror.layout));
 
-  const files = fileCache();
-  const rendered = nodes.map((node) =>
-    renderNode(node, mirror, registries, configLine, version.text, files),
-  );
   for (const problem of lintDropIn(renderCriDropIn(configLine), configLine)) {
     warnings.push({ code: problem.code, subject: CRI_DROP_IN_PATH, message: problem.message });
   }
-  return { k0sVersion: version.text, configLine, nodes: rendered, warnings };
+  const files = fileCache();
+  const rendered = function* () {
+    for (const node of nodes)
+      yield renderNode(node, mirror, registries, configLine, version.text, files);
+  };
+  return { k0sVersion: version.text, configLine, nodes: { [Symbol.iterator]: rendered }, warnings };
 }
 
 function renderNode(
@@ -108,7 +120,8 @@ function renderNode(
     mirrorFiles: files.map((f) => f.path).filter((path) => path.endsWith(".toml")),
   });
   const title = `node ${node.name} (${node.role}), k0s ${k0sVersion}, registry ${node.registryAddress}`;
-  files.push(file("install.sh", "0755", () => renderInstallScript(title, steps), node.name));
+  // this node's own: rendered, never cached (a cache of 2,000 install scripts would only grow)
+  files.push(renderedFile("install.sh", "0755", renderInstallScript(title, steps)));
   return { name: node.name, role: node.role, registryAddress: node.registryAddress, files };
 }
 
@@ -129,15 +142,13 @@ function fileCache(): FileCache {
     const key = `${path}\0${variant}`;
     let file = cache.get(key);
     if (!file) {
-      const text = content();
-      file = {
-        path,
-        mode,
-        sha256: bytesToHex(sha256(new TextEncoder().encode(text))),
-        content: text,
-      };
+      file = renderedFile(path, mode, content());
       cache.set(key, file);
     }
     return file;
   };
+}
+
+function renderedFile(path: string, mode: string, content: string): RenderedFile {
+  return { path, mode, sha256: bytesToHex(sha256(new TextEncoder().encode(content))), content };
 }
