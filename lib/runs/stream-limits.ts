@@ -5,7 +5,7 @@
 import { HttpError } from "@/lib/http/errors";
 
 /** live log streams one run may have open at once (every tab, every node filter) */
-export const MAX_STREAMS_PER_RUN = 50;
+export const MAX_STREAMS_PER_RUN = 200;
 /** live log streams the whole console keeps open at once */
 export const MAX_STREAMS = 500;
 

@@ -1,0 +1,290 @@
+/**
+ * Load: what many clients (or one big export) can make the console hold in memory and time.
+ * Bounded in count and time, loopback only, against the built console. Prints its figures.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, afterEach, before, beforeEach, test } from "node:test";
+import { Worker } from "node:worker_threads";
+import { openDatabase } from "@/lib/inventory/db";
+import { createNode } from "@/lib/inventory/nodes";
+import { loadSecretKey } from "@/lib/inventory/secrets";
+import { putFleetSettings } from "@/lib/inventory/settings";
+import { appendEvents, createRun, finishRun, type NewEvent } from "@/lib/runs/store";
+import { type RunningConsole, startConsole } from "../lab/console-server";
+
+const MiB = 1024 ** 2;
+const RUN = "load-run-100k";
+const LINES = 100_000;
+const READERS = 200;
+const IDLE_CLIENTS = 100;
+const NODES = 2_000;
+const REGISTRIES = 1_000;
+
+let dataDir: string;
+/** a console of its own for each test, on the seeded data folder: one test's heap is not the next one's */
+let consoleServer: RunningConsole;
+
+before(() => {
+  dataDir = mkdtempSync(path.join(tmpdir(), "console-load-"));
+  seed(dataDir);
+});
+beforeEach(async () => {
+  consoleServer = await startConsole({ dataDir });
+  // the first answers of a fresh process are slow (code loading, JIT): not what is measured
+  for (let i = 0; i < 20; i += 1) await (await fetch(`${consoleServer.url}/api/health`)).text();
+  const headers = { authorization: `Bearer ${consoleServer.token}` };
+  for (const route of [`/api/runs/${RUN}/events?after=${LINES}`, "/api/nodes/export?format=csv"])
+    await (await fetch(`${consoleServer.url}${route}`, { headers })).text();
+});
+afterEach(async () => {
+  await consoleServer.stop({ keepData: true });
+});
+after(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A finished 100,000-line run, 2,000 nodes and 1,000 registries, written before the console starts. */
+function seed(dataDir: string): void {
+  const db = openDatabase(dataDir);
+  const key = loadSecretKey(dataDir);
+  try {
+    createRun({
+      db,
+      run: {
+        id: RUN,
+        action: "plan",
+        status: "running",
+        startedBy: "load test",
+        inputs: {},
+        createdAt: new Date().toISOString(),
+      },
+      nodes: ["n1", "n2"],
+    });
+    const at = new Date().toISOString();
+    for (let start = 0; start < LINES; start += 10_000) {
+      const page: NewEvent[] = [];
+      for (let i = start; i < start + 10_000; i += 1) {
+        const line = `line ${i}: pulling layer sha256:${i.toString(16).padStart(64, "0")}`;
+        page.push({ runId: RUN, node: i % 2 ? "n2" : "n1", stream: "stdout", line, at });
+      }
+      appendEvents(db, page);
+    }
+    finishRun({ db, id: RUN, status: "succeeded" });
+    putFleetSettings({
+      db,
+      settings: {
+        k0sVersion: "1.35.7",
+        registries: Array.from({ length: REGISTRIES }, (_, i) => `registry-${i}.example.com`),
+        mirror: { address: "10.0.0.5:5000", scheme: "http" },
+      },
+    });
+    db.transaction(() => {
+      for (let i = 0; i < NODES; i += 1) {
+        createNode({
+          db,
+          key,
+          input: {
+            name: `node-${i}`,
+            address: `10.1.${Math.floor(i / 250)}.${(i % 250) + 1}`,
+            role: i < 3 ? "controller" : "worker",
+            auth: { kind: "agent" },
+          },
+        });
+      }
+    })();
+  } finally {
+    db.close();
+  }
+}
+
+/** Resident memory of the console process and any process it started, in bytes. */
+function rssBytes(pid: number): number {
+  let total = 0;
+  const visit = (id: number) => {
+    try {
+      const status = readFileSync(`/proc/${id}/status`, "utf8");
+      total += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+      for (const task of readFileSync(`/proc/${id}/task/${id}/children`, "utf8").split(/\s+/))
+        if (task) visit(Number(task));
+    } catch {
+      // the process ended meanwhile
+    }
+  };
+  visit(pid);
+  return total;
+}
+
+/**
+ * Probes /api/health from a worker thread: the test's own readers keep its main thread busy,
+ * which must not count as the console's latency.
+ */
+const PROBE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const latencies = [];
+let running = true;
+parentPort.on("message", () => { running = false; });
+(async () => {
+  while (running) {
+    const start = performance.now();
+    const response = await fetch(workerData.url);
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error("health answered " + response.status);
+    latencies.push(performance.now() - start);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // pacing
+  }
+  parentPort.postMessage(latencies);
+})();
+`;
+
+/** CPU seconds the console process has used so far (user + system). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ)
+}
+
+/** Samples the console's RSS and /api/health latency until stopped. */
+function watch(server: RunningConsole) {
+  let maxRss = rssBytes(server.pid);
+  const cpuAtStart = cpuSeconds(server.pid);
+  const rssTimer = setInterval(() => {
+    maxRss = Math.max(maxRss, rssBytes(server.pid));
+  }, 100);
+  const prober = new Worker(PROBE, { eval: true, workerData: { url: `${server.url}/api/health` } });
+  const probed = new Promise<number[]>((resolve, reject) => {
+    prober.once("message", resolve).once("error", reject);
+  });
+  return {
+    async stop() {
+      clearInterval(rssTimer);
+      prober.postMessage("stop");
+      const latencies = (await probed).sort((a, b) => a - b);
+      await prober.terminate();
+      maxRss = Math.max(maxRss, rssBytes(server.pid));
+      const p99 =
+        latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0;
+      return {
+        maxRssMiB: maxRss / MiB,
+        p99Ms: p99,
+        maxMs: latencies.at(-1) ?? 0,
+        probes: latencies.length,
+        cpuSeconds: cpuSeconds(server.pid) - cpuAtStart,
+      };
+    },
+  };
+}
+
+function get(pathName: string, headers: Record<string, string> = {}) {
+  return new Promise<http.IncomingMessage>((resolve, reject) => {
+    const request = http.get(`${consoleServer.url}${pathName}`, {
+      headers: { authorization: `Bearer ${consoleServer.token}`, ...headers },
+    });
+    request.once("response", resolve).once("error", reject);
+  });
+}
+
+/** Reads a stream to its end: its size, how many times `marker` occurs, and its last bytes. */
+function drain(response: http.IncomingMessage, marker: string) {
+  return new Promise<{ bytes: number; count: number; tail: string }>((resolve, reject) => {
+    let bytes = 0;
+    let count = 0;
+    let carry = "";
+    let tail = "";
+    response.setEncoding("utf8");
+    response.on("data", (chunk: string) => {
+      bytes += Buffer.byteLength(chunk);
+      const text = carry + chunk;
+      for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + 1)) count += 1;
+      carry = text.slice(-(marker.length - 1));
+      // keep enough of the end to see how it ends, without counting the carry twice
+      tail = (tail + chunk).slice(-400);
+    });
+    response.once("end", () => resolve({ bytes, count, tail }));
+    response.once("error", reject);
+  });
+}
+
+test("at rest: the console's memory and /api/health latency before any load", async () => {
+  const watcher = watch(consoleServer);
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  const figures = await watcher.stop();
+  console.log(
+    `LOAD at-rest: console RSS ${figures.maxRssMiB.toFixed(0)} MiB; /api/health p99 ${figures.p99Ms.toFixed(1)} ms (max ${figures.maxMs.toFixed(1)} ms, ${figures.probes} probes)`,
+  );
+  assert.ok(figures.probes > 0);
+});
+
+test(`${READERS} SSE readers of a ${LINES.toLocaleString("en")}-line run: /api/health stays fast, memory bounded`, async () => {
+  const watcher = watch(consoleServer);
+  const started = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: READERS }, async () => {
+      const response = await get(`/api/runs/${RUN}/events`);
+      assert.equal(response.statusCode, 200);
+      return drain(response, "\nid: ");
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const figures = await watcher.stop();
+  const totalMiB = results.reduce((sum, r) => sum + r.bytes, 0) / MiB;
+  console.log(
+    `LOAD sse-readers: ${READERS} readers × ${LINES} lines, ${totalMiB.toFixed(0)} MiB in ${seconds.toFixed(1)} s; /api/health p99 ${figures.p99Ms.toFixed(1)} ms (max ${figures.maxMs.toFixed(1)} ms, ${figures.probes} probes); console RSS max ${figures.maxRssMiB.toFixed(0)} MiB; console CPU ${figures.cpuSeconds.toFixed(1)} s`,
+  );
+  for (const result of results) {
+    // every frame but the first follows a blank line: LINES - 1 "\nid: " markers
+    assert.equal(result.count, LINES - 1, "every line reached every reader");
+    assert.match(result.tail, /event: end\ndata: \{"status":"succeeded"\}\n\n$/);
+  }
+  assert.ok(figures.p99Ms < 100, `/api/health p99 ${figures.p99Ms.toFixed(1)} ms`);
+  assert.ok(figures.maxRssMiB < 400, `console RSS ${figures.maxRssMiB.toFixed(0)} MiB`);
+});
+
+test(`${IDLE_CLIENTS} SSE clients that never read keep the console under 400 MiB`, async () => {
+  const watcher = watch(consoleServer);
+  const sockets = await Promise.all(
+    Array.from({ length: IDLE_CLIENTS }, () => openIdleStream(`/api/runs/${RUN}/events`)),
+  );
+  // long enough for the console to fill every socket it can, with /api/health probed meanwhile
+  await new Promise((resolve) => setTimeout(resolve, 8_000));
+  const figures = await watcher.stop();
+  for (const socket of sockets) socket.destroy();
+  console.log(
+    `LOAD idle-clients: ${IDLE_CLIENTS} clients that never read: console RSS max ${figures.maxRssMiB.toFixed(0)} MiB; /api/health p99 ${figures.p99Ms.toFixed(1)} ms; console CPU ${figures.cpuSeconds.toFixed(1)} s`,
+  );
+  assert.ok(figures.maxRssMiB < 400, `console RSS ${figures.maxRssMiB.toFixed(0)} MiB`);
+});
+
+/** A GET whose response is never read: the socket stays paused, its buffers fill up. */
+function openIdleStream(pathName: string): Promise<net.Socket> {
+  const { port } = new URL(consoleServer.url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), "127.0.0.1", () => {
+      socket.write(
+        `GET ${pathName} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${consoleServer.token}\r\n\r\n`,
+      );
+      socket.pause();
+      resolve(socket);
+    });
+    socket.once("error", reject);
+  });
+}
+
+test(`the k0sctl export of ${NODES} nodes × ${REGISTRIES} registries streams under 300 MiB`, async () => {
+  const watcher = watch(consoleServer);
+  const started = performance.now();
+  const response = await get("/api/nodes/export?format=k0sctl");
+  assert.equal(response.statusCode, 200);
+  const result = await drain(response, "\n    - role: ");
+  const seconds = (performance.now() - started) / 1000;
+  const figures = await watcher.stop();
+  console.log(
+    `LOAD k0sctl-export: ${NODES} nodes × ${REGISTRIES} registries, ${(result.bytes / MiB).toFixed(0)} MiB in ${seconds.toFixed(1)} s; console RSS max ${figures.maxRssMiB.toFixed(0)} MiB; /api/health p99 ${figures.p99Ms.toFixed(1)} ms; console CPU ${figures.cpuSeconds.toFixed(1)} s`,
+  );
+  assert.equal(result.count, NODES, "every node is a host");
+  assert.match(result.tail, /\n {2}k0s:\n {4}version: 1\.35\.7\n$/);
+  assert.ok(figures.maxRssMiB < 300, `console RSS ${figures.maxRssMiB.toFixed(0)} MiB`);
+});
