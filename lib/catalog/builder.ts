@@ -1,3 +1,5 @@
+import { CatalogLimitError } from "./errors";
+import { MAX_CATALOG_IMAGES } from "./limits";
 import { parseReferenceParts } from "./reference";
 import type {
   CatalogEntryError,
@@ -13,6 +15,8 @@ export class CatalogBuilder {
   readonly images: CatalogImage[] = [];
   readonly skipped: CatalogSkipped[] = [];
   readonly errors: CatalogEntryError[] = [];
+  /** distinct references so far: the image limit counts each image once */
+  private readonly refs = new Set<string>();
 
   /** Parses `input` as an image reference; a bad one becomes an entry error. True when it was an image. */
   add(input: string, line: number, path?: string): boolean {
@@ -30,6 +34,12 @@ export class CatalogBuilder {
         path,
       );
       return false;
+    }
+    this.refs.add(parsed.normalized);
+    if (this.refs.size > MAX_CATALOG_IMAGES) {
+      throw new CatalogLimitError(
+        `the catalog names more than ${MAX_CATALOG_IMAGES.toLocaleString("en")} distinct images, the console's documented limit (README, POST /api/catalog): keep only the images you mirror, or split the catalog`,
+      );
     }
     this.images.push({
       input,

@@ -17,17 +17,18 @@ export class ByteSource {
   }
 
   static from(input: Uint8Array | ReadableStream<Uint8Array>): ByteSource {
-    if (input instanceof Uint8Array) {
-      return new ByteSource(
-        new ReadableStream<Uint8Array>({
-          start(controller) {
-            if (input.length > 0) controller.enqueue(input);
-            controller.close();
-          },
-        }),
-      );
-    }
-    return new ByteSource(input);
+    return new ByteSource(ByteSource.streamOf(input));
+  }
+
+  /** `input` as a stream (bytes at hand become a one-chunk stream). */
+  static streamOf(input: Uint8Array | ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+    if (!(input instanceof Uint8Array)) return input;
+    return new ReadableStream<Uint8Array>({
+      start(controller) {
+        if (input.length > 0) controller.enqueue(input);
+        controller.close();
+      },
+    });
   }
 
   /** Up to `n` next bytes, not consumed; shorter only at the end of the stream. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_CATALOG_IMAGES } from "@/lib/catalog/limits";
 
 /** The JSON body of POST /api/render (and the fleet settings later). Semantics are checked by render(). */
 export const RenderRequestSchema = z.object({
@@ -33,7 +34,7 @@ export const RenderRequestSchema = z.object({
     .max(5000)
     .optional(),
   /** normalised image references from the catalog, used to detect path collisions */
-  images: z.array(z.string().max(512)).max(200_000).optional(),
+  images: z.array(z.string().max(512)).max(MAX_CATALOG_IMAGES).optional(),
 });
 
 export type RenderRequest = z.infer<typeof RenderRequestSchema>;
