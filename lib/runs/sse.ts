@@ -68,19 +68,12 @@ export function runEventStream({
   const onAbort = () => cleanup();
   signal.addEventListener("abort", onAbort);
 
-  /** the next page's frames, or null when caught up; a node's stream carries that node's lines only */
-  const nextPage = (): string | null => {
-    const page = eventsAfter({
-      db,
-      runId,
-      afterId: sent,
-      node: node ?? undefined,
-      limit: PAGE_LINES,
-    });
-    const last = page.at(-1);
-    if (last === undefined) return null;
-    sent = last.id;
-    return page.map(frame).join("");
+  /** the next page's frames, or null when caught up */
+  const nextPage = (): Uint8Array | null => {
+    const page = readPage(db, runId, node, sent);
+    if (page === null) return null;
+    sent = page.lastId;
+    return page.bytes;
   };
 
   return new ReadableStream<Uint8Array>(
@@ -93,10 +86,10 @@ export function runEventStream({
         };
         for (;;) {
           if (closed) return;
-          const text = await inTurn(nextPage);
+          const page = await inTurn(nextPage);
           if (closed) return;
-          if (text !== null) {
-            controller.enqueue(encoder.encode(text));
+          if (page !== null) {
+            controller.enqueue(page);
             return;
           }
           if (shuttingDown) return finish("");
@@ -124,6 +117,42 @@ export function runEventStream({
     { highWaterMark: 1 },
   );
 }
+
+interface Page {
+  bytes: Uint8Array;
+  lastId: number;
+}
+
+/** full pages recently sent, per database: 200 clients replaying one log read each page once */
+const pageCache = new WeakMap<Database, Map<string, Page>>();
+const CACHED_PAGES = 128;
+
+/**
+ * The frames of the next PAGE_LINES events after `afterId` (a node's stream: that node's lines
+ * only), or null when there are none. A full page never changes (new lines get higher ids), so
+ * it is kept for the next client that asks for it.
+ */
+function readPage(db: Database, runId: string, node: string | null, afterId: number): Page | null {
+  let cache = pageCache.get(db);
+  if (cache === undefined) {
+    cache = new Map();
+    pageCache.set(db, cache);
+  }
+  const key = `${runId}\0${node ?? ""}\0${afterId}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const events = eventsAfter({ db, runId, afterId, node: node ?? undefined, limit: PAGE_LINES });
+  const last = events.at(-1);
+  if (last === undefined) return null;
+  const page = { bytes: pageEncoder.encode(events.map(frame).join("")), lastId: last.id };
+  if (events.length === PAGE_LINES) {
+    cache.set(key, page);
+    // oldest first out: a Map iterates in insertion order
+    if (cache.size > CACHED_PAGES) cache.delete(cache.keys().next().value ?? key);
+  }
+  return page;
+}
+const pageEncoder = new TextEncoder();
 
 function frame(event: RunEvent): string {
   return `id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`;

@@ -22,7 +22,7 @@ import {
   openStreams,
   takeStreamSlot,
 } from "@/lib/runs/stream-limits";
-import { doubleGzipBomb } from "./gzip-bomb";
+import { doubleGzipBomb, HUGE, tarHeader } from "./gzip-bomb";
 
 const MiB = 1024 ** 2;
 
@@ -193,7 +193,7 @@ describe("archives", () => {
     // random bytes do not compress: the ratio is fine, the size is not
     const random = new Uint8Array(3 * MiB).map(() => Math.floor(Math.random() * 256));
     const tar = new Uint8Array(4 * MiB);
-    tar.set(tarHeaderBytes(), 0);
+    tar.set(new Uint8Array(tarHeader("huge.bin", HUGE)), 0);
     tar.set(random, 512);
     await assert.rejects(
       readCatalog(gzipSync(tar), { maxDecompressedBytes: 2 * MiB }),
@@ -209,7 +209,9 @@ describe("archives", () => {
       async pull(controller) {
         await turns(1);
         pulled += 1;
-        controller.enqueue(pulled === 1 ? tarHeaderBytes() : new Uint8Array(64 * 1024));
+        controller.enqueue(
+          pulled === 1 ? new Uint8Array(tarHeader("huge.bin", HUGE)) : new Uint8Array(64 * 1024),
+        );
       },
     });
     const client = new AbortController();
@@ -227,24 +229,6 @@ describe("archives", () => {
     assert.ok(ms < 1_000, `stopped ${ms.toFixed(0)} ms after the client left`);
   });
 });
-
-/** A ustar header for a member of ~8 GiB (its bytes never end in the test above). */
-function tarHeaderBytes(): Uint8Array {
-  const block = Buffer.alloc(512);
-  block.write("huge.bin", 0);
-  block.write("0000644\0", 100);
-  block.write("0000000\0", 108);
-  block.write("0000000\0", 116);
-  block.write("77777777000\0", 124);
-  block.write("00000000000\0", 136);
-  block.write("0", 156);
-  block.write("ustar\0", 257);
-  block.write("00", 263);
-  block.fill(0x20, 148, 156);
-  const sum = block.reduce((a, b) => a + b, 0);
-  block.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148);
-  return new Uint8Array(block);
-}
 
 describe("large catalogs", () => {
   const images = (count: number) =>

@@ -1,6 +1,8 @@
 import { gzipSync } from "node:zlib";
 
 const MiB = 1024 ** 2;
+/** the largest size a plain ustar header holds: about 8 GiB */
+export const HUGE = 0o77777777000;
 
 /**
  * A double-gzipped tar whose one member claims ~8 GiB of zeros: about 13 KB that decompress to
@@ -10,15 +12,15 @@ const MiB = 1024 ** 2;
 export function doubleGzipBomb(): Uint8Array {
   const zeros = Buffer.alloc(16 * MiB);
   const member = gzipSync(zeros, { level: 9 });
-  const first = gzipSync(Buffer.concat([tarHeader("blob.bin", 0o77777777000), zeros]), {
+  const first = gzipSync(Buffer.concat([tarHeader("blob.bin", HUGE), zeros]), {
     level: 9,
   });
   const inner = Buffer.concat([first, ...Array<Buffer>(511).fill(member)]);
   return new Uint8Array(gzipSync(inner, { level: 9 }));
 }
 
-/** A ustar header for one regular file of `size` bytes. */
-function tarHeader(name: string, size: number): Buffer {
+/** A ustar header for one regular file of `size` bytes (at most 8 GiB: 11 octal digits). */
+export function tarHeader(name: string, size: number): Buffer {
   const block = Buffer.alloc(512);
   block.write(name, 0);
   block.write("0000644\0", 100);
