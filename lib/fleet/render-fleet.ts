@@ -12,12 +12,15 @@ export function renderFleet(settings: FleetSettings, nodes: NodePublic[]): Rende
   return render(fleetInput(settings, nodes));
 }
 
-/** renderFleet, each node's files rendered only when that node is reached (for streamed exports). */
+/**
+ * renderFleet for streamed exports: each node's files rendered only when that node is reached,
+ * without the install scripts (they stay on the console).
+ */
 export function renderFleetEach(
   settings: FleetSettings,
   nodes: NodePublic[],
 ): Iterable<RenderedNode> {
-  return renderEach(fleetInput(settings, nodes)).nodes;
+  return renderEach(fleetInput(settings, nodes), { installScripts: false }).nodes;
 }
 
 function fleetInput(settings: FleetSettings, nodes: NodePublic[]): RenderInput {
