@@ -12,7 +12,7 @@ import { looksLikeMarkdownTable, readMarkdownCatalog } from "./markdown";
 import { plainListSteps } from "./plain-list";
 import { runCooperatively, runSteps, type Steps } from "./steps";
 import { looksLikeTar } from "./tar";
-import { decodeCatalogText } from "./text";
+import { CatalogTextDecoder } from "./text";
 import type { CatalogResult } from "./types";
 import { readYamlCatalog } from "./yaml-catalog";
 
@@ -99,7 +99,9 @@ async function readSource(
     }
   }
   if (looksLikeTar(head)) return readBundleArchive(source, maxTextBytes);
-  const text = decodeCatalogText(await source.readAll(maxTextBytes));
+  const decoder = new CatalogTextDecoder();
+  await source.readEach(maxTextBytes, (chunk) => decoder.push(chunk));
+  const text = decoder.end();
   // a 30 MB list is a second of parsing: in slices, so the server keeps answering meanwhile
   return runCooperatively(catalogTextSteps(text, fileName));
 }
