@@ -11,6 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { CatalogLimitError, readCatalog } from "@/lib/catalog";
 import { HttpError } from "@/lib/http/errors";
+import { jsonPieces } from "@/lib/http/text-stream";
 import { type Database, openDatabase } from "@/lib/inventory/db";
 import { k0sctlChunks, toK0sctl } from "@/lib/inventory/export";
 import type { NodePublic } from "@/lib/inventory/types";
@@ -267,4 +268,19 @@ describe("large catalogs", () => {
       },
     );
   });
+});
+
+describe("streamed JSON answers", () => {
+  const cases: [string, Record<string, unknown>][] = [
+    ["empty", {}],
+    ["scalars", { a: 1, b: 'x\n"y"', c: null, d: true }],
+    ["arrays", { images: [{ ref: "a" }, { ref: "b" }], none: [], holes: [undefined, 1] }],
+    ["nested", { format: "plain-list", registries: [{ host: "h", images: 2 }], meta: { x: [1] } }],
+    ["undefined members are left out", { a: undefined, b: 2 }],
+  ];
+  for (const [name, value] of cases) {
+    test(name, () => {
+      assert.equal([...jsonPieces(value)].join(""), JSON.stringify(value));
+    });
+  }
 });

@@ -338,6 +338,27 @@ test(`the k0sctl export of ${NODES} nodes × ${REGISTRIES} registries streams un
   assert.equal(result.count, NODES, "every node is a host");
   assert.match(result.tail, /\n {2}k0s:\n {4}version: 1\.35\.7\n$/);
   assert.ok(figures.maxRssMiB < 300, `console RSS ${figures.maxRssMiB.toFixed(0)} MiB`);
+
+  // a client that leaves after the first 10 MiB: the export stops with it
+  const leaving = await get("/api/nodes/export?format=k0sctl");
+  await new Promise<void>((resolve) => {
+    let received = 0;
+    leaving.on("data", (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > 10 * MiB) {
+        leaving.destroy();
+        resolve();
+      }
+    });
+  });
+  await new Promise((resolve) => setTimeout(resolve, 200)); // the close reaches the console
+  const left = cpuSeconds(consoleServer.pid);
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const cpuAfter = cpuSeconds(consoleServer.pid) - left;
+  console.log(
+    `LOAD k0sctl-export-left: console CPU in the second after the client left ${cpuAfter.toFixed(2)} s`,
+  );
+  assert.ok(cpuAfter < 0.3, `the export went on without its client (${cpuAfter} s of CPU)`);
 });
 
 function post(pathName: string, body: Uint8Array) {
