@@ -98,6 +98,7 @@ export function runEventStream({
             const status = runStatus({ db, id: runId }) ?? "unknown";
             return finish(`event: end\ndata: ${JSON.stringify({ status })}\n\n`);
           }
+          heartbeatDue = false; // only a keep-alive due while waiting counts
           await new Promise<void>((resolve) => {
             wake = resolve;
           });
