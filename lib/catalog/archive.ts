@@ -1,7 +1,8 @@
 import { CatalogBuilder } from "./builder";
 import type { ByteSource } from "./byte-source";
 import { NotACatalogError } from "./errors";
-import { readJsonCatalog } from "./json-catalog";
+import { jsonCatalogSteps } from "./json-catalog";
+import { runCooperatively } from "./steps";
 import { readTarMembers } from "./tar";
 import { decodeCatalogText } from "./text";
 import type { CatalogResult } from "./types";
@@ -34,7 +35,7 @@ export async function readBundleArchive(
       try {
         catalogs.push({
           name: member.name,
-          result: readJsonCatalog(decodeCatalogText(member.data)),
+          result: await runCooperatively(jsonCatalogSteps(decodeCatalogText(member.data))),
         });
       } catch (error) {
         if (!(error instanceof NotACatalogError)) throw error;

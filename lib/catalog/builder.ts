@@ -1,3 +1,5 @@
+import { CatalogLimitError } from "./errors";
+import { MAX_CATALOG_IMAGES } from "./limits";
 import { parseReferenceParts } from "./reference";
 import type {
   CatalogEntryError,
@@ -13,6 +15,10 @@ export class CatalogBuilder {
   readonly images: CatalogImage[] = [];
   readonly skipped: CatalogSkipped[] = [];
   readonly errors: CatalogEntryError[] = [];
+  /** distinct references so far: the image limit counts each image once */
+  private readonly refs = new Set<string>();
+  /** distinct references per registry host, counted as they come (no second pass over 200,000 images) */
+  private readonly perHost = new Map<string, number>();
 
   /** Parses `input` as an image reference; a bad one becomes an entry error. True when it was an image. */
   add(input: string, line: number, path?: string): boolean {
@@ -30,6 +36,15 @@ export class CatalogBuilder {
         path,
       );
       return false;
+    }
+    if (!this.refs.has(parsed.normalized)) {
+      this.refs.add(parsed.normalized);
+      this.perHost.set(parsed.domain, (this.perHost.get(parsed.domain) ?? 0) + 1);
+    }
+    if (this.refs.size > MAX_CATALOG_IMAGES) {
+      throw new CatalogLimitError(
+        `the catalog names more than ${MAX_CATALOG_IMAGES.toLocaleString("en")} distinct images, the console's documented limit (README, POST /api/catalog): keep only the images you mirror, or split the catalog`,
+      );
     }
     this.images.push({
       input,
@@ -61,7 +76,7 @@ export class CatalogBuilder {
     return {
       format,
       images: this.images,
-      registries: countRegistries(this.images),
+      registries: byHost([...this.perHost].map(([host, images]) => ({ host, images }))),
       skipped: this.skipped,
       errors: this.errors,
     };
@@ -83,9 +98,11 @@ export function countRegistries(images: readonly CatalogImage[]): RegistryCount[
     }
     refs.add(image.ref);
   }
-  return [...refsByHost]
-    .map(([host, refs]) => ({ host, images: refs.size }))
-    .sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+  return byHost([...refsByHost].map(([host, refs]) => ({ host, images: refs.size })));
+}
+
+function byHost(counts: RegistryCount[]): RegistryCount[] {
+  return counts.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
 }
 
 /** JSON/YAML path segments → `components[1].images[3]`, `["quay.io"].images["coreos/etcd"][0]`. */

@@ -17,17 +17,18 @@ export class ByteSource {
   }
 
   static from(input: Uint8Array | ReadableStream<Uint8Array>): ByteSource {
-    if (input instanceof Uint8Array) {
-      return new ByteSource(
-        new ReadableStream<Uint8Array>({
-          start(controller) {
-            if (input.length > 0) controller.enqueue(input);
-            controller.close();
-          },
-        }),
-      );
-    }
-    return new ByteSource(input);
+    return new ByteSource(ByteSource.streamOf(input));
+  }
+
+  /** `input` as a stream (bytes at hand become a one-chunk stream). */
+  static streamOf(input: Uint8Array | ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+    if (!(input instanceof Uint8Array)) return input;
+    return new ReadableStream<Uint8Array>({
+      start(controller) {
+        if (input.length > 0) controller.enqueue(input);
+        controller.close();
+      },
+    });
   }
 
   /** Up to `n` next bytes, not consumed; shorter only at the end of the stream. */
@@ -56,15 +57,22 @@ export class ByteSource {
     return n - left;
   }
 
-  /** Everything up to the end; throws CatalogTooLargeError beyond `maxBytes`. */
-  async readAll(maxBytes: number): Promise<Uint8Array> {
+  /** Hands every chunk up to the end to `each`, consumed; throws CatalogTooLargeError beyond `maxBytes`. */
+  async readEach(maxBytes: number, each: (chunk: Uint8Array) => void): Promise<void> {
+    let total = 0;
     do {
-      if (this.buffered > maxBytes) {
-        await this.cancel();
-        throw new CatalogTooLargeError(maxBytes);
+      for (const chunk of this.chunks.splice(0)) {
+        const bytes = chunk.subarray(this.offset);
+        this.offset = 0;
+        total += bytes.length;
+        if (total > maxBytes) {
+          await this.cancel();
+          throw new CatalogTooLargeError(maxBytes);
+        }
+        each(bytes);
       }
+      this.buffered = 0;
     } while (await this.pull());
-    return this.copyOut(this.buffered, true);
   }
 
   /** The unread rest as a stream (for piping through a decompressor). */

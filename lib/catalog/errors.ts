@@ -8,15 +8,21 @@ export class NotACatalogError extends Error {
   }
 }
 
+/** The input is beyond one of the documented limits (lib/catalog/limits.ts); the message names it. */
+export class CatalogLimitError extends Error {
+  override name = "CatalogLimitError";
+}
+
 /** A catalog text (or a text file inside an archive) is larger than the allowed size. */
-export class CatalogTooLargeError extends Error {
+export class CatalogTooLargeError extends CatalogLimitError {
   override name = "CatalogTooLargeError";
   constructor(readonly limitBytes: number) {
     super(`catalog text is larger than ${formatBytes(limitBytes)}`);
   }
 }
 
-function formatBytes(n: number): string {
+export function formatBytes(n: number): string {
   const mib = 1024 * 1024;
+  if (n % (1024 * mib) === 0) return `${n / (1024 * mib)} GiB`;
   return n % mib === 0 ? `${n / mib} MiB` : `${n} bytes`;
 }

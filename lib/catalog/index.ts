@@ -4,18 +4,20 @@
  */
 import { readBundleArchive } from "./archive";
 import { ByteSource } from "./byte-source";
+import { DecompressionGuard } from "./decompression-guard";
 import { NotACatalogError } from "./errors";
-import { readJsonCatalog } from "./json-catalog";
-import { MAX_CATALOG_TEXT_BYTES } from "./limits";
+import { jsonCatalogSteps } from "./json-catalog";
+import { MAX_CATALOG_TEXT_BYTES, MAX_DECOMPRESSED_BYTES } from "./limits";
 import { looksLikeMarkdownTable, readMarkdownCatalog } from "./markdown";
-import { readPlainList } from "./plain-list";
+import { plainListSteps } from "./plain-list";
+import { runCooperatively, runSteps, type Steps } from "./steps";
 import { looksLikeTar } from "./tar";
-import { decodeCatalogText } from "./text";
+import { CatalogTextDecoder } from "./text";
 import type { CatalogResult } from "./types";
 import { readYamlCatalog } from "./yaml-catalog";
 
 export { countRegistries } from "./builder";
-export { CatalogTooLargeError, NotACatalogError } from "./errors";
+export { CatalogLimitError, CatalogTooLargeError, NotACatalogError } from "./errors";
 export { MAX_CATALOG_TEXT_BYTES, MAX_UPLOAD_BYTES } from "./limits";
 export {
   familiarName,
@@ -37,6 +39,10 @@ export interface ReadCatalogOptions {
   maxTextBytes?: number;
   /** original file name: only a tie-breaker between formats that look the same */
   fileName?: string;
+  /** most bytes all gzip layers together may produce; default MAX_DECOMPRESSED_BYTES */
+  maxDecompressedBytes?: number;
+  /** stops reading (and decompressing) when it aborts, e.g. the request's signal: the client left */
+  signal?: AbortSignal;
 }
 
 /** Reads any supported catalog, recognised by its content. Throws NotACatalogError / CatalogTooLargeError. */
@@ -45,21 +51,31 @@ export async function readCatalog(
   opts: ReadCatalogOptions = {},
 ): Promise<CatalogResult> {
   const maxTextBytes = opts.maxTextBytes ?? MAX_CATALOG_TEXT_BYTES;
-  const source = ByteSource.from(input);
+  const guard = new DecompressionGuard(
+    opts.maxDecompressedBytes ?? MAX_DECOMPRESSED_BYTES,
+    opts.signal,
+  );
+  const source = new ByteSource(guard.received(ByteSource.streamOf(input)));
   try {
-    return await readSource(source, maxTextBytes, opts.fileName, 0);
+    return await readSource(source, { maxTextBytes, fileName: opts.fileName, guard }, 0);
   } catch (error) {
     await source.cancel(); // stop the upload / file read we no longer need
     throw error;
   }
 }
 
+interface ReadContext {
+  maxTextBytes: number;
+  fileName: string | undefined;
+  guard: DecompressionGuard;
+}
+
 async function readSource(
   source: ByteSource,
-  maxTextBytes: number,
-  fileName: string | undefined,
+  context: ReadContext,
   gzipLayers: number,
 ): Promise<CatalogResult> {
+  const { maxTextBytes, fileName, guard } = context;
   const head = await source.peek(512);
   if (head.length === 0) {
     throw new NotACatalogError(
@@ -73,9 +89,9 @@ async function readSource(
       Uint8Array,
       Uint8Array
     >;
-    const inflated = source.rest().pipeThrough(gunzip);
+    const inflated = guard.inflated(source.rest().pipeThrough(gunzip));
     try {
-      return await readSource(new ByteSource(inflated), maxTextBytes, fileName, gzipLayers + 1);
+      return await readSource(new ByteSource(inflated), context, gzipLayers + 1);
     } catch (error) {
       if (isDecompressionError(error))
         throw new NotACatalogError(`damaged gzip data (${error.message})`);
@@ -83,19 +99,27 @@ async function readSource(
     }
   }
   if (looksLikeTar(head)) return readBundleArchive(source, maxTextBytes);
-  return readCatalogText(decodeCatalogText(await source.readAll(maxTextBytes)), fileName);
+  const decoder = new CatalogTextDecoder();
+  await source.readEach(maxTextBytes, (chunk) => decoder.push(chunk));
+  const text = decoder.end();
+  // a 30 MB list is a second of parsing: in slices, so the server keeps answering meanwhile
+  return runCooperatively(catalogTextSteps(text, fileName));
 }
 
 /** Reads a text catalog (plain list, JSON, YAML or Markdown), recognised by its content. */
 export function readCatalogText(text: string, fileName?: string): CatalogResult {
+  return runSteps(catalogTextSteps(text, fileName));
+}
+
+function* catalogTextSteps(text: string, fileName?: string): Steps<CatalogResult> {
   const start = text.search(/\S/);
   if (start === -1) throw new NotACatalogError("the file is empty");
   const first = text[start];
-  if (first === "{" || first === "[") return readJsonCatalog(text);
+  if (first === "{" || first === "[") return yield* jsonCatalogSteps(text);
   if (first === "<") throw new NotACatalogError("an HTML or XML document");
   if (looksLikeMarkdownTable(text)) return readMarkdownCatalog(text);
   if (looksLikeYaml(text)) return readYamlCatalog(text, fileName);
-  return readPlainList(text);
+  return yield* plainListSteps(text);
 }
 
 /** zlib errors: Node gives them a Z_* code, browsers a TypeError. */

@@ -1,7 +1,8 @@
 import { CatalogBuilder, formatPath } from "./builder";
 import { NotACatalogError } from "./errors";
-import { type JsonNode, JsonSyntaxError, member, parseJsonWithLines } from "./json-lines";
+import { type JsonNode, JsonSyntaxError, member, parseJsonSteps } from "./json-lines";
 import { isValidTag } from "./reference";
+import { runSteps, type Steps } from "./steps";
 import type { CatalogResult } from "./types";
 
 const containerdNameKey = "io.containerd.image.name";
@@ -9,9 +10,14 @@ const ociRefNameKey = "org.opencontainers.image.ref.name";
 
 /** index.json (OCI image layout) or docker save manifest.json, told apart by shape. */
 export function readJsonCatalog(text: string): CatalogResult {
+  return runSteps(jsonCatalogSteps(text));
+}
+
+/** readJsonCatalog, yielding between JSON values and between manifests. */
+export function* jsonCatalogSteps(text: string): Steps<CatalogResult> {
   let root: JsonNode;
   try {
-    root = parseJsonWithLines(text);
+    root = yield* parseJsonSteps(text);
   } catch (error) {
     if (error instanceof JsonSyntaxError)
       throw new NotACatalogError(`invalid JSON (${error.message})`);
@@ -25,10 +31,10 @@ export function readJsonCatalog(text: string): CatalogResult {
         `JSON with manifests[] but schemaVersion ${schemaVersion.value} (an OCI index has schemaVersion 2)`,
       );
     }
-    return readOciIndex(manifests.items);
+    return yield* readOciIndex(manifests.items);
   }
   if (root.kind === "array" && root.items.length > 0 && root.items.every(isDockerSaveEntry)) {
-    return readDockerSaveManifest(root.items);
+    return yield* readDockerSaveManifest(root.items);
   }
   throw new NotACatalogError(
     "JSON without `manifests[]` (OCI index) or a docker save manifest array (`[{Config, RepoTags, Layers}]`)",
@@ -44,9 +50,10 @@ function isDockerSaveEntry(node: JsonNode): boolean {
  * `org.opencontainers.image.ref.name`, which k0s fills with a full reference but docker/skopeo
  * with a bare tag — a bare tag names no image, so that manifest is skipped.
  */
-function readOciIndex(manifests: JsonNode[]): CatalogResult {
+function* readOciIndex(manifests: JsonNode[]): Steps<CatalogResult> {
   const builder = new CatalogBuilder();
-  manifests.forEach((manifest, i) => {
+  for (const [i, manifest] of manifests.entries()) {
+    yield;
     if (manifest.kind !== "object") {
       builder.error(
         manifest.kind,
@@ -54,7 +61,7 @@ function readOciIndex(manifests: JsonNode[]): CatalogResult {
         "manifest entry is not an object",
         formatPath(["manifests", i]),
       );
-      return;
+      continue;
     }
     const annotations = member(manifest, "annotations");
     const containerdName = member(annotations, containerdNameKey);
@@ -81,14 +88,15 @@ function readOciIndex(manifests: JsonNode[]): CatalogResult {
     } else {
       builder.add(named.value, named.line, path);
     }
-  });
+  }
   return builder.finish("oci-index");
 }
 
 /** docker save manifest.json: RepoTags in short form; null RepoTags means saved by ID (no name). */
-function readDockerSaveManifest(entries: JsonNode[]): CatalogResult {
+function* readDockerSaveManifest(entries: JsonNode[]): Steps<CatalogResult> {
   const builder = new CatalogBuilder();
-  entries.forEach((entry, i) => {
+  for (const [i, entry] of entries.entries()) {
+    yield;
     const repoTags = member(entry, "RepoTags");
     const config = member(entry, "Config");
     const label = config?.kind === "string" ? config.value : formatPath([i]);
@@ -98,13 +106,13 @@ function readDockerSaveManifest(entries: JsonNode[]): CatalogResult {
         entry.line,
         "image has no RepoTags (saved by ID), so its name is unknown",
       );
-      return;
+      continue;
     }
     repoTags.items.forEach((repoTag, j) => {
       const path = formatPath([i, "RepoTags", j]);
       if (repoTag.kind === "string") builder.add(repoTag.value, repoTag.line, path);
       else builder.error(repoTag.kind, repoTag.line, "RepoTags entry is not a string", path);
     });
-  });
+  }
   return builder.finish("docker-save-manifest");
 }

@@ -3,6 +3,7 @@
  * index.json / manifest.json can be reported by line. (JSON.parse keeps no positions, and the
  * YAML parser rejects tab-indented JSON.)
  */
+import { runSteps, type Steps } from "./steps";
 
 export type JsonNode =
   | { kind: "object"; line: number; members: Map<string, JsonNode> }
@@ -26,6 +27,11 @@ const maxDepth = 256;
 const numberRegexp = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
 export function parseJsonWithLines(text: string): JsonNode {
+  return runSteps(parseJsonSteps(text));
+}
+
+/** parseJsonWithLines, yielding after each member or item of an object or array. */
+export function* parseJsonSteps(text: string): Steps<JsonNode> {
   let pos = 0;
   let line = 1;
 
@@ -67,7 +73,7 @@ export function parseJsonWithLines(text: string): JsonNode {
     }
   };
 
-  const parseValue = (depth: number): JsonNode => {
+  const parseValue = function* (depth: number): Steps<JsonNode> {
     if (depth > maxDepth) fail("nesting too deep");
     skipWhitespace();
     const at = line;
@@ -87,7 +93,8 @@ export function parseJsonWithLines(text: string): JsonNode {
         skipWhitespace();
         if (text[pos] !== ":") fail("expected ':'");
         pos++;
-        members.set(key, parseValue(depth + 1));
+        members.set(key, yield* parseValue(depth + 1));
+        yield;
         skipWhitespace();
         if (text[pos] === ",") pos++;
         else if (text[pos] === "}") {
@@ -105,7 +112,8 @@ export function parseJsonWithLines(text: string): JsonNode {
         return { kind: "array", line: at, items };
       }
       for (;;) {
-        items.push(parseValue(depth + 1));
+        items.push(yield* parseValue(depth + 1));
+        yield;
         skipWhitespace();
         if (text[pos] === ",") pos++;
         else if (text[pos] === "]") {
@@ -135,7 +143,7 @@ export function parseJsonWithLines(text: string): JsonNode {
     return { kind: "number", line: at, value: Number(number[0]) };
   };
 
-  const root = parseValue(0);
+  const root = yield* parseValue(0);
   skipWhitespace();
   if (pos < text.length) fail("unexpected data after the JSON value");
   return root;

@@ -1,5 +1,6 @@
 import { CatalogBuilder } from "./builder";
 import { NotACatalogError } from "./errors";
+import { runSteps, type Steps } from "./steps";
 import type { CatalogResult } from "./types";
 
 /**
@@ -7,12 +8,19 @@ import type { CatalogResult } from "./types";
  * `#` comments are ignored; CRLF and surrounding spaces are trimmed.
  */
 export function readPlainList(text: string): CatalogResult {
+  return runSteps(plainListSteps(text));
+}
+
+/** readPlainList a line at a time. */
+export function* plainListSteps(text: string): Steps<CatalogResult> {
   const builder = new CatalogBuilder();
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const entry = (lines[i] ?? "").trim();
+  for (let start = 0, line = 1; start <= text.length; line++) {
+    const end = text.indexOf("\n", start);
+    const entry = text.slice(start, end === -1 ? text.length : end).trim();
+    start = end === -1 ? text.length + 1 : end + 1;
     if (entry === "" || entry.charCodeAt(0) === 0x23 /* # */) continue;
-    builder.add(entry, i + 1);
+    builder.add(entry, line);
+    yield;
   }
   if (builder.images.length === 0) {
     const first = builder.errors[0];

@@ -26,6 +26,18 @@ export function nodeTargets<F extends Pick<RenderedFile, "path">>(files: readonl
 }
 
 export function render(input: RenderInput & { images?: string[] }): RenderResult {
+  const result = renderEach(input);
+  return { ...result, nodes: [...result.nodes] };
+}
+
+/**
+ * render() with each node's files rendered only when that node is reached: an export of 2,000
+ * nodes holds one node's files at a time (plus the files nodes share, rendered once).
+ */
+export function renderEach(
+  input: RenderInput & { images?: string[] },
+  options: { installScripts?: boolean } = {},
+): Omit<RenderResult, "nodes"> & { nodes: Iterable<RenderedNode> } {
   const warnings: RenderWarning[] = [];
   const version = parseK0sVersion(input.k0sVersion);
   const configLine = configLineFor(version);
@@ -60,56 +72,92 @@ export function render(input: RenderInput & { images?: string[] }): RenderResult
   }
   warnings.push(...collisionWarnings(input.images ?? [], mirror.layout));
 
-  const files = fileCache();
-  const rendered = nodes.map((node) =>
-    renderNode(node, mirror, registries, configLine, version.text, files),
-  );
   for (const problem of lintDropIn(renderCriDropIn(configLine), configLine)) {
     warnings.push({ code: problem.code, subject: CRI_DROP_IN_PATH, message: problem.message });
   }
-  return { k0sVersion: version.text, configLine, nodes: rendered, warnings };
+  const file = fileCache();
+  const context: NodeContext = {
+    configLine,
+    k0sVersion: version.text,
+    file,
+    registryFiles: registryFilesCache(mirror, registries, file),
+    installScripts: options.installScripts ?? true,
+  };
+  const rendered = function* () {
+    for (const node of nodes) yield renderNode(node, context);
+  };
+  return { k0sVersion: version.text, configLine, nodes: { [Symbol.iterator]: rendered }, warnings };
 }
 
-function renderNode(
-  node: CheckedNode,
+interface NodeContext {
+  configLine: "v2" | "v3";
+  k0sVersion: string;
+  file: FileCache;
+  /** the hosts.toml (and ca.crt) of every registry, for nodes that use this registry address */
+  registryFiles: (registryAddress: string) => RenderedFile[];
+  /** install.sh too (it stays on the console: an export leaves it out) */
+  installScripts: boolean;
+}
+
+function renderNode(node: CheckedNode, context: NodeContext): RenderedNode {
+  const { configLine, file } = context;
+  const files: RenderedFile[] = [
+    file(CRI_DROP_IN_PATH, "0644", () => renderCriDropIn(configLine)),
+    ...context.registryFiles(node.registryAddress),
+    file(K0S_CONFIG_PATH, "0644", renderK0sYaml),
+  ];
+  if (context.installScripts) {
+    const steps = installSteps({
+      role: node.role,
+      initialController: node.initialController,
+      mirrorFiles: files.map((f) => f.path).filter((path) => path.endsWith(".toml")),
+    });
+    const title = `node ${node.name} (${node.role}), k0s ${context.k0sVersion}, registry ${node.registryAddress}`;
+    // this node's own: rendered, never cached (a cache of 2,000 install scripts would only grow)
+    files.push(renderedFile("install.sh", "0755", renderInstallScript(title, steps)));
+  }
+  return { name: node.name, role: node.role, registryAddress: node.registryAddress, files };
+}
+
+/**
+ * Nodes that share a registry address share these files: they are rendered once per address,
+ * and a node's list is the same array's items (1,000 registries × 2,000 nodes stay fast).
+ */
+function registryFilesCache(
   mirror: CheckedMirror,
   registries: string[],
-  configLine: "v2" | "v3",
-  k0sVersion: string,
   file: FileCache,
-): RenderedNode {
-  const files: RenderedFile[] = [file(CRI_DROP_IN_PATH, "0644", () => renderCriDropIn(configLine))];
-  for (const registry of registries) {
-    const dir = hostsDirFor(registry);
-    const endpoint: MirrorEndpoint = {
-      address: node.registryAddress,
-      scheme: mirror.scheme,
-      layout: mirror.layout,
-      skipVerify: mirror.skipVerify,
-      fallbackToUpstream: mirror.fallbackToUpstream,
-      caPath: mirror.caPem ? `${dir}/ca.crt` : undefined,
-    };
-    // Nodes that share a registry address share this file: render it once.
-    files.push(
-      file(
-        `${dir}/hosts.toml`,
-        "0644",
-        () => renderHostsToml(registry, endpoint),
-        node.registryAddress,
-      ),
-    );
-    const caPem = mirror.caPem;
-    if (caPem) files.push(file(`${dir}/ca.crt`, "0644", () => caPem));
-  }
-  files.push(file(K0S_CONFIG_PATH, "0644", renderK0sYaml));
-  const steps = installSteps({
-    role: node.role,
-    initialController: node.initialController,
-    mirrorFiles: files.map((f) => f.path).filter((path) => path.endsWith(".toml")),
-  });
-  const title = `node ${node.name} (${node.role}), k0s ${k0sVersion}, registry ${node.registryAddress}`;
-  files.push(file("install.sh", "0755", () => renderInstallScript(title, steps), node.name));
-  return { name: node.name, role: node.role, registryAddress: node.registryAddress, files };
+): (registryAddress: string) => RenderedFile[] {
+  const byAddress = new Map<string, RenderedFile[]>();
+  return (registryAddress) => {
+    let files = byAddress.get(registryAddress);
+    if (files === undefined) {
+      files = [];
+      for (const registry of registries) {
+        const dir = hostsDirFor(registry);
+        const endpoint: MirrorEndpoint = {
+          address: registryAddress,
+          scheme: mirror.scheme,
+          layout: mirror.layout,
+          skipVerify: mirror.skipVerify,
+          fallbackToUpstream: mirror.fallbackToUpstream,
+          caPath: mirror.caPem ? `${dir}/ca.crt` : undefined,
+        };
+        files.push(
+          file(
+            `${dir}/hosts.toml`,
+            "0644",
+            () => renderHostsToml(registry, endpoint),
+            registryAddress,
+          ),
+        );
+        const caPem = mirror.caPem;
+        if (caPem) files.push(file(`${dir}/ca.crt`, "0644", () => caPem));
+      }
+      byAddress.set(registryAddress, files);
+    }
+    return files;
+  };
 }
 
 type FileCache = (
@@ -129,15 +177,13 @@ function fileCache(): FileCache {
     const key = `${path}\0${variant}`;
     let file = cache.get(key);
     if (!file) {
-      const text = content();
-      file = {
-        path,
-        mode,
-        sha256: bytesToHex(sha256(new TextEncoder().encode(text))),
-        content: text,
-      };
+      file = renderedFile(path, mode, content());
       cache.set(key, file);
     }
     return file;
   };
+}
+
+function renderedFile(path: string, mode: string, content: string): RenderedFile {
+  return { path, mode, sha256: bytesToHex(sha256(new TextEncoder().encode(content))), content };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_CATALOG_IMAGES } from "@/lib/catalog/limits";
 import { RenderInputError } from "./errors";
 import { caPemProblem, MAX_CA_BYTES } from "./mirror";
 import { registryHostProblem } from "./registry-host";
@@ -53,7 +54,7 @@ function renderRequestSchema(checked: boolean) {
       .max(5000)
       .optional(),
     /** normalised image references from the catalog, used to detect path collisions */
-    images: z.array(z.string().max(512)).max(200_000).optional(),
+    images: z.array(z.string().max(512)).max(MAX_CATALOG_IMAGES).optional(),
   });
 }
 

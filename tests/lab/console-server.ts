@@ -7,6 +7,8 @@ import { waitFor } from "./wait";
 
 export interface RunningConsole {
   url: string;
+  /** the server process (for its memory: /proc/<pid>/status) */
+  pid: number;
   token: string;
   dataDir: string;
   logTail(): string;
@@ -52,6 +54,7 @@ export async function startConsole(options: { dataDir?: string } = {}): Promise<
   );
   return {
     url,
+    pid: daemon.pid,
     token,
     dataDir,
     logTail: () => daemon.logTail(),

@@ -1,9 +1,10 @@
-import { CatalogTooLargeError, NotACatalogError, readCatalog } from "@/lib/catalog";
+import { CatalogLimitError, NotACatalogError, readCatalog } from "@/lib/catalog";
 import { MAX_CATALOG_TEXT_BYTES, MAX_UPLOAD_BYTES } from "@/lib/catalog/limits";
 import type { CatalogResult } from "@/lib/catalog/types";
 import { apiRoute } from "@/lib/http/api-route";
 import { limitBody } from "@/lib/http/body";
 import { HttpError } from "@/lib/http/errors";
+import { jsonPieces, textStream } from "@/lib/http/text-stream";
 import { consoleInventory } from "@/lib/inventory/console-inventory";
 import { HIDDEN_CONTROLS, HIDDEN_CONTROLS_MESSAGE } from "@/lib/inventory/fields";
 import { putCatalog } from "@/lib/inventory/settings";
@@ -17,10 +18,16 @@ export const POST = apiRoute(async (request) => {
   }
   let result: CatalogResult;
   try {
-    result = await readCatalog(body, { maxTextBytes: MAX_CATALOG_TEXT_BYTES, fileName });
+    result = await readCatalog(body, {
+      maxTextBytes: MAX_CATALOG_TEXT_BYTES,
+      fileName,
+      signal: request.signal,
+    });
   } catch (error) {
+    // the client left: reading (and decompressing) stopped with it; nobody reads this answer
+    if (request.signal.aborted) throw new HttpError(400, "the upload was cancelled");
     if (error instanceof NotACatalogError) throw new HttpError(400, error.message);
-    if (error instanceof CatalogTooLargeError) throw new HttpError(413, error.message);
+    if (error instanceof CatalogLimitError) throw new HttpError(413, error.message);
     throw error;
   }
   putCatalog({
@@ -35,5 +42,7 @@ export const POST = apiRoute(async (request) => {
       errors: result.errors.length,
     },
   });
-  return Response.json(result);
+  return new Response(textStream(jsonPieces({ ...result })), {
+    headers: { "content-type": "application/json" },
+  });
 });

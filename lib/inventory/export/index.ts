@@ -2,4 +2,4 @@
 export { toAnsibleIni } from "./ansible-ini";
 export { toAnsibleYaml } from "./ansible-yaml";
 export { toCsv } from "./csv";
-export { type ExportFile, type K0sctlExportOptions, toK0sctl } from "./k0sctl";
+export { type ExportFile, type K0sctlExportOptions, k0sctlChunks, toK0sctl } from "./k0sctl";
