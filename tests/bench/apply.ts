@@ -44,7 +44,7 @@ import {
 import { type PlainSshRun, runPlainSsh } from "./apply/plain-ssh";
 import { killGroups } from "./apply/processes";
 import type { FromConsole, ToConsole } from "./apply/protocol";
-import { median, seconds } from "./measure";
+import { type Figure, median, seconds } from "./measure";
 import { treeCpuMs } from "./proc-tree";
 
 const SIZES = [10, 30];
@@ -173,14 +173,6 @@ function percentile(values: readonly number[], p: number): number {
 }
 
 const list = (values: readonly number[]) => values.map((ms) => (ms / 1000).toFixed(2)).join(" / ");
-
-interface Figure {
-  name: string;
-  value: string;
-  target: string;
-  peakRssMiB: number;
-  note?: string;
-}
 
 /** with the CPU time the hosts spent on the run (their sshd, shells and commands) */
 type ConsoleRun = Reply<"applied"> & { hostCpuMs: number };

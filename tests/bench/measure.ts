@@ -1,3 +1,12 @@
+/** One line of `npm run bench`: a figure, its target, and the peak memory it took. */
+export interface Figure {
+  name: string;
+  value: string;
+  target: string;
+  peakRssMiB: number;
+  note?: string;
+}
+
 /** Median wall time of `runs` runs of `work`, after one warm-up run. */
 export async function medianMs(
   runs: number,

@@ -4,16 +4,9 @@
  */
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import type { Figure } from "./measure";
 
-interface Figure {
-  name: string;
-  value: string;
-  target: string;
-  peakRssMiB: number;
-  note?: string;
-}
-
-const BENCHES = ["catalog-parse.ts", "render-zip.ts", "preflight.ts", "apply.ts"];
+const BENCHES = ["catalog-parse.ts", "render-zip.ts", "preflight.ts", "apply.ts", "hardening.ts"];
 
 const figures: Figure[] = BENCHES.flatMap((file) => {
   const output = execFileSync(process.execPath, ["--import", "tsx", path.join(__dirname, file)], {

@@ -3,29 +3,31 @@
  * Bounded in count and time, loopback only, against the built console. Prints its figures.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
-import { getPriority, setPriority, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, afterEach, before, beforeEach, test } from "node:test";
 import { createGzip } from "node:zlib";
-import { openDatabase } from "@/lib/inventory/db";
-import { createNode } from "@/lib/inventory/nodes";
-import { loadSecretKey } from "@/lib/inventory/secrets";
-import { putFleetSettings } from "@/lib/inventory/settings";
-import { appendEvents, createRun, finishRun, type NewEvent } from "@/lib/runs/store";
 import { type RunningConsole, startConsole } from "../lab/console-server";
+import {
+  asLowPriorityClients,
+  cpuSeconds,
+  drain,
+  get,
+  LINES,
+  MiB,
+  NODES,
+  REGISTRIES,
+  RUN,
+  seedLoadData,
+  watch,
+} from "../lab/load-harness";
 import { doubleGzipBomb, HUGE, tarHeader } from "./gzip-bomb";
 
-const MiB = 1024 ** 2;
-const RUN = "load-run-100k";
-const LINES = 100_000;
 const READERS = 200;
 const IDLE_CLIENTS = 100;
-const NODES = 2_000;
-const REGISTRIES = 1_000;
 
 let dataDir: string;
 /** a console of its own for each test, on the seeded data folder: one test's heap is not the next one's */
@@ -33,7 +35,7 @@ let consoleServer: RunningConsole;
 
 before(() => {
   dataDir = mkdtempSync(path.join(tmpdir(), "console-load-"));
-  seed(dataDir);
+  seedLoadData(dataDir);
 });
 beforeEach(async () => {
   consoleServer = await startConsole({ dataDir });
@@ -51,198 +53,6 @@ afterEach(async () => {
 after(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** A finished 100,000-line run, 2,000 nodes and 1,000 registries, written before the console starts. */
-function seed(dataDir: string): void {
-  const db = openDatabase(dataDir);
-  const key = loadSecretKey(dataDir);
-  try {
-    createRun({
-      db,
-      run: {
-        id: RUN,
-        action: "plan",
-        status: "running",
-        startedBy: "load test",
-        inputs: {},
-        createdAt: new Date().toISOString(),
-      },
-      nodes: ["n1", "n2"],
-    });
-    const at = new Date().toISOString();
-    for (let start = 0; start < LINES; start += 10_000) {
-      const page: NewEvent[] = [];
-      for (let i = start; i < start + 10_000; i += 1) {
-        const line = `line ${i}: pulling layer sha256:${i.toString(16).padStart(64, "0")}`;
-        page.push({ runId: RUN, node: i % 2 ? "n2" : "n1", stream: "stdout", line, at });
-      }
-      appendEvents(db, page);
-    }
-    finishRun({ db, id: RUN, status: "succeeded" });
-    putFleetSettings({
-      db,
-      settings: {
-        k0sVersion: "1.35.7",
-        registries: Array.from({ length: REGISTRIES }, (_, i) => `registry-${i}.example.com`),
-        mirror: { address: "10.0.0.5:5000", scheme: "http" },
-      },
-    });
-    db.transaction(() => {
-      for (let i = 0; i < NODES; i += 1) {
-        createNode({
-          db,
-          key,
-          input: {
-            name: `node-${i}`,
-            address: `10.1.${Math.floor(i / 250)}.${(i % 250) + 1}`,
-            role: i < 3 ? "controller" : "worker",
-            auth: { kind: "agent" },
-          },
-        });
-      }
-    })();
-  } finally {
-    db.close();
-  }
-}
-
-/** Resident memory of the console process and any process it started, in bytes. */
-function rssBytes(pid: number): number {
-  let total = 0;
-  const visit = (id: number) => {
-    try {
-      const status = readFileSync(`/proc/${id}/status`, "utf8");
-      total += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-      for (const task of readFileSync(`/proc/${id}/task/${id}/children`, "utf8").split(/\s+/))
-        if (task) visit(Number(task));
-    } catch {
-      // the process ended meanwhile
-    }
-  };
-  visit(pid);
-  return total;
-}
-
-/**
- * Probes /api/health from a process of its own: the test's readers keep this process busy,
- * which must not count as the console's latency. Stops when its stdin closes, then prints the
- * latencies as JSON.
- */
-const PROBE = `
-const latencies = [];
-let running = true;
-process.stdin.on("data", () => {}).on("end", () => { running = false; });
-(async () => {
-  while (running) {
-    const start = performance.now();
-    const response = await fetch(process.argv[1]);
-    await response.arrayBuffer();
-    if (response.status !== 200) throw new Error("health answered " + response.status);
-    latencies.push(performance.now() - start);
-    await new Promise((resolve) => setTimeout(resolve, 20)); // pacing
-  }
-  process.stdout.write(JSON.stringify(latencies));
-})();
-`;
-
-/** CPU seconds the console process has used so far (user + system). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ)
-}
-
-/** Samples the console's RSS and /api/health latency until stopped. */
-function watch(server: RunningConsole) {
-  let maxRss = rssBytes(server.pid);
-  const cpuAtStart = cpuSeconds(server.pid);
-  const rssTimer = setInterval(() => {
-    maxRss = Math.max(maxRss, rssBytes(server.pid));
-  }, 100);
-  const prober = spawn(process.execPath, ["-e", PROBE, `${server.url}/api/health`], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  let output = "";
-  prober.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    output += chunk;
-  });
-  const probed = new Promise<number[]>((resolve, reject) => {
-    prober.once("exit", (code) =>
-      code === 0
-        ? resolve(JSON.parse(output) as number[])
-        : reject(new Error(`probe exited ${code}`)),
-    );
-  });
-  return {
-    async stop() {
-      clearInterval(rssTimer);
-      prober.stdin.end();
-      const latencies = (await probed).sort((a, b) => a - b);
-      maxRss = Math.max(maxRss, rssBytes(server.pid));
-      const p99 =
-        latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0;
-      return {
-        maxRssMiB: maxRss / MiB,
-        p99Ms: p99,
-        maxMs: latencies.at(-1) ?? 0,
-        probes: latencies.length,
-        cpuSeconds: cpuSeconds(server.pid) - cpuAtStart,
-      };
-    },
-  };
-}
-
-/**
- * Runs `clients` with this test's main thread at a low CPU priority: on this shared 2-core machine
- * the readers stand in for browsers on other machines, and their CPU must not be the console's.
- */
-async function asLowPriorityClients<T>(clients: () => Promise<T>): Promise<T> {
-  const before = getPriority();
-  setPriority(10);
-  try {
-    return await clients();
-  } finally {
-    setPriority(before);
-  }
-}
-
-function get(pathName: string, headers: Record<string, string> = {}) {
-  return new Promise<http.IncomingMessage>((resolve, reject) => {
-    const request = http.get(`${consoleServer.url}${pathName}`, {
-      headers: { authorization: `Bearer ${consoleServer.token}`, ...headers },
-    });
-    request.once("response", resolve).once("error", reject);
-  });
-}
-
-/** Reads a stream to its end: its size, how many times `marker` occurs, and its last bytes. */
-function drain(response: http.IncomingMessage, marker: string) {
-  return new Promise<{ bytes: number; count: number; tail: string }>((resolve, reject) => {
-    let bytes = 0;
-    let count = 0;
-    // bytes, not text: the readers' own CPU competes with the console for this machine
-    const needle = Buffer.from(marker);
-    let carry: Buffer = Buffer.alloc(0);
-    let tail: Buffer = Buffer.alloc(0);
-    response.on("data", (chunk: Buffer) => {
-      bytes += chunk.length;
-      // markers that begin in the bytes before this chunk, then those inside this chunk
-      const across = Buffer.concat([carry, chunk.subarray(0, needle.length - 1)]);
-      for (
-        let at = across.indexOf(needle);
-        at !== -1 && at < carry.length;
-        at = across.indexOf(needle, at + 1)
-      )
-        count += 1;
-      for (let at = chunk.indexOf(needle); at !== -1; at = chunk.indexOf(needle, at + 1))
-        count += 1;
-      // the last bytes received, however small the chunks (a marker may span several)
-      carry = Buffer.concat([carry, chunk]).subarray(-(needle.length - 1));
-      tail = Buffer.concat([tail, chunk]).subarray(-400);
-    });
-    response.once("end", () => resolve({ bytes, count, tail: tail.toString("utf8") }));
-    response.once("error", reject);
-  });
-}
 
 /** The console's figures with no load at all: the machine's own share of the latency. */
 async function atRest() {
@@ -264,7 +74,7 @@ test(`${READERS} SSE readers of a ${LINES.toLocaleString("en")}-line run: /api/h
       Array.from({ length: READERS }, async (_, i) => {
         // browsers do not all connect in the same millisecond: 200 arrive within a second
         await new Promise((resolve) => setTimeout(resolve, Math.floor(i / 10) * 50));
-        const response = await get(`/api/runs/${RUN}/events`);
+        const response = await get(consoleServer, `/api/runs/${RUN}/events`);
         assert.equal(response.statusCode, 200);
         return drain(response, "\nid: ");
       }),
@@ -327,7 +137,7 @@ function openIdleStream(pathName: string): Promise<net.Socket> {
 test(`the k0sctl export of ${NODES} nodes × ${REGISTRIES} registries streams under 300 MiB`, async () => {
   const watcher = watch(consoleServer);
   const started = performance.now();
-  const response = await get("/api/nodes/export?format=k0sctl");
+  const response = await get(consoleServer, "/api/nodes/export?format=k0sctl");
   assert.equal(response.statusCode, 200);
   const result = await drain(response, "\n    - role: ");
   const seconds = (performance.now() - started) / 1000;
@@ -340,7 +150,7 @@ test(`the k0sctl export of ${NODES} nodes × ${REGISTRIES} registries streams un
   assert.ok(figures.maxRssMiB < 300, `console RSS ${figures.maxRssMiB.toFixed(0)} MiB`);
 
   // a client that leaves after the first 10 MiB: the export stops with it
-  const leaving = await get("/api/nodes/export?format=k0sctl");
+  const leaving = await get(consoleServer, "/api/nodes/export?format=k0sctl");
   await new Promise<void>((resolve) => {
     let received = 0;
     leaving.on("data", (chunk: Buffer) => {
