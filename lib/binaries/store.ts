@@ -3,8 +3,9 @@
  * 0700, files 0600), described by a row of the database beside it. A run names a binary by its
  * sha256, so nothing outside this folder can ever be sent to a node.
  */
-import { closeSync, constants, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, constants, createReadStream, fstatSync, openSync, rmSync } from "node:fs";
 import path from "node:path";
+import type { Readable } from "node:stream";
 import type { Database } from "@/lib/inventory/db";
 import type { Executable, K0sArch } from "./executable";
 import { isSha256 } from "./names";
@@ -54,8 +55,17 @@ export function deleteBinary({ db, sha256 }: { db: Database; sha256: string }): 
   return changes > 0;
 }
 
-/** The stored file's bytes; null when it is gone from the folder (or replaced by a symlink). */
-export function readBinaryFile({ db, sha256 }: { db: Database; sha256: string }): Buffer | null {
+/**
+ * A stream of the stored file (read as it is sent, never held whole) and its size; null when it
+ * is gone from the folder or is not a plain file there (a symlink planted in its place).
+ */
+export function openBinaryFile({
+  db,
+  sha256,
+}: {
+  db: Database;
+  sha256: string;
+}): { stream: Readable; size: number } | null {
   const file = fileOf(db, sha256);
   if (!file) return null;
   let fd: number;
@@ -64,9 +74,10 @@ export function readBinaryFile({ db, sha256 }: { db: Database; sha256: string })
   } catch {
     return null;
   }
-  try {
-    return readFileSync(fd);
-  } finally {
+  const stats = fstatSync(fd);
+  if (!stats.isFile()) {
     closeSync(fd);
+    return null;
   }
+  return { stream: createReadStream("", { fd }), size: stats.size };
 }

@@ -95,7 +95,7 @@ async function uploadBinary(job: ApplyJob, binary: K0sBinary, runId: string): Pr
       );
       return;
     }
-    const mib = (binary.content.length / 1024 ** 2).toFixed(1);
+    const mib = (binary.size / 1024 ** 2).toFixed(1);
     job.log(
       "cmd",
       `upload ${binary.label} → ${K0S_INSTALL_PATH} (${mib} MiB, 0755, sha256 ${binary.sha256.slice(0, 12)}…)`,
@@ -106,13 +106,18 @@ async function uploadBinary(job: ApplyJob, binary: K0sBinary, runId: string): Pr
           path: K0S_INSTALL_PATH,
           mode: "0755",
           sha256: binary.sha256,
-          size: binary.content.length,
+          size: binary.size,
         },
       ],
       backupDir: backupDirFor(runId),
       allowedRoots: ["/etc/k0s/", "/usr/local/bin/"],
     });
-    await shellOf(job).check(script, { stdin: binary.content, timeoutMs: 600_000 });
+    const stream = binary.open();
+    try {
+      await shellOf(job).check(script, { stdin: stream, timeoutMs: 600_000 });
+    } finally {
+      stream.destroy(); // its file is closed even when the command never read it
+    }
     job.log("info", `${K0S_INSTALL_PATH} written and its sha256 verified on the node`);
   });
 }

@@ -1,15 +1,20 @@
-import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
 import { isSha256 } from "@/lib/binaries/names";
-import { getBinary, readBinaryFile, type StoredBinary } from "@/lib/binaries/store";
+import { getBinary, openBinaryFile, type StoredBinary } from "@/lib/binaries/store";
 import type { Database } from "@/lib/inventory/db";
 import { RunInputError } from "./errors";
 
-/** The k0s binary an apply uploads: read once from the console's store, its sha256 checked. */
+/**
+ * The k0s binary an apply uploads from the console's store: streamed to each node that lacks it
+ * (never held in memory whole), its size and sha256 checked on the node before it is renamed.
+ */
 export interface K0sBinary {
   /** what the log calls it: version and uploaded name */
   label: string;
-  content: Buffer;
   sha256: string;
+  size: number;
+  /** a fresh stream of the file, for one node */
+  open(): Readable;
 }
 
 export const K0S_INSTALL_PATH = "/usr/local/bin/k0s";
@@ -34,11 +39,22 @@ export function storedK0sBinary(db: Database, ref: string): StoredBinary {
 
 export function loadK0sBinary(db: Database, ref: string): K0sBinary {
   const binary = storedK0sBinary(db, ref);
-  const content = readBinaryFile({ db, sha256: binary.sha256 });
-  const sha256 = content && createHash("sha256").update(content).digest("hex");
-  if (sha256 !== binary.sha256)
-    throw new RunInputError(
-      `k0sBinary: the stored file of ${binary.sha256} is ${content ? "damaged" : "missing"}: delete it and upload it again`,
+  const { sha256, size } = binary;
+  const damaged = () =>
+    new RunInputError(
+      `k0sBinary: the stored file of ${sha256} is missing or damaged: delete it and upload it again`,
     );
-  return { label: `${binary.name} (k0s ${binary.version})`, content: content as Buffer, sha256 };
+  const found = openBinaryFile({ db, sha256 });
+  found?.stream.destroy();
+  if (found?.size !== size) throw damaged();
+  return {
+    label: `${binary.name} (k0s ${binary.version})`,
+    sha256,
+    size,
+    open() {
+      const opened = openBinaryFile({ db, sha256 });
+      if (opened?.size !== size) throw damaged();
+      return opened.stream;
+    },
+  };
 }

@@ -3,7 +3,7 @@
  * bastion), runs commands with timeouts, opens TCP channels from the node, and turns every
  * failure into an SshError a person can act on.
  */
-import type { Duplex } from "node:stream";
+import { type Duplex, Readable } from "node:stream";
 import { type AnyAuthMethod, Client, type ClientChannel, type ConnectConfig, utils } from "ssh2";
 import { consoleEnv } from "@/lib/env";
 import { SshError } from "./errors";
@@ -38,10 +38,13 @@ export interface SshConnectOptions {
   bastion?: SshEndpoint;
 }
 
+/** Bytes for a command's stdin: a stream is piped, with SSH flow control (a k0s binary is never held whole). */
+export type StdinData = string | Buffer | Readable;
+
 /** The command's stdin, written as the caller decides (e.g. only after the command asked for it). */
 export interface ExecInput {
   write(data: string | Buffer): void;
-  end(data?: string | Buffer): void;
+  end(data?: StdinData): void;
 }
 
 export interface ExecOptions {
@@ -49,7 +52,7 @@ export interface ExecOptions {
    * bytes for the command's stdin (a Buffer for binaries), or a function given the open stdin to
    * write in steps: it is called once the channel is open, before any output arrives
    */
-  stdin?: string | Buffer | ((input: ExecInput) => void);
+  stdin?: StdinData | ((input: ExecInput) => void);
   timeoutMs?: number;
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
@@ -145,15 +148,28 @@ export class SshSession {
         this.client.exec(command, (error, opened) => {
           if (error) return fail(error);
           channel = opened;
+          let inputError: Error | null = null;
           collectOutput(opened, options, (result) => {
             clearTimeout(timer);
+            // the command ran on a cut input: whatever it says, it did not get what was sent
+            if (inputError) reject(this.inputFailed(inputError));
             // no exit status at all: the connection went away under the command
-            if (result.code === null && result.signal === null) fail(new Error("no exit status"));
+            else if (result.code === null && result.signal === null)
+              fail(new Error("no exit status"));
             else resolve(result);
           });
           const stdin = options.stdin;
-          if (typeof stdin !== "function") opened.end(stdin ?? "");
-          else stdin({ write: (data) => opened.write(data), end: (data) => opened.end(data) });
+          const input: ExecInput = {
+            write: (data) => opened.write(data),
+            end: (data) =>
+              endStdin(opened, data, (error) => {
+                inputError = error;
+                opened.signal("KILL");
+                opened.close();
+              }),
+          };
+          if (typeof stdin === "function") stdin(input);
+          else input.end(stdin);
         });
       } catch (error) {
         fail(error as Error); // ssh2 throws "Not connected" at once on a closed connection
@@ -183,6 +199,11 @@ export class SshSession {
     // the slot is freed when the connection has closed; a peer that never answers the close
     // (a frozen host) does not keep it longer than this
     setTimeout(this.releaseSlot, SLOT_RELEASE_GRACE_MS).unref();
+  }
+
+  private inputFailed(error: Error): SshError {
+    const message = `the command's input could not be read on the console: ${error.message}`;
+    return new SshError("command-failed", this.target, message);
   }
 
   private dropped(error: Error): SshError {
@@ -487,4 +508,24 @@ export async function readHostKey(
     throw error;
   }
   throw new Error("a host key was accepted without being trusted");
+}
+
+/**
+ * Ends the channel's stdin with `data`; a stream is piped (paused while the channel is full). A
+ * stream that fails is not ended as if it were complete: `onError` stops the command.
+ */
+function endStdin(
+  channel: ClientChannel,
+  data: StdinData | undefined,
+  onError: (error: Error) => void,
+): void {
+  if (!(data instanceof Readable)) {
+    channel.end(data ?? "");
+    return;
+  }
+  data.once("error", (error) => {
+    data.unpipe(channel);
+    onError(error);
+  });
+  data.pipe(channel);
 }

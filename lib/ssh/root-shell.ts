@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { ExecInput, ExecOptions, ExecResult, SshSession } from "./client";
+import type { ExecInput, ExecOptions, ExecResult, SshSession, StdinData } from "./client";
 import { SshError, stderrTail } from "./errors";
 import { asRoot, type Privilege, type SudoHandshake, sudoProblem } from "./privilege";
 
@@ -10,8 +10,8 @@ const SUDO_MESSAGES = {
   "sudo-missing": "the user is not root and sudo is not installed on the node",
 } as const;
 
-/** What a root command is given: its stdin is plain bytes (the shell decides when to send them). */
-export type RootExecOptions = Omit<ExecOptions, "stdin"> & { stdin?: string | Buffer };
+/** What a root command is given: its stdin is plain bytes or a stream (the shell decides when to send them). */
+export type RootExecOptions = Omit<ExecOptions, "stdin"> & { stdin?: StdinData };
 
 /** Runs scripts as root on one node over an open session, through sudo when the user is not root. */
 export class RootShell {
@@ -91,7 +91,7 @@ function sudoGate(handshake: SudoHandshake, password: string | null, options: Ro
   let sudoStderr = "";
   let early = ""; // stdout before the ready line is complete
   let ready = false;
-  const end = (data?: string | Buffer) => {
+  const end = (data?: StdinData) => {
     if (ended || !input) return;
     ended = true;
     input.end(data);

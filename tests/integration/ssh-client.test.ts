@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import { readHostKey, type SshAuth, type SshEndpoint, SshSession } from "@/lib/ssh/client";
 import { SshError } from "@/lib/ssh/errors";
@@ -109,6 +111,42 @@ describe("authentication", () => {
       assert.equal(missing.kind, "sudo-password-needed");
     } finally {
       session.close();
+    }
+  });
+
+  test("a stream on stdin is piped whole, through sudo too; one that fails mid-way fails the command", async () => {
+    const chunk = Buffer.alloc(1024 * 1024, "k");
+    const stream = (chunks: number, failAfter?: number) =>
+      Readable.from(
+        (function* () {
+          for (let i = 0; i < chunks; i += 1) {
+            if (i === failAfter) throw new Error("the stored file could not be read");
+            yield chunk;
+          }
+        })(),
+      );
+    const expected = createHash("sha256");
+    for (let i = 0; i < 32; i += 1) expected.update(chunk);
+    const digest = expected.digest("hex");
+    const session = await SshSession.open(
+      endpoint("alpha", {
+        username: "deploy",
+        auth: { kind: "password", password: lab.users.deploy.password },
+      }),
+    );
+    const rootSession = await SshSession.open(endpoint("alpha"));
+    try {
+      const viaSudo = new RootShell(session, "sudo-password", lab.users.deploy.password);
+      const asRoot = new RootShell(rootSession, "root");
+      for (const shell of [viaSudo, asRoot]) {
+        const result = await shell.check("sha256sum", { stdin: stream(32) });
+        assert.equal(result.stdout.split(" ")[0], digest);
+      }
+      // the command must not read a cut stream as a complete input
+      await assert.rejects(rootSession.exec("wc -c; sleep 1", { stdin: stream(32, 3) }), SshError);
+    } finally {
+      session.close();
+      rootSession.close();
     }
   });
 

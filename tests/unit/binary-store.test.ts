@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { receiveBinary } from "@/lib/binaries/receive";
-import { binariesDir, deleteBinary, listBinaries, readBinaryFile } from "@/lib/binaries/store";
+import { binariesDir, deleteBinary, listBinaries, openBinaryFile } from "@/lib/binaries/store";
 import { openDatabase } from "@/lib/inventory/db";
 import { elfHeader, MACHINE, syntheticK0s } from "../lab/elf-files";
 
@@ -43,7 +43,9 @@ describe("the binary store", () => {
     assert.deepEqual(store(), [binary.sha256]);
     assert.equal(fs.statSync(path.join(binariesDir(db), binary.sha256)).mode & 0o777, 0o600);
     assert.equal(fs.statSync(binariesDir(db)).mode & 0o777, 0o700);
-    assert.deepEqual(readBinaryFile({ db, sha256: binary.sha256 }), bytes);
+    const opened = openBinaryFile({ db, sha256: binary.sha256 });
+    assert.equal(opened?.size, bytes.length);
+    assert.deepEqual(Buffer.concat(await opened.stream.toArray()), bytes);
   });
 
   test("an identical upload is kept once, with its first name", async () => {
@@ -90,8 +92,8 @@ describe("the binary store", () => {
     const file = path.join(binariesDir(db), binary.sha256);
     fs.rmSync(file);
     fs.symlinkSync("/etc/passwd", file);
-    assert.equal(readBinaryFile({ db, sha256: binary.sha256 }), null);
-    assert.equal(readBinaryFile({ db, sha256: "../console.sqlite" }), null);
+    assert.equal(openBinaryFile({ db, sha256: binary.sha256 }), null);
+    assert.equal(openBinaryFile({ db, sha256: "../console.sqlite" }), null);
   });
 
   test("delete removes the row and the file; a name that is not a sha256 removes nothing", async () => {

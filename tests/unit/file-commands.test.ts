@@ -15,6 +15,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
+import { Readable } from "node:stream";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import type { RenderedFile } from "@/lib/render/types";
@@ -789,6 +790,8 @@ function localShell(): { shell: RootShell; scripts: string[] } {
     session: { target: "local" },
     async run(script: string, options: RootExecOptions = {}): Promise<ExecResult> {
       scripts.push(script);
+      // the file stages send bytes; only the k0s upload streams (tested over SSH)
+      if (options.stdin instanceof Readable) throw new Error("the local shell takes no stream");
       const result = spawnSync("sh", ["-c", script], { input: options.stdin ?? "" });
       const stdout = result.stdout.toString();
       const stderr = result.stderr.toString();
