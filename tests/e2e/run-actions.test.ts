@@ -1,8 +1,8 @@
 /**
  * Every run action from the browser, on a controller and a worker running the k0s stand-in: the
- * Runs page plans first, an apply asks for confirmation with what it changes, and an apply is
- * rolled back and the nodes reset from dialogs that show what they will do — refused in the
- * dialog, as by the API, while another run changes a host.
+ * Runs page plans first, an apply asks for confirmation with what it changes, the log is searched
+ * across all its lines, and an apply is rolled back and the nodes reset from dialogs that show what they will do —
+ * refused in the dialog, as by the API, while another run changes a host.
  */
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -148,6 +148,66 @@ test("the Runs page plans first; an apply asks for confirmation with what will c
   applyId = await runs.applyPlan(planId, 2);
   const apply = await finished(applyId);
   assert.equal(apply.status, "succeeded", JSON.stringify(apply.nodes.map((n) => n.state)));
+});
+
+test("the log is searched across all its lines: text, node, stderr only; downloads as text", async () => {
+  assert.ok(applyId, "needs the apply of the first test");
+  await page.goto(`${server.url}/runs/${applyId}`);
+  await runs.waitForConnection("finished");
+  const first = "apply on 2 nodes";
+  const search = page.getByTestId("log-search");
+  await search.fill(first.toUpperCase());
+  const matches = page.getByTestId("log-matches");
+  await matches.filter({ hasText: /^1 matching line$/ }).waitFor();
+  await page
+    .locator("[data-testid=log-view][data-search=on] [data-testid=log-line]")
+    .filter({ hasText: first })
+    .waitFor();
+
+  // a node's tab searches its lines only; the count is the console's, over every stored line
+  await search.fill("k0s");
+  await runs.showLog(WORKER);
+  const stored = (await (await call(`/api/runs/${applyId}/log?node=${WORKER}&q=k0s`)).text())
+    .split("\n")
+    .filter(Boolean);
+  assert.ok(stored.length > 0);
+  await matches.filter({ hasText: new RegExp(`^${stored.length} matching lines?$`) }).waitFor();
+  const shown = page.locator("[data-testid=log-view][data-search=on] [data-testid=log-line]");
+  await shown.first().waitFor();
+  assert.equal(
+    await page
+      .locator(`[data-testid=log-view] [data-testid=log-line]:not([data-node="${WORKER}"])`)
+      .count(),
+    0,
+  );
+  await assertAccessible(page, "a log search");
+  await checkLayout("log search");
+
+  const text = await runs.download(page.getByTestId(`download-text-${WORKER}`));
+  assert.equal(text.name, `run-${applyId}-${WORKER}-matches.log`);
+  const lines = text.text.split("\n").filter(Boolean);
+  const events = stored.map((line) => JSON.parse(line) as { line: string });
+  assert.ok(events.every((event) => /k0s/i.test(event.line)));
+  assert.equal(lines.length, events.flatMap((event) => event.line.split("\n")).length);
+  for (const line of lines) assert.match(line, new RegExp(`^\\S+ ${WORKER} \\w+ `));
+
+  // stderr only, whatever the text
+  await search.fill("");
+  await page.getByTestId("log-stderr-only").check();
+  const stderr = (
+    await (await call(`/api/runs/${applyId}/log?node=${WORKER}&stream=stderr`)).text()
+  )
+    .split("\n")
+    .filter(Boolean);
+  await matches.filter({ hasText: new RegExp(`^${stderr.length} matching lines?$`) }).waitFor();
+  assert.equal(
+    await page
+      .locator("[data-testid=log-view] [data-testid=log-line]:not([data-stream=stderr])")
+      .count(),
+    0,
+  );
+  await page.getByTestId("log-stderr-only").uncheck();
+  await page.locator("[data-testid=log-view]:not([data-search])").waitFor();
 });
 
 test("roll back the apply from the Runs page: the dialog shows what comes back and what goes", async () => {
