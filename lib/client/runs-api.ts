@@ -1,15 +1,21 @@
 /** Browser-side calls to the runs API: start a run, list runs, read one, its log and live events. */
 import type { z } from "zod";
+import type { ClusterUp } from "@/lib/runs/cluster-end";
 import type { FileChange, FilePlan } from "@/lib/runs/plan";
 import type { StartRunSchema } from "@/lib/runs/run-request";
 import type { EventStream, Run, RunEvent, RunNode, RunSummary } from "@/lib/runs/types";
 import { call } from "./api";
 
+export type { ClusterUp } from "@/lib/runs/cluster-end";
 export type { FileChange, FilePlan } from "@/lib/runs/plan";
 export type * from "@/lib/runs/types";
 
 /** A run with every node's stages and result, as GET /api/runs/<id> returns it. */
-export type RunDetail = Run & { nodes: RunNode[] };
+export type RunDetail = Run & {
+  nodes: RunNode[];
+  /** an apply's end state: the clusters it brought up */
+  clusters?: ClusterUp[];
+};
 
 /** POST /api/runs: every action takes the same body (a rollback also names `fromRun`). */
 export type StartRunRequest = z.input<typeof StartRunSchema>;
@@ -51,6 +57,11 @@ function logQuery(filter: LogFilter & Record<string, string | number | undefined
 /** The run's log as JSON lines (or plain text), whole or filtered. */
 export function runLogHref(id: string, filter: LogFilter = {}, format?: "text"): string {
   return apiPath(id, `/log${logQuery({ ...filter, format })}`);
+}
+
+/** The admin kubeconfig of a cluster the apply brought up (a download: fetched only when clicked). */
+export function kubeconfigHref(id: string, controller: string): string {
+  return apiPath(id, `/kubeconfig?node=${encodeURIComponent(controller)}`);
 }
 
 /** One page of the lines matching `filter` among all the run's stored lines. */

@@ -1,7 +1,8 @@
 /**
  * Every run action from the browser, on a controller and a worker running the k0s stand-in: the
- * Runs page plans first, an apply asks for confirmation with what it changes, the log is searched
- * across all its lines, and an apply is rolled back and the nodes reset from dialogs that show what they will do —
+ * Runs page plans first, an apply asks for confirmation with what it changes, the run page says
+ * the cluster is up and hands out its admin kubeconfig, the log is searched across all its lines,
+ * and an apply is rolled back and the nodes reset from dialogs that show what they will do —
  * refused in the dialog, as by the API, while another run changes a host.
  */
 import assert from "node:assert/strict";
@@ -148,6 +149,34 @@ test("the Runs page plans first; an apply asks for confirmation with what will c
   applyId = await runs.applyPlan(planId, 2);
   const apply = await finished(applyId);
   assert.equal(apply.status, "succeeded", JSON.stringify(apply.nodes.map((n) => n.state)));
+});
+
+test("the cluster is up: the run page offers the admin kubeconfig, pointing at the controller", async () => {
+  assert.ok(applyId, "needs the apply of the first test");
+  await page.goto(`${server.url}/runs/${applyId}`);
+  const panel = page.getByTestId("cluster-up");
+  await panel.getByText("The cluster is up").waitFor();
+  const address = lab.host(CP).address;
+  await panel.getByText(`https://${address}:6443`).waitFor();
+  await assertAccessible(page, "a finished apply whose cluster is up");
+  await checkLayout("cluster up");
+
+  const { name, text } = await runs.download(page.getByTestId(`kubeconfig-${CP}`));
+  assert.equal(name, `kubeconfig-${CP}.yaml`);
+  const servers = text.split("\n").filter((line) => /^\s*server:/.test(line));
+  assert.deepEqual(servers, [`    server: https://${address}:6443`]);
+  // it is the controller's own admin.conf (its key), with only the server changed
+  const adminConf = lab.host(CP).readFile("/var/lib/k0s/pki/admin.conf") ?? "";
+  const key = /client-key-data: (\S+)/.exec(adminConf)?.[1];
+  assert.ok(key, "the stand-in wrote admin.conf on the controller");
+  assert.ok(text.includes(`client-key-data: ${key}`));
+  assert.match(adminConf, /server: https:\/\/localhost:6443/);
+  assert.equal(
+    (await getRun(applyId)).nodes.length,
+    2,
+    "the worker's kubeconfig is the cluster's: one link",
+  );
+  assert.equal(await page.locator("[data-testid^=kubeconfig-]").count(), 1);
 });
 
 test("the log is searched across all its lines: text, node, stderr only; downloads as text", async () => {
