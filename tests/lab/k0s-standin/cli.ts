@@ -1005,7 +1005,8 @@ function kubeconfigAdmin(args: string[], io: Io, state: StandinState) {
   const installed = state.installed;
   const dataDir = flagString(flags, "data-dir") ?? installed?.dataDir ?? P.defaultDataDir;
   const path = `${dataDir}/pki/admin.conf`;
-  if (!existsSync(path) && installed?.role === "controller" && upRun(state)) {
+  const ownDataDir = dataDir === (installed?.dataDir ?? P.defaultDataDir);
+  if (!existsSync(path) && ownDataDir && installed?.role === "controller" && upRun(state)) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     writeFileSync(path, adminConf(), { mode: 0o600 });
   }
