@@ -1,11 +1,39 @@
+"use client";
+
+import { useState } from "react";
 import { buttonClass } from "@/components/ui";
-import { type ClusterUp, kubeconfigHref } from "@/lib/client/runs-api";
+import { errorText } from "@/lib/client/fleet-api";
+import { type ClusterUp, fetchKubeconfig } from "@/lib/client/runs-api";
+
+/** Hands `blob` to the browser as a file download, then lets go of it. */
+function saveAs(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 
 /**
  * The end state of an apply: the cluster is up, and its admin kubeconfig — read from the
- * controller when the link is followed, never kept by the console — points at its API.
+ * controller when asked, never kept by the console — points at its API. A refusal (the node
+ * cannot be reached, k0s has no admin config any more) is shown in place.
  */
 export function ClusterUpPanel({ runId, clusters }: { runId: string; clusters: ClusterUp[] }) {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const download = async (controller: string) => {
+    setBusy(controller);
+    setError(null);
+    try {
+      saveAs(await fetchKubeconfig(runId, controller), `kubeconfig-${controller}.yaml`);
+    } catch (caught) {
+      setError(`${controller}: ${errorText(caught)}`);
+    } finally {
+      setBusy(null);
+    }
+  };
   return (
     <section
       aria-labelledby="cluster-up-title"
@@ -24,15 +52,18 @@ export function ClusterUpPanel({ runId, clusters }: { runId: string; clusters: C
       <ul className="max-h-64 space-y-2 overflow-y-auto">
         {clusters.map((cluster) => (
           <li key={cluster.controller} className="flex flex-wrap items-center gap-x-3 gap-y-1">
-            <a
-              href={kubeconfigHref(runId, cluster.controller)}
-              download
+            <button
+              type="button"
               className={buttonClass}
+              disabled={busy !== null}
+              aria-busy={busy === cluster.controller}
+              onClick={() => void download(cluster.controller)}
               data-testid={`kubeconfig-${cluster.controller}`}
             >
-              Download the admin kubeconfig
-              {clusters.length > 1 ? ` of ${cluster.controller}` : ""}
-            </a>
+              {busy === cluster.controller
+                ? "Reading the kubeconfig…"
+                : `Download the admin kubeconfig${clusters.length > 1 ? ` of ${cluster.controller}` : ""}`}
+            </button>
             <span>
               API <code className="font-mono break-all">{cluster.server}</code>
               {cluster.kind === "cluster"
@@ -42,6 +73,11 @@ export function ClusterUpPanel({ runId, clusters }: { runId: string; clusters: C
           </li>
         ))}
       </ul>
+      {error && (
+        <p role="alert" className="mt-2 text-red-700 dark:text-red-400">
+          Could not read the kubeconfig from {error}
+        </p>
+      )}
     </section>
   );
 }

@@ -59,9 +59,11 @@ export function runLogHref(id: string, filter: LogFilter = {}, format?: "text"):
   return apiPath(id, `/log${logQuery({ ...filter, format })}`);
 }
 
-/** The admin kubeconfig of a cluster the apply brought up (a download: fetched only when clicked). */
-export function kubeconfigHref(id: string, controller: string): string {
-  return apiPath(id, `/kubeconfig?node=${encodeURIComponent(controller)}`);
+/** The admin kubeconfig of a cluster the apply brought up, read from its controller now. */
+export async function fetchKubeconfig(id: string, controller: string): Promise<Blob> {
+  const path = apiPath(id, `/kubeconfig?node=${encodeURIComponent(controller)}`);
+  const response = await call(path, { method: "GET", cache: "no-store" });
+  return response.blob();
 }
 
 /** One page of the lines matching `filter` among all the run's stored lines. */

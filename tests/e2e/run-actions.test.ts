@@ -304,6 +304,15 @@ test("reset from the UI: the dialog names the nodes and needs their number typed
       `console files gone on ${node}`,
     );
   }
+
+  // the apply's page still tells its end state, and says in place why its kubeconfig is gone now
+  await page.goto(`${server.url}/runs/${applyId}`);
+  await page.getByTestId(`kubeconfig-${CP}`).click();
+  await page
+    .getByTestId("cluster-up")
+    .getByRole("alert")
+    .filter({ hasText: "check if the control plane is initialized on this node" })
+    .waitFor();
 });
 
 test("a reset of a host another run is changing is refused in the dialog, as by the API", async () => {
