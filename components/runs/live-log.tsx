@@ -1,8 +1,10 @@
 "use client";
 
-import { type ReactNode, useId, useLayoutEffect, useMemo } from "react";
-import { runLogHref } from "@/lib/client/runs-api";
-import { LogRow, ROW_HEIGHT } from "./log-row";
+import { type ReactNode, useEffect, useId, useLayoutEffect, useMemo, useState } from "react";
+import { inputClass } from "@/components/ui";
+import { type LogFilter, runLogHref } from "@/lib/client/runs-api";
+import { LOG_VIEW_CLASS, LogRow, ROW_HEIGHT } from "./log-row";
+import { LogSearchResults } from "./log-search";
 import { LogTabs, tabId } from "./log-tabs";
 import { type Connection, type RunLogHandlers, useRunLog } from "./use-run-log";
 import { useVirtualRows } from "./use-virtual-rows";
@@ -25,6 +27,9 @@ const CONNECTION: Record<Connection, { dot: string; title: string }> = {
     title: "The browser stopped reconnecting (signed out, or the console is down).",
   },
 };
+
+/** Typing pauses this long before the search runs. */
+const SEARCH_DELAY_MS = 250;
 
 const linkClass =
   "rounded text-blue-700 underline hover:text-blue-900 focus:outline-none focus:ring-2 focus:ring-blue-600/40 dark:text-blue-300 dark:hover:text-blue-100";
@@ -52,6 +57,19 @@ export function LiveLog({
 }) {
   const idPrefix = useId();
   const { store, version, connection, reconnect } = useRunLog(runId, handlers);
+  const [typed, setTyped] = useState("");
+  const [text, setText] = useState("");
+  const [stderrOnly, setStderrOnly] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setText(typed.trim()), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [typed]);
+  const searching = text !== "" || stderrOnly;
+  const filter: LogFilter = {
+    node: active ?? undefined,
+    stream: stderrOnly ? "stderr" : undefined,
+    q: text || undefined,
+  };
 
   // nodes that wrote lines but are not (yet) in the run's JSON still get a tab
   const known = useMemo(() => new Set(nodes), [nodes]);
@@ -77,7 +95,7 @@ export function LiveLog({
 
   // another view: start at its latest line
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the view changes
-  useLayoutEffect(() => rows.jumpToEnd(), [active, rows.jumpToEnd]);
+  useLayoutEffect(() => rows.jumpToEnd(), [active, searching, rows.jumpToEnd]);
 
   const rendered: ReactNode[] = [];
   for (let index = rows.start; index < rows.end; index += 1) {
@@ -132,51 +150,97 @@ export function LiveLog({
             {count.toLocaleString()} line{count === 1 ? "" : "s"}
           </span>
           <a
-            href={runLogHref(runId, active ?? undefined)}
+            href={runLogHref(runId, filter)}
             download
             className={linkClass}
             data-testid={active === null ? "download-log-all" : `download-log-${active}`}
           >
-            Download {active === null ? "log" : `${active}’s log`}
+            Download {searching ? "matches" : active === null ? "log" : `${active}’s log`}
+          </a>
+          <a
+            href={runLogHref(runId, filter, "text")}
+            download
+            className={linkClass}
+            data-testid={active === null ? "download-text-all" : `download-text-${active}`}
+            aria-label={`Download ${searching ? "the matching lines" : `the log of ${view}`} as text`}
+          >
+            as text
           </a>
         </div>
       </div>
-      <div className="relative">
-        <div
-          ref={rows.ref}
-          onScroll={rows.onScroll}
-          id={`${idPrefix}-panel`}
-          role="tabpanel"
-          aria-labelledby={tabId(idPrefix, activeIndex)}
-          // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls with the keyboard
-          tabIndex={0}
-          data-testid="log-view"
-          className="h-[min(65vh,36rem)] overflow-auto rounded-md border border-slate-200 bg-white py-1 font-mono text-xs text-slate-800 focus:outline-none focus:ring-2 focus:ring-blue-600/40 dark:border-slate-800 dark:bg-slate-950 dark:text-slate-200"
-        >
-          {count === 0 ? (
-            <p className="p-3 font-sans text-sm text-slate-500 dark:text-slate-400">
-              {emptyText(connection, active)}
-            </p>
-          ) : (
-            <div className="relative w-max min-w-full" style={{ height: rows.totalHeight }}>
-              <div style={{ transform: `translateY(${rows.offset}px)` }}>{rendered}</div>
-            </div>
+      <div className="mb-2 flex flex-wrap items-center gap-x-4 gap-y-2">
+        <label htmlFor={`${idPrefix}-search`} className="sr-only">
+          Search the log
+        </label>
+        <input
+          id={`${idPrefix}-search`}
+          type="search"
+          value={typed}
+          placeholder={`Search every line of ${view}`}
+          onChange={(event) => setTyped(event.target.value)}
+          className={`${inputClass} max-w-md`}
+          data-testid="log-search"
+        />
+        <label className="flex items-center gap-2 text-sm">
+          <input
+            type="checkbox"
+            checked={stderrOnly}
+            onChange={(event) => setStderrOnly(event.target.checked)}
+            data-testid="log-stderr-only"
+          />
+          stderr only
+        </label>
+      </div>
+      {searching ? (
+        <LogSearchResults
+          runId={runId}
+          filter={filter}
+          nodeColumn={active === null ? nodeColumn : 0}
+          colours={colours}
+          panelProps={{
+            id: `${idPrefix}-panel`,
+            "aria-labelledby": tabId(idPrefix, activeIndex),
+          }}
+        />
+      ) : (
+        <div className="relative">
+          <div
+            ref={rows.ref}
+            onScroll={rows.onScroll}
+            id={`${idPrefix}-panel`}
+            role="tabpanel"
+            aria-labelledby={tabId(idPrefix, activeIndex)}
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls with the keyboard
+            tabIndex={0}
+            data-testid="log-view"
+            className={LOG_VIEW_CLASS}
+          >
+            {count === 0 ? (
+              <p className="p-3 font-sans text-sm text-slate-500 dark:text-slate-400">
+                {emptyText(connection, active)}
+              </p>
+            ) : (
+              <div className="relative w-max min-w-full" style={{ height: rows.totalHeight }}>
+                <div style={{ transform: `translateY(${rows.offset}px)` }}>{rendered}</div>
+              </div>
+            )}
+          </div>
+          {!rows.following && count > 0 && (
+            <button
+              type="button"
+              onClick={rows.jumpToEnd}
+              data-testid="log-jump"
+              className="absolute right-5 bottom-4 rounded-full bg-blue-700 px-3 py-1.5 text-xs font-medium text-white shadow-lg hover:bg-blue-800 focus:outline-none focus:ring-2 focus:ring-blue-600/40"
+            >
+              Jump to latest ↓
+            </button>
           )}
         </div>
-        {!rows.following && count > 0 && (
-          <button
-            type="button"
-            onClick={rows.jumpToEnd}
-            data-testid="log-jump"
-            className="absolute right-5 bottom-4 rounded-full bg-blue-700 px-3 py-1.5 text-xs font-medium text-white shadow-lg hover:bg-blue-800 focus:outline-none focus:ring-2 focus:ring-blue-600/40"
-          >
-            Jump to latest ↓
-          </button>
-        )}
-      </div>
+      )}
       <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-        Showing {view}. Scroll up to stop following new lines; End or “Jump to latest” follows them
-        again.
+        {searching
+          ? `Showing the lines of ${view} that match, searched among all of them; clear the search to follow the log again.`
+          : `Showing ${view}. Scroll up to stop following new lines; End or “Jump to latest” follows them again.`}
       </p>
     </div>
   );

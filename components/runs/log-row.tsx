@@ -4,6 +4,10 @@ import { clockTime } from "./run-format";
 /** Every row has this height (px): the list is virtualised on it. Matches h-5 / leading-5. */
 export const ROW_HEIGHT = 20;
 
+/** The scrolling box of a log view (the live log, search results). */
+export const LOG_VIEW_CLASS =
+  "h-[min(65vh,36rem)] overflow-auto rounded-md border border-slate-200 bg-white py-1 font-mono text-xs text-slate-800 focus:outline-none focus:ring-2 focus:ring-blue-600/40 dark:border-slate-800 dark:bg-slate-950 dark:text-slate-200";
+
 const STREAM_CLASS: Record<EventStream, string> = {
   stdout: "",
   // a bar at the left edge (an inset shadow: a border would shift the text)
@@ -41,7 +45,7 @@ export function LogRow({
       </span>
       {nodeColumn > 0 && (
         <span
-          className={`mr-2 shrink-0 overflow-hidden text-ellipsis font-normal ${event.node === null ? "text-slate-500 italic" : colour}`}
+          className={`mr-2 shrink-0 overflow-hidden text-ellipsis font-normal ${event.node === null ? "text-slate-600 italic dark:text-slate-400" : colour}`}
           style={{ width: `${nodeColumn}ch` }}
           title={event.node ?? "the run itself"}
         >

@@ -1,34 +1,30 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { listNodes } from "@/lib/client/fleet-api";
-import { cancelRun, type RunDetail, retryRun, runPath, startRun } from "@/lib/client/runs-api";
-import type { NodePublic } from "@/lib/inventory/types";
-import { SudoDialog } from "../fleet/sudo-dialog";
+import { dangerButtonClass } from "@/components/fleet/styles";
+import { cancelRun, type RunDetail, retryRun } from "@/lib/client/runs-api";
 import { buttonClass, primaryButtonClass } from "../ui";
+import { ApplyDialog } from "./apply-dialog";
+import { ResetDialog } from "./reset-dialog";
+import { RollbackDialog } from "./rollback-dialog";
+import { useLaunchRun } from "./use-launch-run";
 
-/** A run to start once the sudo passwords of some nodes are entered. */
-interface Asking {
-  nodes: NodePublic[];
-  submitLabel: string;
-  start: (sudoPasswords: Record<string, string>) => Promise<string>;
-}
+type Dialog = "apply" | "rollback" | "reset" | null;
 
 /**
  * What a person can do with a run from its page: cancel it, retry its failed nodes, apply a
- * plan (with the plan's options). Nodes whose sudo password is asked at run time get asked again.
+ * plan (after a confirmation with what it changes), roll an apply back or reset its nodes.
+ * Nodes whose sudo password is asked at run time get asked again.
  */
 export function RunActions({ run, onChanged }: { run: RunDetail; onChanged: () => void }) {
-  const router = useRouter();
+  const { launch, sudoDialog } = useLaunchRun();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [asking, setAsking] = useState<Asking | null>(null);
-  const act = (work: () => Promise<string | undefined>) => {
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const act = (work: () => Promise<void>) => {
     setBusy(true);
     setError(null);
     work()
-      .then((next) => (next ? router.push(runPath(next)) : onChanged()))
       .catch((failure: unknown) => setError((failure as Error).message))
       .finally(() => setBusy(false));
   };
@@ -36,41 +32,10 @@ export function RunActions({ run, onChanged }: { run: RunDetail; onChanged: () =
     .filter((node) => node.state !== "succeeded")
     .map((node) => node.node);
   const unfinished = unfinishedNodes.length;
-  /** starts at once, or once the sudo passwords of the "ask" nodes among `names` are entered */
-  const withSudo = (
-    names: string[],
-    submitLabel: string,
-    start: (sudoPasswords?: Record<string, string>) => Promise<string>,
-  ) =>
-    act(async () => {
-      const ask = (await listNodes()).filter(
-        (node) => node.sudo.mode === "ask" && names.includes(node.name),
-      );
-      if (ask.length === 0) return start();
-      setAsking({ nodes: ask, submitLabel, start });
-      return undefined;
-    });
   const retry = () =>
-    withSudo(unfinishedNodes, "Retry", (sudoPasswords) => retryRun(run.id, sudoPasswords));
-  const planned = run.nodes.map((node) => node.node);
-  const { concurrency, stageTimeoutSeconds, k0sBinary } = (run.inputs ?? {}) as {
-    concurrency?: number;
-    stageTimeoutSeconds?: number;
-    /** the stored binary the plan was made with (its sha256) */
-    k0sBinary?: string;
-  };
-  const applyPlan = () =>
-    withSudo(planned, "Apply", (sudoPasswords) =>
-      startRun({
-        action: "apply",
-        nodes: planned,
-        fromPlan: run.id,
-        concurrency,
-        stageTimeoutSeconds,
-        k0sBinary,
-        sudoPasswords,
-      }),
-    );
+    act(() => launch(unfinishedNodes, "Retry", (sudoPasswords) => retryRun(run.id, sudoPasswords)));
+  const finishedApply = run.action === "apply" && run.status !== "running";
+  const names = run.nodes.map((node) => node.node);
   return (
     <span className="flex flex-wrap items-center gap-2">
       {run.status === "running" && (
@@ -79,7 +44,12 @@ export function RunActions({ run, onChanged }: { run: RunDetail; onChanged: () =
           className={buttonClass}
           disabled={busy}
           data-testid="cancel-run"
-          onClick={() => act(async () => void (await cancelRun(run.id)))}
+          onClick={() =>
+            act(async () => {
+              await cancelRun(run.id);
+              onChanged();
+            })
+          }
         >
           Cancel
         </button>
@@ -101,20 +71,41 @@ export function RunActions({ run, onChanged }: { run: RunDetail; onChanged: () =
           className={primaryButtonClass}
           disabled={busy}
           data-testid="apply-plan"
-          onClick={applyPlan}
+          onClick={() => setDialog("apply")}
         >
-          Apply to these {run.nodes.length} node{run.nodes.length === 1 ? "" : "s"}
+          Apply to these {run.nodes.length} node{run.nodes.length === 1 ? "" : "s"}…
         </button>
       )}
-      {asking && (
-        <SudoDialog
-          nodes={asking.nodes}
-          submitLabel={asking.submitLabel}
-          emptyHint="Left empty: this node fails at its start and the others go on."
-          onRun={async (passwords) => router.push(runPath(await asking.start(passwords)))}
-          onClose={() => setAsking(null)}
-        />
+      {finishedApply && (
+        <button
+          type="button"
+          className={buttonClass}
+          data-testid="rollback-run"
+          onClick={() => setDialog("rollback")}
+        >
+          Roll back…
+        </button>
       )}
+      {finishedApply && (
+        <button
+          type="button"
+          className={dangerButtonClass}
+          data-testid="reset-run"
+          onClick={() => setDialog("reset")}
+        >
+          Reset these nodes…
+        </button>
+      )}
+      {dialog === "apply" && (
+        <ApplyDialog plan={run} launch={launch} onClose={() => setDialog(null)} />
+      )}
+      {dialog === "rollback" && (
+        <RollbackDialog applies={[run]} launch={launch} onClose={() => setDialog(null)} />
+      )}
+      {dialog === "reset" && (
+        <ResetDialog nodes={names} launch={launch} onClose={() => setDialog(null)} />
+      )}
+      {sudoDialog}
       {error && (
         <span role="alert" className="text-sm text-red-700 dark:text-red-400">
           {error}

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { buttonClass, Section } from "@/components/ui";
 import type { RunDetail } from "@/lib/client/runs-api";
+import { ClusterUpPanel } from "./cluster-up";
 import { LiveLog } from "./live-log";
 import { PlanResults } from "./plan-result";
 import { RunActions } from "./run-actions";
@@ -100,6 +101,9 @@ export function RunView({ id }: { id: string }) {
           </p>
         )}
       </div>
+      {run && run.status !== "running" && (run.clusters?.length ?? 0) > 0 && (
+        <ClusterUpPanel runId={run.id} clusters={run.clusters ?? []} />
+      )}
       {run && (
         <Section id="run-stages" step={++step} title="Stages on each node">
           <StageMatrix

@@ -1,12 +1,13 @@
 "use client";
 
 import { Section } from "@/components/ui";
+import { MaintenanceActions } from "./maintenance-actions";
 import { PlanForm } from "./plan-form";
 import { RunHistory } from "./run-history";
 import { useNow } from "./use-now";
 import { useRunHistory } from "./use-run-history";
 
-/** The runs page: start a plan, and the history of every run. */
+/** The runs page: plan first (apply from the plan's page), roll back or reset, and the history. */
 export function RunsApp() {
   const history = useRunHistory();
   const running = history.runs?.some((run) => run.status === "running") ?? false;
@@ -16,7 +17,10 @@ export function RunsApp() {
       <Section id="plan" step={1} title="Plan a change">
         <PlanForm />
       </Section>
-      <Section id="runs" step={2} title="Runs">
+      <Section id="maintenance" step={2} title="Roll back or reset">
+        <MaintenanceActions runs={history.runs} />
+      </Section>
+      <Section id="runs" step={3} title="Runs">
         {history.error && (
           <p role="alert" className="mb-2 text-sm text-red-700 dark:text-red-400">
             Could not load the runs: {history.error}

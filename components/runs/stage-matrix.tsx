@@ -157,7 +157,7 @@ const MatrixRow = memo(function MatrixRow({
           Show log
         </button>
         <a
-          href={runLogHref(runId, node.node)}
+          href={runLogHref(runId, { node: node.node })}
           download
           className={rowButtonClass}
           aria-label={`Download log of ${node.node}`}

@@ -25,15 +25,18 @@ export function useVirtualRows({
   count,
   rowHeight,
   overscan = 40,
+  follow = true,
 }: {
   count: number;
   rowHeight: number;
   overscan?: number;
+  /** false: start at the first row and never follow the tail (search results) */
+  follow?: boolean;
 }): VirtualRows {
   const ref = useRef<HTMLDivElement>(null);
   const [first, setFirst] = useState(0);
   const [viewRows, setViewRows] = useState(40);
-  const [following, setFollowing] = useState(true);
+  const [following, setFollowing] = useState(follow);
   const [jumps, setJumps] = useState(0);
   /** the scrollTop we last pinned to: the user went up from there if it is now lower */
   const pinned = useRef(-1);
@@ -61,9 +64,9 @@ export function useVirtualRows({
     const el = ref.current;
     if (!el) return;
     const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight <= Math.max(2, rowHeight / 2);
-    setFollowing(atEnd);
+    setFollowing(follow && atEnd);
     setFirst(Math.floor(el.scrollTop / rowHeight));
-  }, [rowHeight]);
+  }, [rowHeight, follow]);
 
   // after new rows are committed and before the browser paints: keep the last one in view, unless
   // the user scrolled up since the last pin (their scroll event may not have been handled yet)

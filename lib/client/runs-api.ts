@@ -1,15 +1,21 @@
 /** Browser-side calls to the runs API: start a run, list runs, read one, its log and live events. */
 import type { z } from "zod";
+import type { ClusterUp } from "@/lib/runs/cluster-end";
 import type { FileChange, FilePlan } from "@/lib/runs/plan";
 import type { StartRunSchema } from "@/lib/runs/run-request";
-import type { Run, RunNode, RunSummary } from "@/lib/runs/types";
+import type { EventStream, Run, RunEvent, RunNode, RunSummary } from "@/lib/runs/types";
 import { call } from "./api";
 
+export type { ClusterUp } from "@/lib/runs/cluster-end";
 export type { FileChange, FilePlan } from "@/lib/runs/plan";
 export type * from "@/lib/runs/types";
 
 /** A run with every node's stages and result, as GET /api/runs/<id> returns it. */
-export type RunDetail = Run & { nodes: RunNode[] };
+export type RunDetail = Run & {
+  nodes: RunNode[];
+  /** an apply's end state: the clusters it brought up */
+  clusters?: ClusterUp[];
+};
 
 /** POST /api/runs: every action takes the same body (a rollback also names `fromRun`). */
 export type StartRunRequest = z.input<typeof StartRunSchema>;
@@ -33,9 +39,51 @@ export function runEventsUrl(id: string, after = 0): string {
   return apiPath(id, `/events${after > 0 ? `?after=${after}` : ""}`);
 }
 
-/** The run's log as JSON lines, whole or for one node. */
-export function runLogHref(id: string, node?: string): string {
-  return apiPath(id, `/log${node === undefined ? "" : `?node=${encodeURIComponent(node)}`}`);
+/** Which lines of a run's log: one node's, one stream's, those containing `q`. */
+export interface LogFilter {
+  node?: string;
+  stream?: EventStream;
+  q?: string;
+}
+
+function logQuery(filter: LogFilter & Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(filter))
+    if (value !== undefined && value !== "") params.set(name, String(value));
+  const query = params.toString();
+  return query ? `?${query}` : "";
+}
+
+/** The run's log as JSON lines (or plain text), whole or filtered. */
+export function runLogHref(id: string, filter: LogFilter = {}, format?: "text"): string {
+  return apiPath(id, `/log${logQuery({ ...filter, format })}`);
+}
+
+/** The admin kubeconfig of a cluster the apply brought up, read from its controller now. */
+export async function fetchKubeconfig(id: string, controller: string): Promise<Blob> {
+  const path = apiPath(id, `/kubeconfig?node=${encodeURIComponent(controller)}`);
+  const response = await call(path, { method: "GET", cache: "no-store" });
+  return response.blob();
+}
+
+/** One page of the lines matching `filter` among all the run's stored lines. */
+export interface LogSearchPage {
+  events: RunEvent[];
+  /** how many lines match in all */
+  total: number;
+  /** `after` for the next page; null after the last */
+  next: number | null;
+}
+
+export async function searchRunLog(
+  id: string,
+  filter: LogFilter,
+  after: number,
+  signal?: AbortSignal,
+): Promise<LogSearchPage> {
+  const path = apiPath(id, `/log/search${logQuery({ ...filter, after: after || undefined })}`);
+  const response = await call(path, { method: "GET", cache: "no-store", signal });
+  return (await response.json()) as LogSearchPage;
 }
 
 export async function listRuns(signal?: AbortSignal): Promise<RunSummary[]> {

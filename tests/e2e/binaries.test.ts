@@ -83,6 +83,7 @@ test("upload in the plan form → plan → apply from it: the node gets exactly 
   assert.equal((await runInputs(planId)).k0sBinary, sha256);
 
   await page.getByTestId("apply-plan").getByText("Apply to these 1 node").click();
+  await page.getByTestId("apply-dialog").getByRole("button", { name: "Apply to 1 node" }).click();
   await page.waitForURL(
     (url) => url.pathname.startsWith("/runs/") && !url.pathname.endsWith(planId),
   );

@@ -40,12 +40,36 @@ export class RunsPage {
     return this.runIdFromUrl();
   }
 
-  /** On a succeeded plan's page: "Apply to these N nodes" → the apply's page; returns its id. */
+  /**
+   * On a succeeded plan's page: "Apply to these N nodes…" → the confirmation (what changes) →
+   * "Apply to N nodes" → the apply's page; returns its id.
+   */
   async applyPlan(planId: string, nodes: number): Promise<string> {
-    const button = this.page.getByTestId("apply-plan");
-    await button.getByText(`Apply to these ${nodes} nodes`).waitFor();
-    await button.click();
+    await (await this.openApplyDialog(nodes))
+      .getByRole("button", { name: `Apply to ${nodes} node${nodes === 1 ? "" : "s"}` })
+      .click();
     return this.runIdFromUrl(planId);
+  }
+
+  /** On a succeeded plan's page: "Apply to these N nodes…"; returns the confirmation dialog. */
+  async openApplyDialog(nodes: number): Promise<Locator> {
+    const button = this.page.getByTestId("apply-plan");
+    await button.getByText(`Apply to these ${nodes} node${nodes === 1 ? "" : "s"}`).waitFor();
+    await button.click();
+    const dialog = this.page.getByTestId("apply-dialog");
+    await dialog.waitFor();
+    return dialog;
+  }
+
+  /** Waits until the run's page shows one of `states`; returns the one shown. */
+  async waitForStatus(states: RegExp, timeout = 180_000): Promise<string> {
+    await this.status().filter({ hasText: states }).waitFor({ timeout });
+    return ((await this.status().textContent()) ?? "").trim();
+  }
+
+  /** The id of the run whose page is open now (not `not`). */
+  runId(not?: string): Promise<string> {
+    return this.runIdFromUrl(not);
   }
 
   private async runIdFromUrl(not?: string): Promise<string> {

@@ -357,6 +357,28 @@ describe("k0s stand-in", SUITE, () => {
     assert.equal(token2.code, 1, "a worker cannot create join tokens");
   });
 
+  test("kubeconfig admin on the running controller: admin.conf with the API address, as k0s prints it", async () => {
+    const printed = await k0s(controller, "kubeconfig admin");
+    assert.equal(printed.code, 0, printed.stderr);
+    const adminConf = controller.readFile("/var/lib/k0s/pki/admin.conf") ?? "";
+    assert.match(adminConf, /^ {4}server: https:\/\/localhost:6443$/m);
+    assert.equal(
+      printed.stdout,
+      adminConf.replace("https://localhost:6443", `https://${controller.address}:6443`),
+    );
+    assert.match(printed.stdout, /^ {4}client-key-data: \S{40,}$/m);
+    assert.equal((await k0s(controller, "kubeconfig admin")).stdout, printed.stdout, "stable");
+
+    const notRoot = await k0s(controller, "kubeconfig admin", { user: "deploy" });
+    assert.equal(notRoot.code, 1);
+    const elsewhere = await k0s(controller, "kubeconfig admin --data-dir /var/lib/nothing");
+    assert.equal(elsewhere.code, 1);
+    assert.equal(
+      elsewhere.stderr,
+      'Error: admin config "/var/lib/nothing/pki/admin.conf" not found, check if the control plane is initialized on this node\n',
+    );
+  });
+
   test("a start under way: status says not running yet, and a second start is refused as k0s refuses it", async () => {
     assert.equal((await k0s(other, "stop")).code, 0);
     const hold = STANDIN_PATHS.holdStart;
@@ -420,6 +442,10 @@ describe("k0s stand-in", SUITE, () => {
         "start → 0",
         "kubectl get pods -A → 0",
         "token create --role=worker --expiry=1h → 0",
+        "kubeconfig admin → 0",
+        "kubeconfig admin → 0",
+        "kubeconfig admin → 1",
+        "kubeconfig admin --data-dir /var/lib/nothing → 1",
         "stop → 0",
         "status → 1",
         "reset → 0",

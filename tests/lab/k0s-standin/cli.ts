@@ -8,7 +8,7 @@
  * a misconfigured mirror did not serve. See tests/lab/README.md ("k0s stand-in").
  */
 import { spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   appendFileSync,
   chmodSync,
@@ -982,6 +982,69 @@ function kubectl(args: string[], io: Io, state: StandinState) {
   if (stderr) io.err.push(stderr);
 }
 
+/**
+ * `k0s kubeconfig admin`, as k0s does it: <data-dir>/pki/admin.conf (written when a controller
+ * first starts; here, on first use while it runs), its https://localhost:6443 replaced by the
+ * API's address (spec.api.externalAddress, spec.api.address, else the node's interface address).
+ * Its certificates and key are random bytes: a secret a test can look for.
+ */
+function kubeconfigAdmin(args: string[], io: Io, state: StandinState) {
+  const [sub, ...rest] = args;
+  if (sub !== "admin")
+    throw new CliError(
+      sub === undefined
+        ? "k0s kubeconfig: give a subcommand (admin)"
+        : `unknown command "${sub}" for "k0s kubeconfig"`,
+    );
+  const { flags, rest: positional } = parseFlags(rest, [
+    { name: "config", short: "c", type: "string" },
+  ]);
+  if (positional.length > 0)
+    throw new CliError(`unknown command "${positional[0]}" for "k0s kubeconfig admin"`);
+  requireRoot();
+  const installed = state.installed;
+  const dataDir = flagString(flags, "data-dir") ?? installed?.dataDir ?? P.defaultDataDir;
+  const path = `${dataDir}/pki/admin.conf`;
+  const ownDataDir = dataDir === (installed?.dataDir ?? P.defaultDataDir);
+  if (!existsSync(path) && ownDataDir && installed?.role === "controller" && upRun(state)) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    writeFileSync(path, adminConf(), { mode: 0o600 });
+  }
+  if (!existsSync(path) || !installed)
+    throw new CliError(
+      `admin config "${path}" not found, check if the control plane is initialized on this node`,
+    );
+  const url = `https://${controllerAddress(installed)}:6443`;
+  io.out.push(readFileSync(path, "utf8").replaceAll("https://localhost:6443", url));
+}
+
+function adminConf(): string {
+  const data = (size: number) => randomBytes(size).toString("base64");
+  return [
+    "apiVersion: v1",
+    "clusters:",
+    "- cluster:",
+    `    certificate-authority-data: ${data(96)}`,
+    "    server: https://localhost:6443",
+    "  name: local",
+    "contexts:",
+    "- context:",
+    "    cluster: local",
+    "    namespace: default",
+    "    user: user",
+    "  name: Default",
+    "current-context: Default",
+    "kind: Config",
+    "preferences: {}",
+    "users:",
+    "- name: user",
+    "  user:",
+    `    client-certificate-data: ${data(96)}`,
+    `    client-key-data: ${data(64)}`,
+    "",
+  ].join("\n");
+}
+
 function usage(io: Io) {
   io.out.push(
     [
@@ -992,6 +1055,7 @@ function usage(io: Io) {
       "",
       "Available Commands:",
       "  install     install controller|worker",
+      "  kubeconfig  Create a kubeconfig file for a specified user (admin)",
       "  kubectl     kubectl get pods",
       "  reset       Uninstall k0s. Must be run as root (or with sudo)",
       "  start       Start the k0s service configured on this host. Must be run as root (or with sudo)",
@@ -1048,6 +1112,9 @@ async function dispatch(argv: string[], io: Io): Promise<void> {
     case "kubectl":
     case "kc":
       kubectl(rest, io, state);
+      return;
+    case "kubeconfig":
+      kubeconfigAdmin(rest, io, state);
       return;
     default:
       throw new CliError(`unknown command "${command}" for "k0s"\nRun 'k0s --help' for usage.`);
