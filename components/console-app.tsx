@@ -67,7 +67,7 @@ export function ConsoleApp() {
     );
   }
   return (
-    <div className="grid gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
       {saveError && (
         <p role="alert" className="text-sm text-red-700 lg:col-span-2 dark:text-red-400">
           Not saved: {saveError}. Plans and applies still use the last saved settings.

@@ -62,7 +62,7 @@ export function PreviewPanel({
             {downloadError}
           </p>
         )}
-        {result && <WarningsList warnings={result.warnings} />}
+        {result && !error && <WarningsList warnings={result.warnings} />}
         {!result && !error && (
           <p className="text-sm text-slate-500">Rendering the first preview…</p>
         )}
