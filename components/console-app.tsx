@@ -1,7 +1,6 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useState } from "react";
-import type { CatalogResult } from "@/lib/catalog/types";
 import { type FleetSettingsView, loadSettings } from "@/lib/client/api";
 import { errorText } from "@/lib/client/fleet-api";
 import { CatalogPanel } from "./catalog-panel";
@@ -45,7 +44,6 @@ export function ConsoleApp() {
 function ConsoleEditor({ stored }: { stored: FleetSettingsView }) {
   const initial = useMemo(() => fromFleetSettings(stored), [stored]);
   const [settings, setSettings] = useState<ConsoleSettings>(initial);
-  const [catalog, setCatalog] = useState<CatalogResult | null>(null);
   const [catalogVersion, setCatalogVersion] = useState(0);
   const [node, setNode] = useState<string | null>(null);
   const draft = useMemo(() => toSettingsDraft(settings), [settings]);
@@ -53,19 +51,18 @@ function ConsoleEditor({ stored }: { stored: FleetSettingsView }) {
   const preview = useFleetPreview(draft, node, catalogVersion, loaded);
   const fieldError = fieldErrorsOf(preview);
 
-  const onCatalog = (result: CatalogResult) => {
-    setCatalog(result);
+  const onCatalog = (registries: { host: string; images: number }[]) => {
     setCatalogVersion((version) => version + 1);
     setSettings((current) => ({
       ...current,
-      registries: withCatalogRegistries(current.registries, result),
+      registries: withCatalogRegistries(current.registries, registries),
     }));
   };
 
   return (
     <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
       <div className="space-y-6">
-        <CatalogPanel catalog={catalog} storedCatalog={stored.catalog} onCatalog={onCatalog} />
+        <CatalogPanel onCatalog={onCatalog} />
         <RegistriesPanel
           registries={settings.registries}
           error={fieldError("registries")}

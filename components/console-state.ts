@@ -1,4 +1,3 @@
-import type { CatalogResult } from "@/lib/catalog/types";
 import type { FleetSettingsView, SettingsDraft } from "@/lib/client/api";
 
 /** Registries k0s itself pulls from: always offered. */
@@ -53,16 +52,19 @@ export const DEFAULT_SETTINGS: ConsoleSettings = {
   },
 };
 
-/** Merges a catalog's registries into the choices: new ones selected, counts refreshed, manual ones kept. */
+/**
+ * Sets the choices to the fleet catalog's registries (the union of its sources): new ones
+ * selected, counts refreshed, those no source brings any more gone, k0s and manual ones kept.
+ */
 export function withCatalogRegistries(
   choices: RegistryChoice[],
-  catalog: CatalogResult,
+  registries: { host: string; images: number }[],
 ): RegistryChoice[] {
-  const counts = new Map(catalog.registries.map((registry) => [registry.host, registry.images]));
+  const counts = new Map(registries.map((registry) => [registry.host, registry.images]));
   const kept = choices
     .filter((choice) => choice.source !== "catalog" || counts.has(choice.host))
     .map((choice) => ({ ...choice, images: counts.get(choice.host) ?? 0 }));
-  const added = catalog.registries
+  const added = registries
     .filter((registry) => !kept.some((choice) => choice.host === registry.host))
     .map((registry) => ({
       host: registry.host,

@@ -52,8 +52,10 @@ export async function call(path: string, init: RequestInit): Promise<Response> {
   return response;
 }
 
-export async function uploadCatalog(file: File): Promise<CatalogResult> {
-  const response = await call(`/api/catalog?name=${encodeURIComponent(file.name)}`, {
+/** Reads a catalog and keeps it as one more source of the fleet's catalog (`replace`: the only one). */
+export async function uploadCatalog(file: File, replace = false): Promise<CatalogResult> {
+  const query = `name=${encodeURIComponent(file.name)}${replace ? "&replace=true" : ""}`;
+  const response = await call(`/api/catalog?${query}`, {
     method: "POST",
     headers: { "content-type": "application/octet-stream" },
     body: file,
@@ -93,6 +95,31 @@ export async function downloadFleetZip(node?: string): Promise<void> {
   const link = Object.assign(document.createElement("a"), { href: url, download: name });
   link.click();
   URL.revokeObjectURL(url);
+}
+
+/** GET /api/catalog/sources: each uploaded catalog, and their union (the fleet's catalog). */
+export interface CatalogSources {
+  sources: {
+    id: number;
+    name: string;
+    format: string;
+    images: number;
+    registries: { host: string; images: number }[];
+    skipped: number;
+    errors: number;
+    loadedAt: string;
+  }[];
+  catalog: { images: number; registries: { host: string; images: number }[] };
+}
+
+export async function loadCatalogSources(): Promise<CatalogSources> {
+  return (await (await call("/api/catalog/sources", { method: "GET" })).json()) as CatalogSources;
+}
+
+/** Removes one source; answers what is left. */
+export async function removeCatalogSource(id: number): Promise<CatalogSources> {
+  const response = await call(`/api/catalog/sources/${id}`, { method: "DELETE" });
+  return (await response.json()) as CatalogSources;
 }
 
 export interface FleetSettingsView {

@@ -3,6 +3,9 @@ import { RenderInputError } from "./errors";
 import { caPemProblem, MAX_CA_BYTES } from "./mirror";
 import { registryHostProblem } from "./registry-host";
 
+/** The most catalog images a render input (and the fleet's catalog) holds. */
+export const MAX_CATALOG_IMAGES = 200_000;
+
 /** A string checked by a function that says what is wrong with it (the length cap bounds the work). */
 function checkedString(maxLength: number, problemOf: (value: string) => string | null) {
   return z
@@ -53,7 +56,7 @@ function renderRequestSchema(checked: boolean) {
       .max(5000)
       .optional(),
     /** normalised image references from the catalog, used to detect path collisions */
-    images: z.array(z.string().max(512)).max(200_000).optional(),
+    images: z.array(z.string().max(512)).max(MAX_CATALOG_IMAGES).optional(),
   });
 }
 

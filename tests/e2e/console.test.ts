@@ -5,6 +5,7 @@ import { after, before, test } from "node:test";
 import { unzipSync } from "fflate";
 import type { Browser, Page } from "playwright-core";
 import { type RunningConsole, startConsole } from "../lab/console-server";
+import { waitFor } from "../lab/wait";
 import { assertAccessible } from "./axe";
 import { launchChromium } from "./browser";
 
@@ -134,4 +135,57 @@ async function downloadZip(testId: string): Promise<Record<string, Uint8Array>> 
     page.getByTestId(testId).click(),
   ]);
   return unzipSync(readFileSync((await download.path()) ?? ""));
+}
+
+test("catalogs accumulate: a second adds its registries, removing one takes only its own", async () => {
+  await page.goto(server.url);
+  const sources = page.getByTestId("catalog-sources");
+  await sources.getByText("images.txt", { exact: true }).waitFor();
+  await uploadCatalog("extra.txt", "registry.example.net:5000/team/tool:1.0\nghcr.io/acme/api:2\n");
+  await sources.getByText("extra.txt", { exact: true }).waitFor();
+  const registries = page.getByTestId("registry-list");
+  const registry = (host: string) => registries.getByText(host, { exact: true });
+  await registry("registry.example.net:5000").waitFor();
+  await registry("docker.io").waitFor(); // the first catalog's, still there
+  await assertAccessible(page, "the config page with two catalogs");
+  const union = (await (await api("/api/catalog/sources")).json()) as {
+    sources: { name: string }[];
+    catalog: { registries: { host: string }[] };
+  };
+  assert.deepEqual(
+    union.sources.map((source) => source.name),
+    ["images.txt", "extra.txt"],
+  );
+  const hosts = union.catalog.registries.map((entry) => entry.host);
+  assert.ok(hosts.includes("docker.io") && hosts.includes("registry.example.net:5000"), `${hosts}`);
+
+  await page.getByRole("button", { name: "Remove catalog images.txt" }).click();
+  await registry("docker.io").waitFor({ state: "detached" });
+  await registry("ghcr.io").waitFor(); // extra.txt brings it too
+  await registry("registry.example.net:5000").waitFor();
+  await waitFor(
+    "the fleet's registries to be saved without docker.io",
+    async () => {
+      const stored = (await (await api("/api/settings")).json()) as { registries: string[] };
+      return !stored.registries.includes("docker.io") && stored.registries.includes("ghcr.io");
+    },
+    { timeoutMs: 10_000 },
+  );
+
+  // replacing is a choice made explicitly
+  await page.getByLabel("Replace the catalog already loaded").check();
+  await uploadCatalog("images.txt", readFileSync(FIXTURE, "utf8"));
+  await registry("registry.example.net:5000").waitFor({ state: "detached" });
+  await registry("docker.io").waitFor();
+  assert.equal(await sources.getByRole("listitem").count(), 1);
+});
+
+const FIXTURE = path.join(__dirname, "..", "fixtures", "catalogs", "images.txt");
+
+async function uploadCatalog(name: string, content: string) {
+  const reading = page.getByRole("button", { name: `Reading ${name}…` });
+  await page
+    .getByTestId("catalog-input")
+    .setInputFiles({ name, mimeType: "text/plain", buffer: Buffer.from(content) });
+  await reading.waitFor({ state: "detached" });
 }
