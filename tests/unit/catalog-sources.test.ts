@@ -191,3 +191,19 @@ describe("catalog sources in the database", () => {
     db.close();
   });
 });
+
+test("catalogs that together hold more images than the fleet's catalog may are refused whole", () => {
+  const db = openDatabase(tempDir());
+  const many = (prefix: string) =>
+    Array.from({ length: 120_000 }, (_, index) => `quay.io/${prefix}/image:${index}`);
+  addCatalogSource({ db, source: { ...K0S, images: many("a") } });
+  assert.throws(
+    () => addCatalogSource({ db, source: { ...APPS, images: many("b") } }),
+    /together hold 240000 images, more than 200000/,
+  );
+  assert.deepEqual(
+    listCatalogSources({ db }).map((kept) => kept.name),
+    ["k0s.txt"],
+  );
+  db.close();
+});
