@@ -8,12 +8,12 @@ export const dynamic = "force-dynamic";
 export default async function HomePage() {
   if (!(await hasSession())) redirect("/signin");
   return (
-    <div className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
+    <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
       <PageHeader
         current="/"
         subtitle="Catalog → registries → containerd mirror files for every node"
       />
       <ConsoleApp />
-    </div>
+    </main>
   );
 }

@@ -1,36 +1,67 @@
 "use client";
 
-import { type DragEvent, useId, useRef, useState } from "react";
+import { type DragEvent, useCallback, useEffect, useId, useRef, useState } from "react";
 import type { CatalogResult } from "@/lib/catalog/types";
-import { type FleetSettingsView, uploadCatalog } from "@/lib/client/api";
+import {
+  type CatalogSources,
+  loadCatalogSources,
+  removeCatalogSource,
+  uploadCatalog,
+} from "@/lib/client/api";
+import { errorText } from "@/lib/client/fleet-api";
 import { CatalogSummary } from "./catalog-summary";
 import { buttonClass, FieldError, Section } from "./ui";
 
+/**
+ * Catalog uploads, each kept as a named source whose registries add to the others'; `onCatalog`
+ * gets the registries of their union whenever it changes.
+ */
 export function CatalogPanel({
-  catalog,
-  storedCatalog,
   onCatalog,
 }: {
-  catalog: CatalogResult | null;
-  storedCatalog: FleetSettingsView["catalog"];
-  onCatalog: (catalog: CatalogResult) => void;
+  onCatalog: (registries: CatalogSources["catalog"]["registries"]) => void;
 }) {
   const inputId = useId();
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [replace, setReplace] = useState(false);
+  const [last, setLast] = useState<CatalogResult | null>(null);
+  const [sources, setSources] = useState<CatalogSources | null>(null);
+
+  const refresh = useCallback(async (next?: CatalogSources) => {
+    const known = next ?? (await loadCatalogSources());
+    setSources(known);
+    return known;
+  }, []);
+  useEffect(() => {
+    refresh().catch((failure: unknown) =>
+      setError(`Could not load the catalogs: ${errorText(failure)}`),
+    );
+  }, [refresh]);
 
   const read = async (file: File | undefined) => {
     if (!file) return;
     setBusy(file.name);
     setError(null);
     try {
-      onCatalog(await uploadCatalog(file));
+      setLast(await uploadCatalog(file, replace));
+      setReplace(false);
+      onCatalog((await refresh()).catalog.registries);
     } catch (failure) {
-      setError(`${file.name}: ${(failure as Error).message}`);
+      setError(`${file.name}: ${errorText(failure)}`);
     } finally {
       setBusy(null);
+    }
+  };
+  const remove = async (id: number, name: string) => {
+    setError(null);
+    try {
+      onCatalog((await refresh(await removeCatalogSource(id))).catalog.registries);
+      setLast(null);
+    } catch (failure) {
+      setError(`${name}: ${errorText(failure)}`);
     }
   };
   const onDrop = (event: DragEvent) => {
@@ -38,9 +69,10 @@ export function CatalogPanel({
     setDragging(false);
     void read(event.dataTransfer.files[0]);
   };
+  const kept = sources?.sources ?? [];
 
   return (
-    <Section id="catalog" step={1} title="Bundle catalog">
+    <Section id="catalog" step={1} title="Bundle catalogs">
       {/* biome-ignore lint/a11y/noStaticElementInteractions: the drop target; the button inside is the keyboard path */}
       <div
         onDragOver={(event) => {
@@ -59,6 +91,7 @@ export function CatalogPanel({
         <p className="text-slate-600 dark:text-slate-400">
           Drop an image list, OCI <code>index.json</code>, <code>docker save</code> manifest, Zarf,
           Hauler, skopeo or mindthegap YAML, or a bundle <code>.tar</code>/<code>.tar.gz</code>.
+          Each file adds its registries to those already loaded.
         </p>
         <label htmlFor={inputId} className="sr-only">
           Catalog file
@@ -82,22 +115,72 @@ export function CatalogPanel({
         >
           {busy ? `Reading ${busy}…` : "Choose a file"}
         </button>
+        {kept.length > 0 && (
+          <label className="mt-2 flex items-center justify-center gap-2 text-slate-700 dark:text-slate-300">
+            <input
+              type="checkbox"
+              checked={replace}
+              onChange={(event) => setReplace(event.target.checked)}
+            />
+            Replace the {kept.length === 1 ? "catalog" : `${kept.length} catalogs`} already loaded
+          </label>
+        )}
       </div>
       <FieldError id="catalog-error" message={error} />
-      {catalog ? (
-        <CatalogSummary catalog={catalog} />
-      ) : storedCatalog ? (
-        <p className="mt-3 text-sm" data-testid="stored-catalog">
-          Last catalog{storedCatalog.fileName ? ` ${storedCatalog.fileName}` : ""}:{" "}
-          <span className="font-medium">{storedCatalog.images.length}</span> images from{" "}
-          {storedCatalog.registries.length} registries ({storedCatalog.format.replaceAll("-", " ")}
-          ).
-        </p>
-      ) : (
-        <p className="mt-3 text-sm text-slate-500 dark:text-slate-400">
-          No catalog yet: you can also pick the registries by hand below.
-        </p>
-      )}
+      {last && <CatalogSummary catalog={last} />}
+      <SourceList sources={sources} onRemove={(id, name) => void remove(id, name)} />
     </Section>
   );
+}
+
+function SourceList({
+  sources,
+  onRemove,
+}: {
+  sources: CatalogSources | null;
+  onRemove: (id: number, name: string) => void;
+}) {
+  if (!sources) return null;
+  if (sources.sources.length === 0) {
+    return (
+      <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">
+        No catalog yet: you can also pick the registries by hand below.
+      </p>
+    );
+  }
+  return (
+    <div className="mt-3 text-sm">
+      <p data-testid="catalog-total">
+        Fleet catalog: {count(sources.catalog.images, "image")} from{" "}
+        {count(sources.catalog.registries.length, "registry")}, from:
+      </p>
+      <ul
+        className="mt-1 divide-y divide-slate-100 dark:divide-slate-800"
+        data-testid="catalog-sources"
+        aria-label="Loaded catalogs"
+      >
+        {sources.sources.map((source) => (
+          <li key={source.id} className="flex flex-wrap items-baseline gap-x-3 py-1">
+            <span className="min-w-0 break-all font-mono">{source.name}</span>
+            <span className="text-xs text-slate-600 dark:text-slate-400">
+              {count(source.images, "image")} · {count(source.registries.length, "registry")} ·{" "}
+              {source.format.replaceAll("-", " ")}
+            </span>
+            <button
+              type="button"
+              aria-label={`Remove catalog ${source.name}`}
+              className="ml-auto text-xs text-slate-600 underline hover:text-red-700 dark:text-slate-400"
+              onClick={() => onRemove(source.id, source.name)}
+            >
+              remove
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function count(n: number, noun: "image" | "registry"): string {
+  return `${n} ${n === 1 ? noun : noun === "image" ? "images" : "registries"}`;
 }

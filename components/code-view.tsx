@@ -14,6 +14,8 @@ export function CodeView({ content, language }: { content: string; language: Lan
   const lines = content.replace(/\n$/, "").split("\n");
   return (
     <pre
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls sideways must take the keyboard
+      tabIndex={0}
       className="overflow-x-auto rounded-md bg-slate-50 p-3 font-mono text-xs leading-5 dark:bg-slate-950"
       data-testid="code-view"
     >

@@ -1,52 +1,23 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { CatalogResult } from "@/lib/catalog/types";
-import { type FleetSettingsView, loadSettings, saveSettings } from "@/lib/client/api";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { type FleetSettingsView, loadSettings } from "@/lib/client/api";
 import { errorText } from "@/lib/client/fleet-api";
 import { CatalogPanel } from "./catalog-panel";
 import {
-  DEFAULT_SETTINGS,
+  type ConsoleSettings,
   fromFleetSettings,
-  toRenderRequest,
+  toSettingsDraft,
   withCatalogRegistries,
 } from "./console-state";
 import { MirrorPanel } from "./mirror-panel";
-import { NodesPanel } from "./nodes-panel";
 import { PreviewPanel } from "./preview-panel";
 import { RegistriesPanel } from "./registries-panel";
 import { buttonClass } from "./ui";
-import { useRenderPreview } from "./use-render-preview";
+import { type FleetPreviewState, useFleetPreview } from "./use-fleet-preview";
 
 export function ConsoleApp() {
-  const [catalog, setCatalog] = useState<CatalogResult | null>(null);
-  const [settings, setSettings] = useState(DEFAULT_SETTINGS);
-  const request = useMemo(() => toRenderRequest(settings, catalog), [settings, catalog]);
-  const preview = useRenderPreview(request);
-  const stored = useStoredSettings(setSettings);
-  const saveError = useSaveWhenClean(stored.loaded, preview, request);
-  // each field shows its own message when the API listed every bad field, else the one it named
-  const fieldError = (prefix: string) => {
-    const issues = preview.error?.issues ?? [];
-    if (issues.length > 0) {
-      const issue = issues.find((candidate) => candidate.field.startsWith(prefix));
-      if (!issue) return null;
-      // e.g. "Registry 2: …" under the registry list, where the field alone does not say which
-      return issue.field !== prefix && issue.label
-        ? `${issue.label}: ${issue.message}`
-        : issue.message;
-    }
-    return preview.error?.field?.startsWith(prefix) ? preview.error.message : null;
-  };
-
-  const onCatalog = (result: CatalogResult) => {
-    setCatalog(result);
-    setSettings((current) => ({
-      ...current,
-      registries: withCatalogRegistries(current.registries, result),
-    }));
-  };
-
+  const stored = useStoredSettings();
   // the form starts from the stored settings: editing (and saving) before they arrive would
   // overwrite them with the defaults
   if (stored.error) {
@@ -61,20 +32,37 @@ export function ConsoleApp() {
       </div>
     );
   }
-  if (!stored.loaded) {
+  if (!stored.settings) {
     return (
       <p className="text-sm text-slate-500 dark:text-slate-400">Loading the fleet settings…</p>
     );
   }
+  return <ConsoleEditor stored={stored.settings} />;
+}
+
+/** The settings form and the fleet's files rendered with them (each clean change is saved). */
+function ConsoleEditor({ stored }: { stored: FleetSettingsView }) {
+  const initial = useMemo(() => fromFleetSettings(stored), [stored]);
+  const [settings, setSettings] = useState<ConsoleSettings>(initial);
+  const [catalogVersion, setCatalogVersion] = useState(0);
+  const [node, setNode] = useState<string | null>(null);
+  const draft = useMemo(() => toSettingsDraft(settings), [settings]);
+  const loaded = useMemo(() => toSettingsDraft(initial), [initial]);
+  const preview = useFleetPreview(draft, node, catalogVersion, loaded);
+  const fieldError = fieldErrorsOf(preview);
+
+  const onCatalog = (registries: { host: string; images: number }[]) => {
+    setCatalogVersion((version) => version + 1);
+    setSettings((current) => ({
+      ...current,
+      registries: withCatalogRegistries(current.registries, registries),
+    }));
+  };
+
   return (
-    <div className="grid gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
-      {saveError && (
-        <p role="alert" className="text-sm text-red-700 lg:col-span-2 dark:text-red-400">
-          Not saved: {saveError}. Plans and applies still use the last saved settings.
-        </p>
-      )}
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
       <div className="space-y-6">
-        <CatalogPanel catalog={catalog} storedCatalog={stored.catalog} onCatalog={onCatalog} />
+        <CatalogPanel onCatalog={onCatalog} />
         <RegistriesPanel
           registries={settings.registries}
           error={fieldError("registries")}
@@ -87,64 +75,40 @@ export function ConsoleApp() {
           onVersion={(k0sVersion) => setSettings((current) => ({ ...current, k0sVersion }))}
           onMirror={(mirror) => setSettings((current) => ({ ...current, mirror }))}
         />
-        <NodesPanel
-          nodes={settings.nodes}
-          fieldError={fieldError}
-          onChange={(nodes) => setSettings((current) => ({ ...current, nodes }))}
-        />
       </div>
-      <PreviewPanel preview={preview} request={request} />
+      <PreviewPanel preview={preview} node={node} onNode={setNode} />
     </div>
   );
 }
 
-/** Loads the fleet settings once, into the form; a failure is kept, with a way to try again. */
-function useStoredSettings(apply: (settings: ReturnType<typeof fromFleetSettings>) => void) {
-  const [state, setState] = useState<{
-    loaded: boolean;
-    catalog: FleetSettingsView["catalog"];
-    error: string | null;
-  }>({ loaded: false, catalog: null, error: null });
-  const load = useCallback(() => {
-    setState({ loaded: false, catalog: null, error: null });
-    loadSettings()
-      .then((settings) => {
-        apply(fromFleetSettings(settings));
-        setState({ loaded: true, catalog: settings.catalog, error: null });
-      })
-      .catch((error: unknown) =>
-        setState({ loaded: false, catalog: null, error: errorText(error) }),
-      );
-  }, [apply]);
-  useEffect(load, [load]);
-  return { ...state, retry: load };
+/** Each field's message when the save listed every bad field, else the one field it named. */
+function fieldErrorsOf(preview: FleetPreviewState) {
+  return (prefix: string): string | null => {
+    const issues = preview.error?.issues ?? [];
+    if (issues.length > 0) {
+      const issue = issues.find((candidate) => candidate.field.startsWith(prefix));
+      if (!issue) return null;
+      // e.g. "Registry 2: …" under the registry list, where the field alone does not say which
+      return issue.field !== prefix && issue.label
+        ? `${issue.label}: ${issue.message}`
+        : issue.message;
+    }
+    return preview.error?.field?.startsWith(prefix) ? preview.error.message : null;
+  };
 }
 
-/**
- * Once loaded, each change that has rendered cleanly becomes the fleet's settings (runs render
- * from them), saved once; returns why the last save failed, if it did.
- */
-function useSaveWhenClean(
-  loaded: boolean,
-  preview: ReturnType<typeof useRenderPreview>,
-  request: ReturnType<typeof toRenderRequest>,
-): string | null {
-  const [error, setError] = useState<string | null>(null);
-  const saved = useRef<string | null>(null);
-  useEffect(() => {
-    // only what the server has just rendered cleanly, never a request still on its way
-    if (!loaded || preview.rendered !== request || !preview.result || preview.error) return;
-    const { k0sVersion, registries, mirror } = request;
-    const body = JSON.stringify({ k0sVersion, registries, mirror });
-    if (body === saved.current) return;
-    saved.current = body;
-    saveSettings({ k0sVersion, registries, mirror }).then(
-      () => setError(null),
-      (failure: unknown) => {
-        saved.current = null;
-        setError(errorText(failure));
-      },
-    );
-  }, [loaded, preview, request]);
-  return error;
+/** Loads the fleet settings once; a failure is kept, with a way to try again. */
+function useStoredSettings() {
+  const [state, setState] = useState<{
+    settings: FleetSettingsView | null;
+    error: string | null;
+  }>({ settings: null, error: null });
+  const load = useCallback(() => {
+    setState({ settings: null, error: null });
+    loadSettings()
+      .then((settings) => setState({ settings, error: null }))
+      .catch((error: unknown) => setState({ settings: null, error: errorText(error) }));
+  }, []);
+  useEffect(load, [load]);
+  return { ...state, retry: load };
 }

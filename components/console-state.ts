@@ -1,7 +1,4 @@
-import type { CatalogResult } from "@/lib/catalog/types";
-import type { FleetSettingsView } from "@/lib/client/api";
-import type { RenderRequest } from "@/lib/render/schema";
-import type { NodeSpec } from "@/lib/render/types";
+import type { FleetSettingsView, SettingsDraft } from "@/lib/client/api";
 
 /** Registries k0s itself pulls from: always offered. */
 export const K0S_REGISTRIES = ["registry.k8s.io", "quay.io"];
@@ -38,7 +35,6 @@ export interface ConsoleSettings {
   k0sVersion: string;
   registries: RegistryChoice[];
   mirror: MirrorForm;
-  nodes: NodeSpec[];
 }
 
 export const DEFAULT_SETTINGS: ConsoleSettings = {
@@ -54,19 +50,21 @@ export const DEFAULT_SETTINGS: ConsoleSettings = {
     fallbackToUpstream: false,
     defaultMirror: false,
   },
-  nodes: [{ name: "node-1", role: "single" }],
 };
 
-/** Merges a catalog's registries into the choices: new ones selected, counts refreshed, manual ones kept. */
+/**
+ * Sets the choices to the fleet catalog's registries (the union of its sources): new ones
+ * selected, counts refreshed, those no source brings any more gone, k0s and manual ones kept.
+ */
 export function withCatalogRegistries(
   choices: RegistryChoice[],
-  catalog: CatalogResult,
+  registries: { host: string; images: number }[],
 ): RegistryChoice[] {
-  const counts = new Map(catalog.registries.map((registry) => [registry.host, registry.images]));
+  const counts = new Map(registries.map((registry) => [registry.host, registry.images]));
   const kept = choices
     .filter((choice) => choice.source !== "catalog" || counts.has(choice.host))
     .map((choice) => ({ ...choice, images: counts.get(choice.host) ?? 0 }));
-  const added = catalog.registries
+  const added = registries
     .filter((registry) => !kept.some((choice) => choice.host === registry.host))
     .map((registry) => ({
       host: registry.host,
@@ -77,16 +75,8 @@ export function withCatalogRegistries(
   return [...kept, ...added];
 }
 
-/** Distinct repository names of the catalog: enough for the renderer's path-collision check. */
-function catalogNames(catalog: CatalogResult | null): string[] | undefined {
-  if (!catalog) return undefined;
-  return [...new Set(catalog.images.map((image) => `${image.registry}/${image.repository}`))];
-}
-
-export function toRenderRequest(
-  settings: ConsoleSettings,
-  catalog: CatalogResult | null,
-): RenderRequest {
+/** The fleet settings the form stands for (what PUT /api/settings stores). */
+export function toSettingsDraft(settings: ConsoleSettings): SettingsDraft {
   const { mirror } = settings;
   return {
     k0sVersion: settings.k0sVersion,
@@ -102,8 +92,6 @@ export function toRenderRequest(
       fallbackToUpstream: mirror.fallbackToUpstream,
       defaultMirror: mirror.defaultMirror,
     },
-    nodes: settings.nodes,
-    images: catalogNames(catalog),
   };
 }
 

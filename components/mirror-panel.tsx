@@ -2,7 +2,7 @@
 
 import type { MirrorForm } from "./console-state";
 import { KNOWN_K0S_VERSIONS } from "./console-state";
-import { FieldError, Hint, inputClass, Section } from "./ui";
+import { FieldError, fieldClass, Hint, inputClass, Section } from "./ui";
 
 interface Props {
   k0sVersion: string;
@@ -18,8 +18,36 @@ export function MirrorPanel({ k0sVersion, mirror, fieldError, onVersion, onMirro
   const error = (field: string) => fieldError(field);
   return (
     <Section id="mirror" step={3} title="Mirror and k0s version">
-      <div className="grid gap-4 sm:grid-cols-[9rem_minmax(0,1fr)]">
+      {/* the address first, on a row of its own: the field everything else hangs on */}
+      <div className="space-y-4">
         <div>
+          <label htmlFor="mirror-address" className="block text-sm font-medium">
+            Registry address (host:port)
+          </label>
+          <div className="flex gap-2">
+            <select
+              aria-label="Scheme"
+              value={mirror.scheme}
+              onChange={(event) => set("scheme", event.target.value as MirrorForm["scheme"])}
+              className={`${fieldClass} w-24 shrink-0`}
+            >
+              <option value="http">http</option>
+              <option value="https">https</option>
+            </select>
+            <input
+              id="mirror-address"
+              value={mirror.address}
+              onChange={(event) => set("address", event.target.value)}
+              aria-invalid={error("mirror.address") !== null}
+              className={`${fieldClass} min-w-0 flex-1 font-mono`}
+            />
+          </div>
+          <FieldError
+            id="mirror-address-error"
+            message={error("mirror.address") ?? error("mirror.scheme")}
+          />
+        </div>
+        <div className="max-w-xs">
           <label htmlFor="k0s-version" className="block text-sm font-medium">
             k0s version
           </label>
@@ -40,33 +68,6 @@ export function MirrorPanel({ k0sVersion, mirror, fieldError, onVersion, onMirro
           <Hint>
             ≤ 1.35 ships containerd 1.7 (config v2); ≥ 1.36 ships containerd 2 (config v3).
           </Hint>
-        </div>
-        <div>
-          <label htmlFor="mirror-address" className="block text-sm font-medium">
-            Registry address (host:port)
-          </label>
-          <div className="flex gap-2">
-            <select
-              aria-label="Scheme"
-              value={mirror.scheme}
-              onChange={(event) => set("scheme", event.target.value as MirrorForm["scheme"])}
-              className={`${inputClass} w-20 shrink-0`}
-            >
-              <option value="http">http</option>
-              <option value="https">https</option>
-            </select>
-            <input
-              id="mirror-address"
-              value={mirror.address}
-              onChange={(event) => set("address", event.target.value)}
-              aria-invalid={error("mirror.address") !== null}
-              className={`${inputClass} font-mono`}
-            />
-          </div>
-          <FieldError
-            id="mirror-address-error"
-            message={error("mirror.address") ?? error("mirror.scheme")}
-          />
         </div>
       </div>
 
@@ -120,7 +121,7 @@ export function MirrorPanel({ k0sVersion, mirror, fieldError, onVersion, onMirro
                 placeholder="k0rdent-enterprise"
                 onChange={(event) => set("prefix", event.target.value)}
                 aria-invalid={error("mirror.layout") !== null}
-                className={`${inputClass} ml-6 w-64 font-mono`}
+                className={`${fieldClass} ml-6 w-64 max-w-[calc(100%-1.5rem)] font-mono`}
               />
               <FieldError id="mirror-prefix-error" message={error("mirror.layout")} />
             </>

@@ -78,7 +78,7 @@ export function RegistriesPanel({
           id="registry-add"
           value={typed}
           onChange={(event) => setTyped(event.target.value)}
-          placeholder="ghcr.io or registry.example.com:5000"
+          placeholder="e.g. ghcr.io"
           className={`${inputClass} font-mono`}
         />
         <button type="submit" className={buttonClass}>

@@ -1,7 +1,10 @@
 import type { ReactNode } from "react";
 
-export const inputClass =
-  "w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-sm focus:border-blue-600 focus:outline-none focus:ring-2 focus:ring-blue-600/30 aria-[invalid=true]:border-red-600 dark:border-slate-700 dark:bg-slate-900";
+/** A field's look without its width: for fields sized by their row (inputClass fills it). */
+export const fieldClass =
+  "rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-sm focus:border-blue-600 focus:outline-none focus:ring-2 focus:ring-blue-600/30 aria-[invalid=true]:border-red-600 dark:border-slate-700 dark:bg-slate-900";
+
+export const inputClass = `${fieldClass} w-full`;
 
 export const buttonClass =
   "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium shadow-sm hover:bg-slate-100 focus:outline-none focus:ring-2 focus:ring-blue-600/40 disabled:opacity-50 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800";

@@ -10,12 +10,12 @@ export const metadata = { title: "Fleet · k0rdent airgap console" };
 export default async function FleetPage() {
   if (!(await hasSession())) redirect("/signin");
   return (
-    <div className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
+    <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
       <PageHeader
         current="/fleet"
         subtitle="Fleet inventory → host keys → pre-flight checks on every node"
       />
       <FleetApp />
-    </div>
+    </main>
   );
 }

@@ -10,12 +10,12 @@ export const metadata = { title: "Runs · k0rdent airgap console" };
 export default async function RunsPage() {
   if (!(await hasSession())) redirect("/signin");
   return (
-    <div className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
+    <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
       <PageHeader
         current="/runs"
         subtitle="Plan a change → see the diff on every node → follow every run live"
       />
       <RunsApp />
-    </div>
+    </main>
   );
 }

@@ -1,5 +1,11 @@
 import type { RunNotice } from "./use-check-run";
 
+const NOTICE_STYLE: Record<RunNotice["kind"], string> = {
+  ok: "bg-emerald-50 text-emerald-900 dark:bg-emerald-950/40 dark:text-emerald-200",
+  warn: "bg-amber-50 text-amber-900 dark:bg-amber-950/40 dark:text-amber-200",
+  error: "bg-red-50 text-red-800 dark:bg-red-950/50 dark:text-red-200",
+};
+
 /** Progress and outcome of check runs, loading, and the empty states of the fleet table. */
 export function FleetStatus({
   running,
@@ -32,7 +38,9 @@ export function FleetStatus({
         {notice && (
           <p
             role={notice.kind === "error" ? "alert" : undefined}
-            className={`mb-2 rounded-md px-3 py-2 ${notice.kind === "error" ? "bg-red-50 text-red-800 dark:bg-red-950/50 dark:text-red-200" : "bg-emerald-50 text-emerald-900 dark:bg-emerald-950/40 dark:text-emerald-200"}`}
+            data-testid="fleet-notice"
+            data-kind={notice.kind}
+            className={`mb-2 rounded-md px-3 py-2 ${NOTICE_STYLE[notice.kind]}`}
           >
             {notice.text}
           </p>

@@ -50,7 +50,7 @@ export function FleetTable({
   }, [count, nodes.length]);
 
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="w-full text-sm" aria-label="Fleet nodes">
         <thead className="text-left text-xs text-slate-600 dark:text-slate-400">
           <tr>

@@ -131,8 +131,14 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
 function ImportOutcomeText({ outcome }: { outcome: ImportOutcome }) {
   return (
     <div role="status" data-testid="import-outcome" className="mt-2 space-y-1 text-sm">
-      <p className="text-emerald-700 dark:text-emerald-400">
-        <span aria-hidden>✓ </span>
+      <p
+        className={
+          outcome.created.length > 0
+            ? "text-emerald-700 dark:text-emerald-400"
+            : "text-slate-700 dark:text-slate-300"
+        }
+      >
+        {outcome.created.length > 0 && <span aria-hidden>✓ </span>}
         {outcome.created.length} node{outcome.created.length === 1 ? "" : "s"} created
         {outcome.created.length > 0 && `: ${outcome.created.join(", ")}`}.
       </p>

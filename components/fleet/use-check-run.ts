@@ -5,7 +5,8 @@ import { errorText, runChecks } from "@/lib/client/fleet-api";
 import type { NodePublic } from "@/lib/inventory/types";
 
 export interface RunNotice {
-  kind: "ok" | "error";
+  /** "warn": it ran, and found something wrong (never shown as a success) */
+  kind: "ok" | "warn" | "error";
   text: string;
 }
 
@@ -33,7 +34,7 @@ export function useCheckRun(nodes: NodePublic[], afterRun: () => Promise<void>) 
         results.filter((r) => r.status === "fail" && !r.override).map((r) => r.node),
       );
       setNotice({
-        kind: "ok",
+        kind: failing.size > 0 ? "warn" : "ok",
         text:
           failing.size > 0
             ? `Checks finished on ${what}: ${failing.size} with failures (${[...failing].join(", ")}).`

@@ -3,6 +3,8 @@ export function DiffView({ diff, id }: { diff: string; id?: string }) {
   const lines = diff.replace(/\n$/, "").split("\n");
   return (
     <pre
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls sideways must take the keyboard
+      tabIndex={0}
       id={id}
       data-testid="plan-diff"
       className="overflow-x-auto rounded-md border border-slate-200 bg-slate-50 py-2 font-mono text-xs leading-5 dark:border-slate-800 dark:bg-slate-950"

@@ -45,7 +45,7 @@ export function LogRow({
       </span>
       {nodeColumn > 0 && (
         <span
-          className={`mr-2 shrink-0 overflow-hidden text-ellipsis font-normal ${event.node === null ? "text-slate-600 italic dark:text-slate-400" : colour}`}
+          className={`mr-2 shrink-0 overflow-hidden text-ellipsis font-normal ${event.node === null ? "text-slate-700 italic dark:text-slate-300" : colour}`}
           style={{ width: `${nodeColumn}ch` }}
           title={event.node ?? "the run itself"}
         >

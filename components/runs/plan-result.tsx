@@ -153,7 +153,7 @@ function PlanBody({ node, plan }: { node: string; plan: PlanResult }) {
       {plan.files.length === 0 ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">No file to write on this node.</p>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-sm" aria-label={`Files on ${node}`}>
             <thead className="text-left text-xs text-slate-600 dark:text-slate-400">
               <tr>
@@ -190,6 +190,8 @@ function PlanBody({ node, plan }: { node: string; plan: PlanResult }) {
           <p className="text-sm text-slate-600 dark:text-slate-400">None.</p>
         ) : (
           <pre
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls sideways must take the keyboard
+            tabIndex={0}
             data-testid={`plan-commands-${node}`}
             className="overflow-x-auto rounded-md bg-slate-50 p-3 font-mono text-xs leading-5 dark:bg-slate-950"
           >

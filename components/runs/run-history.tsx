@@ -20,7 +20,7 @@ export function RunHistory({ runs, now }: { runs: RunSummary[]; now: number }) {
     );
   }
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="w-full text-sm" aria-label="Runs, newest first" data-testid="runs-table">
         <thead className="text-left text-xs text-slate-600 dark:text-slate-400">
           <tr>

@@ -74,7 +74,9 @@ export function RunSummary({
           ? "bg-red-50 text-red-900 dark:bg-red-950/50 dark:text-red-100"
           : run.status === "running"
             ? "bg-blue-50 text-blue-900 dark:bg-blue-950/50 dark:text-blue-100"
-            : "bg-emerald-50 text-emerald-900 dark:bg-emerald-950/40 dark:text-emerald-100"
+            : run.status === "succeeded"
+              ? "bg-emerald-50 text-emerald-900 dark:bg-emerald-950/40 dark:text-emerald-100"
+              : "bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-slate-100"
       }`}
     >
       <p className="font-medium">{headline}</p>

@@ -57,7 +57,7 @@ export function StageMatrix({
           </label>
         )}
       </div>
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table
           className="w-full text-sm"
           aria-label="Stages of each node"

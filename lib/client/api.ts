@@ -52,8 +52,10 @@ export async function call(path: string, init: RequestInit): Promise<Response> {
   return response;
 }
 
-export async function uploadCatalog(file: File): Promise<CatalogResult> {
-  const response = await call(`/api/catalog?name=${encodeURIComponent(file.name)}`, {
+/** Reads a catalog and keeps it as one more source of the fleet's catalog (`replace`: the only one). */
+export async function uploadCatalog(file: File, replace = false): Promise<CatalogResult> {
+  const query = `name=${encodeURIComponent(file.name)}${replace ? "&replace=true" : ""}`;
+  const response = await call(`/api/catalog?${query}`, {
     method: "POST",
     headers: { "content-type": "application/octet-stream" },
     body: file,
@@ -61,25 +63,31 @@ export async function uploadCatalog(file: File): Promise<CatalogResult> {
   return (await response.json()) as CatalogResult;
 }
 
-export async function renderFiles(
-  request: RenderRequest,
-  signal?: AbortSignal,
-): Promise<RenderResult> {
-  const response = await call("/api/render", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(request),
-    signal,
-  });
-  return (await response.json()) as RenderResult;
+/** The fleet settings the config page edits (the shape PUT /api/settings takes). */
+export type SettingsDraft = Pick<RenderRequest, "k0sVersion" | "registries" | "mirror">;
+
+/** GET /api/fleet/render: the fleet's files with the stored settings (lib/fleet/render-fleet.ts). */
+export interface FleetPreview extends RenderResult {
+  fleet: { name: string; role: RenderResult["nodes"][number]["role"] }[];
+  sample: boolean;
 }
 
-export async function downloadZip(request: RenderRequest): Promise<void> {
-  const response = await call("/api/render?format=zip", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(request),
+/** The fleet rendered with the stored settings, with the files of `node` (the first node while null). */
+export async function loadFleetPreview(
+  node: string | null,
+  signal?: AbortSignal,
+): Promise<FleetPreview> {
+  const response = await call(`/api/fleet/render?node=${encodeURIComponent(node ?? "")}`, {
+    method: "GET",
+    signal,
   });
+  return (await response.json()) as FleetPreview;
+}
+
+/** Downloads the zip of every node of the fleet, or of `node`, as plans and applies write them. */
+export async function downloadFleetZip(node?: string): Promise<void> {
+  const query = node === undefined ? "" : `&node=${encodeURIComponent(node)}`;
+  const response = await call(`/api/fleet/render?format=zip${query}`, { method: "GET" });
   const name =
     /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "")?.[1] ??
     "k0s-mirror.zip";
@@ -87,6 +95,31 @@ export async function downloadZip(request: RenderRequest): Promise<void> {
   const link = Object.assign(document.createElement("a"), { href: url, download: name });
   link.click();
   URL.revokeObjectURL(url);
+}
+
+/** GET /api/catalog/sources: each uploaded catalog, and their union (the fleet's catalog). */
+export interface CatalogSources {
+  sources: {
+    id: number;
+    name: string;
+    format: string;
+    images: number;
+    registries: { host: string; images: number }[];
+    skipped: number;
+    errors: number;
+    loadedAt: string;
+  }[];
+  catalog: { images: number; registries: { host: string; images: number }[] };
+}
+
+export async function loadCatalogSources(): Promise<CatalogSources> {
+  return (await (await call("/api/catalog/sources", { method: "GET" })).json()) as CatalogSources;
+}
+
+/** Removes one source; answers what is left. */
+export async function removeCatalogSource(id: number): Promise<CatalogSources> {
+  const response = await call(`/api/catalog/sources/${id}`, { method: "DELETE" });
+  return (await response.json()) as CatalogSources;
 }
 
 export interface FleetSettingsView {
@@ -106,11 +139,10 @@ export async function loadSettings(): Promise<FleetSettingsView> {
   return (await (await call("/api/settings", { method: "GET" })).json()) as FleetSettingsView;
 }
 
-export async function saveSettings(
-  settings: Pick<FleetSettingsView, "k0sVersion" | "registries" | "mirror">,
-): Promise<void> {
+export async function saveSettings(settings: SettingsDraft, signal?: AbortSignal): Promise<void> {
   await call("/api/settings", {
     method: "PUT",
+    signal,
     headers: { "content-type": "application/json" },
     body: JSON.stringify(settings),
   });

@@ -112,4 +112,24 @@ export const MIGRATIONS: readonly string[] = [
     last_seen_at INTEGER NOT NULL
   ) STRICT;
   `,
+  `
+  -- each uploaded catalog, kept as a named source: the fleet's catalog (settings 'catalog') is
+  -- their union, so a second upload adds to the first and removing one takes only what it brought
+  CREATE TABLE catalog_sources (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,   -- the uploaded file's name (made unique): a label only
+    format TEXT NOT NULL,
+    images TEXT NOT NULL,        -- JSON: normalised references
+    skipped INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    loaded_at TEXT NOT NULL
+  ) STRICT;
+  -- the catalog loaded before sources existed becomes the first source
+  INSERT INTO catalog_sources (name, format, images, skipped, errors, loaded_at)
+    SELECT coalesce(json_extract(value, '$.fileName'), 'catalog'), json_extract(value, '$.format'),
+           json_extract(value, '$.images'), coalesce(json_extract(value, '$.skipped'), 0),
+           coalesce(json_extract(value, '$.errors'), 0),
+           coalesce(json_extract(value, '$.loadedAt'), updated_at)
+    FROM settings WHERE key = 'catalog';
+  `,
 ];

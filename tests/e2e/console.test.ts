@@ -5,6 +5,7 @@ import { after, before, test } from "node:test";
 import { unzipSync } from "fflate";
 import type { Browser, Page } from "playwright-core";
 import { type RunningConsole, startConsole } from "../lab/console-server";
+import { waitFor } from "../lab/wait";
 import { assertAccessible } from "./axe";
 import { launchChromium } from "./browser";
 
@@ -22,7 +23,7 @@ after(async () => {
   await server?.stop();
 });
 
-test("sign in, upload a catalog, see its registries, preview, download the zip", async () => {
+test("sign in, upload a catalog, see its registries, preview the fleet's nodes, download the zip", async () => {
   await page.goto(server.url);
   await page.waitForURL(/\/signin$/);
   await assertAccessible(page, "the sign-in page");
@@ -48,16 +49,29 @@ test("sign in, upload a catalog, see its registries, preview, download the zip",
     await registries.getByText(host, { exact: true }).waitFor();
   }
 
+  // an empty fleet previews a sample node
+  await page.getByTestId("sample-node").waitFor();
+
+  // the preview, the zip, plans and applies render the fleet's own nodes
+  await addNode({ name: "cp-1", role: "controller+worker" });
+  await addNode({ name: "w-1", role: "worker", registryAddress: "10.0.0.6:5000" });
+  await page.reload();
   await page.getByLabel("Registry address (host:port)").fill("10.0.0.5:5000");
-  await page.getByRole("button", { name: "Add node" }).click();
-  await page.getByLabel("Node 2 role").selectOption("worker");
-  await page.getByLabel("Node 1 role").selectOption("controller+worker");
+  const nodeChoice = page.getByLabel("Node", { exact: true });
+  await nodeChoice.locator("option", { hasText: "w-1 (worker)" }).waitFor({ state: "attached" });
+  assert.deepEqual(await nodeChoice.locator("option").allTextContents(), [
+    "cp-1 (controller+worker)",
+    "w-1 (worker)",
+  ]);
 
   const files = page.getByTestId("file-list");
   await files.getByText("/etc/k0s/containerd.d/certs.d/ghcr.io/hosts.toml").click();
   const code = page.getByTestId("code-view");
   await code.getByText('[host."http://10.0.0.5:5000"]').waitFor();
   await assertAccessible(page, "the config page with a preview");
+  await nodeChoice.selectOption("w-1");
+  await files.getByText("/etc/k0s/containerd.d/certs.d/ghcr.io/hosts.toml").click();
+  await code.getByText('[host."http://10.0.0.6:5000"]').waitFor();
 
   // An error appears in place, and the last good preview stays.
   await page.getByLabel("Registry address (host:port)").fill("http://10.0.0.5:5000");
@@ -65,21 +79,113 @@ test("sign in, upload a catalog, see its registries, preview, download the zip",
   await page.getByLabel("Registry address (host:port)").fill("10.0.0.5:5000");
   await page.getByTestId("render-error").waitFor({ state: "detached" });
 
-  const [download] = await Promise.all([
-    page.waitForEvent("download"),
-    page.getByTestId("download-zip").click(),
-  ]);
-  const zip = unzipSync(readFileSync((await download.path()) ?? ""));
+  const zip = await downloadZip("download-zip");
   const names = Object.keys(zip);
-  assert.ok(names.includes("node-1/etc/k0s/containerd.d/cri-registry.toml"), names.join("\n"));
-  assert.ok(names.includes("node-2/etc/k0s/containerd.d/certs.d/ghcr.io/hosts.toml"));
+  assert.ok(names.includes("cp-1/etc/k0s/containerd.d/cri-registry.toml"), names.join("\n"));
+  assert.ok(names.includes("w-1/etc/k0s/containerd.d/certs.d/ghcr.io/hosts.toml"));
   assert.ok(names.includes("manifest.json"));
   const manifest = JSON.parse(new TextDecoder().decode(zip["manifest.json"]));
   assert.deepEqual(
     manifest.nodes.map((node: { name: string; role: string }) => [node.name, node.role]),
     [
-      ["node-1", "controller+worker"],
-      ["node-2", "worker"],
+      ["cp-1", "controller+worker"],
+      ["w-1", "worker"],
     ],
   );
+  // the zip holds what the API renders for the fleet (what plans and applies write)
+  const rendered = (await (await api("/api/fleet/render?node=w-1")).json()) as {
+    nodes: { files: { path: string; content: string }[] }[];
+  };
+  for (const file of rendered.nodes[0]?.files ?? []) {
+    const zipped = zip[`w-1/${file.path.replace(/^\/+/, "")}`];
+    assert.equal(new TextDecoder().decode(zipped), file.content, file.path);
+  }
+
+  const one = Object.keys(await downloadZip("download-node-zip"));
+  assert.ok(one.includes("w-1/etc/k0s/containerd.d/cri-registry.toml"), one.join("\n"));
+  assert.ok(!one.some((name) => name.startsWith("cp-1/")), one.join("\n"));
 });
+
+function api(route: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${server.url}${route}`, {
+    ...init,
+    headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
+  });
+}
+
+let nodesAdded = 0;
+/** A node of the fleet (nobody listens on its port: only its files are used here). */
+async function addNode(node: { name: string; role: string; registryAddress?: string }) {
+  nodesAdded += 1;
+  const body = {
+    ...node,
+    address: "127.0.0.1",
+    port: 1000 + nodesAdded,
+    user: "root",
+    auth: { kind: "agent" },
+    sudo: { mode: "none" },
+  };
+  const response = await api("/api/nodes", { method: "POST", body: JSON.stringify(body) });
+  assert.equal(response.status, 201, await response.text());
+}
+
+async function downloadZip(testId: string): Promise<Record<string, Uint8Array>> {
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByTestId(testId).click(),
+  ]);
+  return unzipSync(readFileSync((await download.path()) ?? ""));
+}
+
+test("catalogs accumulate: a second adds its registries, removing one takes only its own", async () => {
+  await page.goto(server.url);
+  const sources = page.getByTestId("catalog-sources");
+  await sources.getByText("images.txt", { exact: true }).waitFor();
+  await uploadCatalog("extra.txt", "registry.example.net:5000/team/tool:1.0\nghcr.io/acme/api:2\n");
+  await sources.getByText("extra.txt", { exact: true }).waitFor();
+  const registries = page.getByTestId("registry-list");
+  const registry = (host: string) => registries.getByText(host, { exact: true });
+  await registry("registry.example.net:5000").waitFor();
+  await registry("docker.io").waitFor(); // the first catalog's, still there
+  await assertAccessible(page, "the config page with two catalogs");
+  const union = (await (await api("/api/catalog/sources")).json()) as {
+    sources: { name: string }[];
+    catalog: { registries: { host: string }[] };
+  };
+  assert.deepEqual(
+    union.sources.map((source) => source.name),
+    ["images.txt", "extra.txt"],
+  );
+  const hosts = union.catalog.registries.map((entry) => entry.host);
+  assert.ok(hosts.includes("docker.io") && hosts.includes("registry.example.net:5000"), `${hosts}`);
+
+  await page.getByRole("button", { name: "Remove catalog images.txt" }).click();
+  await registry("docker.io").waitFor({ state: "detached" });
+  await registry("ghcr.io").waitFor(); // extra.txt brings it too
+  await registry("registry.example.net:5000").waitFor();
+  await waitFor(
+    "the fleet's registries to be saved without docker.io",
+    async () => {
+      const stored = (await (await api("/api/settings")).json()) as { registries: string[] };
+      return !stored.registries.includes("docker.io") && stored.registries.includes("ghcr.io");
+    },
+    { timeoutMs: 10_000 },
+  );
+
+  // replacing is a choice made explicitly
+  await page.getByLabel("Replace the catalog already loaded").check();
+  await uploadCatalog("images.txt", readFileSync(FIXTURE, "utf8"));
+  await registry("registry.example.net:5000").waitFor({ state: "detached" });
+  await registry("docker.io").waitFor();
+  assert.equal(await sources.getByRole("listitem").count(), 1);
+});
+
+const FIXTURE = path.join(__dirname, "..", "fixtures", "catalogs", "images.txt");
+
+async function uploadCatalog(name: string, content: string) {
+  const reading = page.getByRole("button", { name: `Reading ${name}…` });
+  await page
+    .getByTestId("catalog-input")
+    .setInputFiles({ name, mimeType: "text/plain", buffer: Buffer.from(content) });
+  await reading.waitFor({ state: "detached" });
+}

@@ -15,8 +15,8 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { Readable } from "node:stream";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { after, describe, test } from "node:test";
 import type { RenderedFile } from "@/lib/render/types";
 import {

@@ -5,11 +5,11 @@ import { apiRoute } from "@/lib/http/api-route";
 import { limitBody } from "@/lib/http/body";
 import { HttpError } from "@/lib/http/errors";
 import { jsonPieces, textStream } from "@/lib/http/text-stream";
+import { addCatalogSource } from "@/lib/inventory/catalog-sources";
 import { consoleInventory } from "@/lib/inventory/console-inventory";
 import { HIDDEN_CONTROLS, HIDDEN_CONTROLS_MESSAGE } from "@/lib/inventory/fields";
-import { putCatalog } from "@/lib/inventory/settings";
 
-/** Reads a catalog and keeps its summary as the fleet's "last uploaded catalog" (pre-flight samples it). */
+/** Reads a catalog and keeps its summary as a source of the fleet's catalog (pre-flight samples it). */
 export const POST = apiRoute(async (request) => {
   const body = limitBody(request, MAX_UPLOAD_BYTES);
   const fileName = new URL(request.url).searchParams.get("name") ?? undefined;
@@ -30,17 +30,18 @@ export const POST = apiRoute(async (request) => {
     if (error instanceof CatalogLimitError) throw new HttpError(413, error.message);
     throw error;
   }
-  putCatalog({
+  // kept as one more source of the fleet's catalog (their union); `?replace=true` drops the others
+  addCatalogSource({
     db: consoleInventory().db,
-    catalog: {
+    source: {
+      name: fileName ?? "catalog",
       format: result.format,
       images: [...new Set(result.images.map((image) => image.ref))],
-      registries: result.registries,
-      fileName: fileName?.slice(0, 255),
       loadedAt: new Date().toISOString(),
       skipped: result.skipped.length,
       errors: result.errors.length,
     },
+    replace: new URL(request.url).searchParams.get("replace") === "true",
   });
   return new Response(textStream(jsonPieces({ ...result })), {
     headers: { "content-type": "application/json" },

@@ -16,9 +16,9 @@ export default async function RunPage({ params }: Params) {
   if (!(await hasSession())) redirect("/signin");
   const { id } = await params;
   return (
-    <div className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
+    <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
       <PageHeader current="/runs" subtitle="One run: every node's stages, the plan, the live log" />
       <RunView key={id} id={id} />
-    </div>
+    </main>
   );
 }
