@@ -8,8 +8,8 @@ import {
   uniqueSourceName,
 } from "./catalog-merge";
 import type { Database } from "./db";
-import { InventoryError, parseOrThrow } from "./errors";
-import { type CatalogSummary, CatalogSummarySchema, putCatalog } from "./settings";
+import { InventoryError } from "./errors";
+import { type CatalogSummary, putCatalogJson } from "./settings";
 
 /** A source as the API shows it: counts, not its (up to 200k) references. */
 export interface CatalogSourceView {
@@ -49,8 +49,11 @@ export function listCatalogSources({ db }: { db: Database }): CatalogSourceRecor
 /**
  * Keeps a parsed catalog as a new source (its name made unique: nothing is replaced by a name);
  * `replace`: the sources already kept are removed first, the one explicit way to replace.
+ * A catalog can hold 200,000 references: the union and its JSON are worked out a step per turn of
+ * the event loop, and the transaction at the end only writes them (another request's sources
+ * arriving meanwhile start the work again, so none is lost).
  */
-export function addCatalogSource({
+export async function addCatalogSource({
   db,
   source,
   replace = false,
@@ -58,32 +61,33 @@ export function addCatalogSource({
   db: Database;
   source: Omit<CatalogSourceRecord, "id">;
   replace?: boolean;
-}): CatalogSourceRecord {
-  // the same bounds as the fleet's catalog: a source never holds what the union could not
-  parseOrThrow(CatalogSummarySchema.pick({ format: true, images: true }), {
-    format: source.format,
-    images: source.images,
-  });
-  return db.transaction(() => {
-    if (replace) db.prepare("DELETE FROM catalog_sources").run();
-    const taken = new Set(listCatalogSources({ db }).map((kept) => kept.name));
-    const name = uniqueSourceName(source.name.slice(0, 200), taken);
-    const { lastInsertRowid } = db
-      .prepare(
-        `INSERT INTO catalog_sources (name, format, images, skipped, errors, loaded_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        name,
-        source.format,
-        JSON.stringify(source.images),
-        source.skipped,
-        source.errors,
-        source.loadedAt,
-      );
-    syncFleetCatalog(db);
-    return { ...source, name, id: Number(lastInsertRowid) };
-  })();
+}): Promise<CatalogSourceRecord> {
+  checkImages(source.images);
+  for (;;) {
+    const kept = replace ? [] : listCatalogSources({ db });
+    const name = uniqueSourceName(source.name.slice(0, 200), new Set(kept.map((k) => k.name)));
+    await nextTurn();
+    const imagesJson = JSON.stringify(source.images);
+    await nextTurn();
+    const merged = mergedCatalog([...kept, { ...source, name, id: 0 }]);
+    await nextTurn();
+    const mergedJson = JSON.stringify(merged);
+    await nextTurn();
+    const keptIds = kept.map((k) => k.id).join();
+    const added = db.transaction(() => {
+      if (!replace && sourceIds(db) !== keptIds) return null; // another upload came first
+      if (replace) db.prepare("DELETE FROM catalog_sources").run();
+      const { lastInsertRowid } = db
+        .prepare(
+          `INSERT INTO catalog_sources (name, format, images, skipped, errors, loaded_at)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .run(name, source.format, imagesJson, source.skipped, source.errors, source.loadedAt);
+      putCatalogJson({ db, json: mergedJson });
+      return { ...source, name, id: Number(lastInsertRowid) };
+    })();
+    if (added) return added;
+  }
 }
 
 /** Removes one source, and with it only the images (and registries) no other source brought. */
@@ -91,22 +95,45 @@ export function removeCatalogSource({ db, id }: { db: Database; id: number }): v
   db.transaction(() => {
     const { changes } = db.prepare("DELETE FROM catalog_sources WHERE id = ?").run(id);
     if (changes === 0) throw new InventoryError("not_found", `no catalog source ${id}`);
-    syncFleetCatalog(db);
+    const left = listCatalogSources({ db });
+    if (left.length === 0) db.prepare("DELETE FROM settings WHERE key = 'catalog'").run();
+    else putCatalogJson({ db, json: JSON.stringify(mergedCatalog(left)) });
   })();
 }
 
-/** The fleet's catalog (settings 'catalog', what checks sample and the renderer checks) := the union. */
-function syncFleetCatalog(db: Database): void {
-  const merged = mergeCatalogSources(listCatalogSources({ db }));
+/**
+ * The references come from the console's own catalog reader: only their count and size are
+ * checked here (a zod pass over 200,000 strings holds the event loop for a tenth of a second).
+ */
+function checkImages(images: readonly string[]): void {
+  if (images.length > MAX_CATALOG_IMAGES || images.some((ref) => ref.length > MAX_REF_LENGTH)) {
+    throw new InventoryError(
+      "invalid",
+      `a catalog holds at most ${MAX_CATALOG_IMAGES} images of at most ${MAX_REF_LENGTH} characters`,
+    );
+  }
+}
+
+const MAX_REF_LENGTH = 512;
+
+/** The fleet's catalog (settings 'catalog', what checks sample and the renderer checks): the union. */
+function mergedCatalog(sources: CatalogSourceRecord[]): CatalogSummary | null {
+  const merged = mergeCatalogSources(sources);
   if (merged && merged.images.length > MAX_CATALOG_IMAGES) {
     throw new InventoryError(
       "invalid",
       `the catalogs together hold ${merged.images.length} images, more than ${MAX_CATALOG_IMAGES}: remove a catalog, or replace them`,
     );
   }
-  if (merged) putCatalog({ db, catalog: merged });
-  else db.prepare("DELETE FROM settings WHERE key = 'catalog'").run();
+  return merged;
 }
+
+function sourceIds(db: Database): string {
+  const rows = db.prepare("SELECT id FROM catalog_sources ORDER BY id").all() as { id: number }[];
+  return rows.map((row) => row.id).join();
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** What GET /api/catalog/sources answers: every source, and the union the fleet uses. */
 export function catalogSourcesView({ db }: { db: Database }): {

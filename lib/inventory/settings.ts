@@ -108,13 +108,17 @@ export function putFleetSettings({
   return getFleetSettings({ db });
 }
 
-/** Keeps `catalog` as the last uploaded catalog, leaving the other settings as they are. */
+/** Keeps `catalog` as the fleet's catalog, leaving the other settings as they are. */
 export function putCatalog({ db, catalog }: { db: Database; catalog: CatalogSummary }): void {
-  const valid = parseOrThrow(CatalogSummarySchema, catalog);
+  putCatalogJson({ db, json: JSON.stringify(parseOrThrow(CatalogSummarySchema, catalog)) });
+}
+
+/** putCatalog of a summary the console built itself, already as JSON (see catalog-sources.ts). */
+export function putCatalogJson({ db, json }: { db: Database; json: string }): void {
   db.prepare(
     `INSERT INTO settings (key, value, updated_at) VALUES ('catalog', ?, ?)
      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-  ).run(JSON.stringify(valid), new Date().toISOString());
+  ).run(json, new Date().toISOString());
 }
 
 function pick(stored: Record<string, unknown>): Partial<Record<(typeof KEYS)[number], unknown>> {

@@ -400,7 +400,11 @@ test("two runs never change one node at once; plans and other nodes may overlap"
   const elsewhere = startApply(["w1"]);
   await Promise.all([first.done, plan.done, elsewhere.done]);
   assert.equal(getRun({ db, id: first.id })?.status, "succeeded");
-  assert.equal(getRun({ db, id: plan.id })?.status, "succeeded");
+  assert.equal(
+    getRun({ db, id: plan.id })?.status,
+    "succeeded",
+    JSON.stringify(getRun({ db, id: plan.id })?.nodes),
+  );
   // finished: the node is free again
   const again = startApply(["solo"]);
   await again.done;

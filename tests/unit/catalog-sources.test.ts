@@ -116,10 +116,10 @@ describe("catalog sources in the database", () => {
     return addCatalogSource({ db, source: rest, replace });
   };
 
-  test("a second upload adds to the first; removing one removes only what it brought", () => {
+  test("a second upload adds to the first; removing one removes only what it brought", async () => {
     const db = openDatabase(tempDir());
-    const first = add(db, K0S);
-    add(db, APPS);
+    const first = await add(db, K0S);
+    await add(db, APPS);
     assert.deepEqual(
       getFleetSettings({ db }).catalog?.registries.map((registry) => registry.host),
       ["ghcr.io", "quay.io", "registry.k8s.io"],
@@ -134,9 +134,9 @@ describe("catalog sources in the database", () => {
     db.close();
   });
 
-  test("removing the last source forgets the fleet's catalog", () => {
+  test("removing the last source forgets the fleet's catalog", async () => {
     const db = openDatabase(tempDir());
-    const only = add(db, K0S);
+    const only = await add(db, K0S);
     removeCatalogSource({ db, id: only.id });
     assert.equal(getFleetSettings({ db }).catalog, null);
     assert.deepEqual(catalogSourcesView({ db }), {
@@ -146,13 +146,13 @@ describe("catalog sources in the database", () => {
     db.close();
   });
 
-  test("replacing is explicit: `replace` drops the other sources, a same name does not", () => {
+  test("replacing is explicit: `replace` drops the other sources, a same name does not", async () => {
     const db = openDatabase(tempDir());
-    add(db, K0S);
-    const again = add(db, K0S);
+    await add(db, K0S);
+    const again = await add(db, K0S);
     assert.equal(again.name, "k0s.txt (2)");
     assert.equal(listCatalogSources({ db }).length, 2);
-    add(db, APPS, true);
+    await add(db, APPS, true);
     assert.deepEqual(
       listCatalogSources({ db }).map((kept) => kept.name),
       ["apps.txt"],
@@ -192,18 +192,37 @@ describe("catalog sources in the database", () => {
   });
 });
 
-test("catalogs that together hold more images than the fleet's catalog may are refused whole", () => {
+test("catalogs that together hold more images than the fleet's catalog may are refused whole", async () => {
   const db = openDatabase(tempDir());
   const many = (prefix: string) =>
     Array.from({ length: 120_000 }, (_, index) => `quay.io/${prefix}/image:${index}`);
-  addCatalogSource({ db, source: { ...K0S, images: many("a") } });
-  assert.throws(
-    () => addCatalogSource({ db, source: { ...APPS, images: many("b") } }),
+  await addCatalogSource({ db, source: { ...K0S, images: many("a") } });
+  await assert.rejects(
+    addCatalogSource({ db, source: { ...APPS, images: many("b") } }),
     /together hold 240000 images, more than 200000/,
   );
   assert.deepEqual(
     listCatalogSources({ db }).map((kept) => kept.name),
     ["k0s.txt"],
+  );
+  db.close();
+});
+
+test("two uploads at once both become sources: the later one's union is worked out again", async () => {
+  const db = openDatabase(tempDir());
+  const { id: _k, ...k0s } = K0S;
+  const { id: _a, ...apps } = APPS;
+  await Promise.all([
+    addCatalogSource({ db, source: k0s }),
+    addCatalogSource({ db, source: apps }),
+  ]);
+  assert.deepEqual(
+    listCatalogSources({ db }).map((kept) => kept.name),
+    ["k0s.txt", "apps.txt"],
+  );
+  assert.deepEqual(
+    new Set(getFleetSettings({ db }).catalog?.images),
+    new Set([...K0S.images, ...APPS.images]),
   );
   db.close();
 });

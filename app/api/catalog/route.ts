@@ -31,7 +31,7 @@ export const POST = apiRoute(async (request) => {
     throw error;
   }
   // kept as one more source of the fleet's catalog (their union); `?replace=true` drops the others
-  addCatalogSource({
+  await addCatalogSource({
     db: consoleInventory().db,
     source: {
       name: fileName ?? "catalog",
