@@ -1,7 +1,14 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import { allLatestChecks, errorText, latestChecks, listNodes } from "@/lib/client/fleet-api";
+import type { Readiness } from "@/lib/checks/readiness";
+import {
+  allLatestChecks,
+  errorText,
+  fleetReadiness,
+  latestChecks,
+  listNodes,
+} from "@/lib/client/fleet-api";
 import type { CheckResult, NodePublic } from "@/lib/inventory/types";
 
 export type ChecksByNode = Record<string, CheckResult[]>;
@@ -14,19 +21,30 @@ export function useFleet() {
   const [nodes, setNodes] = useState<NodePublic[] | null>(null);
   const [checks, setChecks] = useState<ChecksByNode>({});
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [readiness, setReadiness] = useState<Map<string, Readiness>>(new Map());
 
-  const refreshChecks = useCallback(async (names: string[]) => {
-    const queue = [...names];
-    const fetched: ChecksByNode = {};
-    const worker = async () => {
-      for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-        // a node never checked (or removed meanwhile) simply has no results
-        fetched[name] = await latestChecks(name).catch(() => []);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, names.length) }, worker));
-    setChecks((current) => ({ ...current, ...fetched }));
+  // what the checks and the inventory say together: re-read whenever either may have changed
+  const refreshReadiness = useCallback(async () => {
+    const list = await fleetReadiness().catch(() => null);
+    if (list) setReadiness(new Map(list.map((item) => [item.node, item])));
   }, []);
+
+  const refreshChecks = useCallback(
+    async (names: string[]) => {
+      const queue = [...names];
+      const fetched: ChecksByNode = {};
+      const worker = async () => {
+        for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+          // a node never checked (or removed meanwhile) simply has no results
+          fetched[name] = await latestChecks(name).catch(() => []);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(PARALLEL, names.length) }, worker));
+      setChecks((current) => ({ ...current, ...fetched }));
+      await refreshReadiness();
+    },
+    [refreshReadiness],
+  );
 
   const reload = useCallback(async () => {
     try {
@@ -39,28 +57,33 @@ export function useFleet() {
       const fetched: ChecksByNode = Object.fromEntries(names.map((name) => [name, []]));
       for (const result of all) fetched[result.node]?.push(result);
       setChecks(fetched);
+      await refreshReadiness();
     } catch (error) {
       setLoadError(errorText(error));
     }
-  }, [refreshChecks]);
+  }, [refreshChecks, refreshReadiness]);
 
   useEffect(() => {
     void reload();
   }, [reload]);
 
-  const upsert = useCallback((node: NodePublic, replacing = node.name) => {
-    setNodes((current) => {
-      const list = current ?? [];
-      return list.some((item) => item.name === replacing)
-        ? list.map((item) => (item.name === replacing ? node : item))
-        : [...list, node];
-    });
-  }, []);
+  const upsert = useCallback(
+    (node: NodePublic, replacing = node.name) => {
+      void refreshReadiness();
+      setNodes((current) => {
+        const list = current ?? [];
+        return list.some((item) => item.name === replacing)
+          ? list.map((item) => (item.name === replacing ? node : item))
+          : [...list, node];
+      });
+    },
+    [refreshReadiness],
+  );
 
   const forget = useCallback((name: string) => {
     setNodes((current) => current?.filter((node) => node.name !== name) ?? null);
     setChecks(({ [name]: _removed, ...rest }) => rest);
   }, []);
 
-  return { nodes, checks, loadError, reload, refreshChecks, upsert, forget };
+  return { nodes, checks, readiness, loadError, reload, refreshChecks, upsert, forget };
 }

@@ -1,5 +1,6 @@
 /** Preflight check results (the latest per node and check) and the overrides people set on them. */
 import { z } from "zod";
+import { isOverridableCheck } from "@/lib/checks/readiness";
 import type { Database } from "./db";
 import { notFound, parseOrThrow } from "./errors";
 import type { CheckResult } from "./types";
@@ -124,7 +125,13 @@ export function setOverride({
   reason: string;
 }): { reason: string; at: string } {
   const valid = parseOrThrow(
-    z.object({ check: CheckIdSchema, reason: z.string().trim().min(1, "is required").max(2000) }),
+    z.object({
+      check: CheckIdSchema.refine(
+        isOverridableCheck,
+        "cannot be overridden: nothing can be done on a node that does not present its trusted host key or accept the login",
+      ),
+      reason: z.string().trim().min(1, "is required").max(2000),
+    }),
     { check, reason },
   );
   const nodeId = db.prepare("SELECT id FROM nodes WHERE name = ?").pluck().get(node) as

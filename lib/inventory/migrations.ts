@@ -112,4 +112,10 @@ export const MIGRATIONS: readonly string[] = [
     last_seen_at INTEGER NOT NULL
   ) STRICT;
   `,
+  `
+  -- when (and in what) a node's access last changed — address, credentials, sudo, bastion, role,
+  -- registry — so check results older than that are known to be stale (NULL: not since created)
+  ALTER TABLE nodes ADD COLUMN access_changed_at TEXT;
+  ALTER TABLE nodes ADD COLUMN access_change TEXT;   -- JSON ["address", "credentials", …]
+  `,
 ];

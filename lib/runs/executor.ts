@@ -4,6 +4,7 @@
  */
 
 import { randomBytes } from "node:crypto";
+import type { ReadinessOverride } from "@/lib/checks/readiness";
 import { nodeAccess, selectNodes } from "@/lib/fleet/node-access";
 import { renderFleet } from "@/lib/fleet/render-fleet";
 import type { Database } from "@/lib/inventory/db";
@@ -27,6 +28,7 @@ import { type K0sBinary, loadK0sBinary, storedK0sBinary } from "./k0s-binary";
 import { resetNode, rollbackNode } from "./maintenance";
 import { guard, type NodeJob, settle, shellOf } from "./node-job";
 import { planFiles } from "./plan";
+import { gateApply } from "./readiness-gate";
 import { type LogLine, nodeLog, StageTracker } from "./run-log";
 import { createRun, finishRun, getRun } from "./store";
 import type { RunAction } from "./types";
@@ -51,6 +53,8 @@ export interface StartRunRequest {
   retryOf?: string;
   /** apply: the sha256 of a stored k0s binary to upload (a plan records it for its apply) */
   k0sBinary?: string;
+  /** apply: lets nodes that are not ready (failing, stale or unchecked checks) through, with a reason */
+  overrideReadiness?: ReadinessOverride;
 }
 
 const DEFAULT_STAGE_TIMEOUT_SECONDS = 900;
@@ -71,6 +75,8 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
   const fleet = listNodes({ db });
   const nodes = selectNodes(fleet, request.nodes);
   if (request.action === "rollback") checkRollbackSource(db, request.fromRun);
+  // reset and rollback need only a node that connects: they are how a broken node gets fixed
+  const gate = request.action === "apply" ? gateApply(db, nodes, request.overrideReadiness) : null;
   const hosts = heldHosts(nodes);
   checkHostsFree(request.action, hosts, activeRuns());
   // named by its sha256 in the store (checked for every action); an apply reads it now
@@ -98,6 +104,8 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
     retryOf: request.retryOf,
     fromPlan: request.fromPlan,
     fileHashes: Object.fromEntries(rendered.map((node) => [node.name, fileHashes(node)])),
+    readiness: gate?.notReady,
+    overrideReadiness: gate?.overrideReadiness,
   };
   const createdAt = new Date().toISOString();
   createRun({

@@ -12,7 +12,7 @@ import { eventsAfter, getRun } from "@/lib/runs/store";
 import { writeNodeFiles } from "@/lib/runs/write-files";
 import { SshSession } from "@/lib/ssh/client";
 import { RootShell } from "@/lib/ssh/root-shell";
-import { addLabNodes, labInventory } from "../lab/lab-inventory";
+import { addLabNodes, LAB_OVERRIDE, labInventory } from "../lab/lab-inventory";
 import { type SshLab, startSshLab } from "../lab/ssh-hosts";
 
 let lab: SshLab;
@@ -128,7 +128,15 @@ test("an apply from a plan writes what the plan showed, or does not start", asyn
   const planned = await plan();
   const settings = getFleetSettings({ db });
   const apply = (fromPlan: string) =>
-    startRun({ db, key, action: "apply", nodes: ["n2"], fromPlan, startedBy: "test" });
+    startRun({
+      db,
+      key,
+      action: "apply",
+      nodes: ["n2"],
+      fromPlan,
+      startedBy: "test",
+      ...LAB_OVERRIDE,
+    });
   assert.throws(() => apply("no-such-run"), /fromPlan: no-such-run is not a plan run/);
 
   putFleetSettings({

@@ -1,0 +1,131 @@
+/**
+ * The checks gate on real sshd test hosts running the k0s stand-in: an apply on a node whose
+ * checks fail is refused with the reasons per node; an override with a reason lets it through
+ * and is recorded; a node whose host key is not trusted is refused even then; reset needs only a
+ * node that connects.
+ */
+import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
+import { after, before, test } from "node:test";
+import type { Readiness } from "@/lib/checks/readiness";
+import { runFleetChecks } from "@/lib/checks/service";
+import type { Database } from "@/lib/inventory/db";
+import { updateNode } from "@/lib/inventory/nodes";
+import type { SecretKey } from "@/lib/inventory/secrets";
+import { putFleetSettings } from "@/lib/inventory/settings";
+import { ReadinessRefusedError } from "@/lib/runs/errors";
+import { startRun } from "@/lib/runs/executor";
+import { getRun } from "@/lib/runs/store";
+import { LAB_SEED } from "../lab/images";
+import { standinSeed } from "../lab/k0s-standin/images";
+import { installK0sStandin } from "../lab/k0s-standin/install";
+import { addLabNodes, labInventory } from "../lab/lab-inventory";
+import { type SshLab, startSshLab } from "../lab/ssh-hosts";
+
+const VERSION = "1.32.8";
+
+let lab: SshLab;
+let dir: string;
+let db: Database;
+let key: SecretKey;
+
+before(async () => {
+  lab = await startSshLab({
+    hosts: [{ name: "ok" }, { name: "unknown" }],
+    seed: [...new Set([...LAB_SEED, ...standinSeed(VERSION)])],
+  });
+  await Promise.all(lab.hosts.map((host) => installK0sStandin(lab, host, { version: VERSION })));
+  ({ dir, db, key } = labInventory("runs-gate-"));
+  putFleetSettings({
+    db,
+    settings: {
+      k0sVersion: VERSION,
+      registries: ["registry.k8s.io", "quay.io"],
+      mirror: { address: lab.registryAddress ?? "", scheme: "http" },
+    },
+  });
+  addLabNodes({ db, key }, lab, (host) => ({
+    role: "single",
+    // never trusted: its checks stop at the host key
+    expectedFingerprint: host.name === "unknown" ? null : host.fingerprint,
+  }));
+});
+
+after(async () => {
+  db?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  await lab?.stop();
+});
+
+function refusal(work: () => unknown): Readiness[] {
+  try {
+    work();
+  } catch (error) {
+    assert.ok(error instanceof ReadinessRefusedError, String(error));
+    assert.equal(error.status, 409);
+    return (error.details as { nodes: Readiness[] }).nodes;
+  }
+  assert.fail("the apply was not refused");
+}
+
+const apply = (nodes: string[], reason?: string) =>
+  startRun({
+    db,
+    key,
+    action: "apply",
+    nodes,
+    startedBy: "test",
+    overrideReadiness: reason ? { reason } : undefined,
+  });
+
+test("never checked: refused, naming the node", () => {
+  const [node] = refusal(() => apply(["ok"]));
+  assert.equal(node?.node, "ok");
+  assert.equal(node?.state, "not-checked");
+});
+
+test("a failing check refuses the apply; an override with a reason lets it through and is recorded", async () => {
+  await runFleetChecks({ db, key, nodes: ["ok"] });
+  const [node] = refusal(() => apply(["ok"]));
+  assert.equal(node?.state, "failing");
+  assert.ok(
+    node?.reasons.some((reason) => reason.check === "os.init" && reason.overridable),
+    JSON.stringify(node?.reasons),
+  );
+
+  const { id, done } = apply(["ok"], "k0s runs under our own supervisor here");
+  await done;
+  const run = getRun({ db, id });
+  assert.equal(run?.status, "succeeded", JSON.stringify(run?.nodes));
+  const inputs = run?.inputs as {
+    overrideReadiness: { reason: string; nodes: string[] };
+    readiness: Readiness[];
+  };
+  assert.deepEqual(inputs.overrideReadiness, {
+    reason: "k0s runs under our own supervisor here",
+    nodes: ["ok"],
+  });
+  assert.equal(inputs.readiness[0]?.state, "failing");
+});
+
+test("checks older than a change of the node's address or credentials are stale", async () => {
+  await runFleetChecks({ db, key, nodes: ["ok"] });
+  updateNode({ db, key, name: "ok", patch: { sudo: { mode: "passwordless" } } });
+  const [node] = refusal(() => apply(["ok"]));
+  assert.equal(node?.state, "stale");
+  assert.match(node?.reasons[0]?.message ?? "", /its sudo changed after its checks ran/);
+  updateNode({ db, key, name: "ok", patch: { sudo: { mode: "none" } } });
+});
+
+test("an untrusted host key cannot be overridden; a reset still runs there", async () => {
+  await runFleetChecks({ db, key, nodes: ["unknown"] });
+  const [node] = refusal(() => apply(["ok", "unknown"], "we know this host"));
+  assert.equal(node?.node, "unknown");
+  assert.equal(node?.overridable, false);
+  assert.ok(node?.reasons.some((reason) => reason.check === "ssh.host-key"));
+
+  // reset and rollback are not gated: the connection itself decides (here: the key is not trusted)
+  const { id, done } = startRun({ db, key, action: "reset", nodes: ["ok"], startedBy: "test" });
+  await done;
+  assert.equal(getRun({ db, id })?.status, "succeeded");
+});
