@@ -34,7 +34,7 @@ export function ReadinessBadge({ readiness }: { readiness: Readiness | undefined
   );
   if (readiness.reasons.length === 0) return badge;
   return (
-    <details className="group max-w-xs">
+    <details className="group min-w-44 max-w-xs">
       <summary className="cursor-pointer list-none rounded focus:outline-none focus:ring-2 focus:ring-blue-600/40">
         {badge}
         <span className="ml-1 text-xs text-slate-600 group-open:hidden dark:text-slate-400">

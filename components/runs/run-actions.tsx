@@ -2,17 +2,25 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import type { Readiness, ReadinessOverride } from "@/lib/checks/readiness";
 import { listNodes } from "@/lib/client/fleet-api";
 import { cancelRun, type RunDetail, retryRun, runPath, startRun } from "@/lib/client/runs-api";
 import type { NodePublic } from "@/lib/inventory/types";
 import { SudoDialog } from "../fleet/sudo-dialog";
 import { buttonClass, primaryButtonClass } from "../ui";
+import { ReadinessRefusal, refusedReadiness } from "./readiness-refusal";
 
 /** A run to start once the sudo passwords of some nodes are entered. */
 interface Asking {
   nodes: NodePublic[];
   submitLabel: string;
   start: (sudoPasswords: Record<string, string>) => Promise<string>;
+}
+
+/** An apply refused by the checks gate, and how to start it again with an override. */
+interface Refusal {
+  nodes: Readiness[];
+  start: (override: ReadinessOverride) => Promise<string>;
 }
 
 /**
@@ -59,18 +67,28 @@ export function RunActions({ run, onChanged }: { run: RunDetail; onChanged: () =
     /** the stored binary the plan was made with (its sha256) */
     k0sBinary?: string;
   };
-  const applyPlan = () =>
-    withSudo(planned, "Apply", (sudoPasswords) =>
-      startRun({
-        action: "apply",
-        nodes: planned,
-        fromPlan: run.id,
-        concurrency,
-        stageTimeoutSeconds,
-        k0sBinary,
-        sudoPasswords,
-      }),
-    );
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
+  const startApply = (
+    sudoPasswords?: Record<string, string>,
+    overrideReadiness?: ReadinessOverride,
+  ) =>
+    startRun({
+      action: "apply",
+      nodes: planned,
+      fromPlan: run.id,
+      concurrency,
+      stageTimeoutSeconds,
+      k0sBinary,
+      sudoPasswords,
+      overrideReadiness,
+    }).catch((failure: unknown) => {
+      const refused = overrideReadiness ? null : refusedReadiness(failure);
+      if (!refused) throw failure;
+      setAsking(null);
+      setRefusal({ nodes: refused, start: (override) => startApply(sudoPasswords, override) });
+      throw new Error("The apply was refused: some nodes are not ready.");
+    });
+  const applyPlan = () => withSudo(planned, "Apply", (sudoPasswords) => startApply(sudoPasswords));
   return (
     <span className="flex flex-wrap items-center gap-2">
       {run.status === "running" && (
@@ -113,6 +131,13 @@ export function RunActions({ run, onChanged }: { run: RunDetail; onChanged: () =
           emptyHint="Left empty: this node fails at its start and the others go on."
           onRun={async (passwords) => router.push(runPath(await asking.start(passwords)))}
           onClose={() => setAsking(null)}
+        />
+      )}
+      {refusal && (
+        <ReadinessRefusal
+          nodes={refusal.nodes}
+          onOverride={async (override) => router.push(runPath(await refusal.start(override)))}
+          onClose={() => setRefusal(null)}
         />
       )}
       {error && (

@@ -75,12 +75,13 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
   const fleet = listNodes({ db });
   const nodes = selectNodes(fleet, request.nodes);
   if (request.action === "rollback") checkRollbackSource(db, request.fromRun);
-  // reset and rollback need only a node that connects: they are how a broken node gets fixed
-  const gate = request.action === "apply" ? gateApply(db, nodes, request.overrideReadiness) : null;
   const hosts = heldHosts(nodes);
   checkHostsFree(request.action, hosts, activeRuns());
   // named by its sha256 in the store (checked for every action); an apply reads it now
   const stored = request.k0sBinary ? storedK0sBinary(db, request.k0sBinary) : null;
+  // after the request's own checks; reset and rollback need only a node that connects: they are
+  // how a broken node gets fixed
+  const gate = request.action === "apply" ? gateApply(db, nodes, request.overrideReadiness) : null;
   const binary = request.action === "apply" && stored ? loadK0sBinary(db, stored.sha256) : null;
   // the whole fleet is rendered: a node's files, and which node initialises the cluster, must
   // not depend on which nodes this run takes (a retry takes only some)

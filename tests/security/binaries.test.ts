@@ -48,6 +48,8 @@ before(async () => {
     role: "single",
     auth: { kind: "password", password: "not-used-here" },
     sudo: { mode: "none" },
+    // a key to expect: the checks gate lets an override through only to a node it could trust
+    expectedFingerprint: `SHA256:${"A".repeat(43)}`,
   });
 });
 
