@@ -41,7 +41,7 @@ export function LogRow({
       </span>
       {nodeColumn > 0 && (
         <span
-          className={`mr-2 shrink-0 overflow-hidden text-ellipsis font-normal ${event.node === null ? "text-slate-500 italic" : colour}`}
+          className={`mr-2 shrink-0 overflow-hidden text-ellipsis font-normal ${event.node === null ? "text-slate-500 italic dark:text-slate-400" : colour}`}
           style={{ width: `${nodeColumn}ch` }}
           title={event.node ?? "the run itself"}
         >

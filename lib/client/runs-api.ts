@@ -1,6 +1,7 @@
 /** Browser-side calls to the runs API: start a run, list runs, read one, its log and live events. */
 import type { z } from "zod";
 import type { FileChange, FilePlan } from "@/lib/runs/plan";
+import type { PlanNodeResult } from "@/lib/runs/plan-node";
 import type { StartRunSchema } from "@/lib/runs/run-request";
 import type { Run, RunNode, RunSummary } from "@/lib/runs/types";
 import { call } from "./api";
@@ -18,6 +19,9 @@ export type StartRunRequest = z.input<typeof StartRunSchema>;
 export interface PlanResult {
   files: FilePlan[];
   commands: string[];
+  /** what the apply will do there (plans made before it was recorded have none) */
+  steps: PlanNodeResult["steps"] | null;
+  readiness: PlanNodeResult["readiness"];
 }
 
 export function runPath(id: string): string {
@@ -84,6 +88,8 @@ export function planResultOf(result: unknown): PlanResult | null {
     commands: Array.isArray(commands)
       ? commands.filter((command): command is string => typeof command === "string")
       : [],
+    steps: (result as Partial<PlanNodeResult>).steps ?? null,
+    readiness: (result as Partial<PlanNodeResult>).readiness ?? null,
   };
 }
 

@@ -4,7 +4,9 @@
  */
 
 import { randomBytes } from "node:crypto";
-import type { ReadinessOverride } from "@/lib/checks/readiness";
+import type { StoredBinary } from "@/lib/binaries/store";
+import { type ReadinessOverride, refusedNodes } from "@/lib/checks/readiness";
+import { fleetReadiness } from "@/lib/checks/readiness-service";
 import { nodeAccess, selectNodes } from "@/lib/fleet/node-access";
 import { renderFleet } from "@/lib/fleet/render-fleet";
 import type { Database } from "@/lib/inventory/db";
@@ -14,7 +16,6 @@ import { listNodes } from "@/lib/inventory/nodes";
 import type { SecretKey } from "@/lib/inventory/secrets";
 import { getFleetSettings } from "@/lib/inventory/settings";
 import type { NodePublic } from "@/lib/inventory/types";
-import { nodeTargets } from "@/lib/render";
 import { CONTROL_PLANE } from "@/lib/render/nodes";
 import type { RenderedNode } from "@/lib/render/types";
 import { SshSession } from "@/lib/ssh/client";
@@ -26,13 +27,13 @@ import { RunInputError } from "./errors";
 import { checkHostsFree, heldHosts, type LockingRun } from "./host-lock";
 import { type K0sBinary, loadK0sBinary, storedK0sBinary } from "./k0s-binary";
 import { resetNode, rollbackNode } from "./maintenance";
-import { guard, type NodeJob, settle, shellOf } from "./node-job";
-import { planFiles } from "./plan";
+import { guard, type NodeJob, settle } from "./node-job";
+import { planNode } from "./plan-node";
 import { gateApply } from "./readiness-gate";
 import { type LogLine, nodeLog, StageTracker } from "./run-log";
 import { createRun, finishRun, getRun } from "./store";
 import type { RunAction } from "./types";
-import { type FileOutcome, readNodeFiles } from "./write-files";
+import type { FileOutcome } from "./write-files";
 
 export interface StartRunRequest {
   db: Database;
@@ -155,7 +156,15 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
       for (const job of jobs) job.shell?.session.close();
     },
   });
-  const context = { request, id, jobs, limit, binary, initialController: initialController(fleet) };
+  const context = {
+    request,
+    id,
+    jobs,
+    limit,
+    binary,
+    stored,
+    initialController: initialController(fleet),
+  };
   const done = runJobs({ ...context, cancelled, runLog }).finally(() => activeRuns().delete(id));
   return { id, done };
 }
@@ -285,6 +294,8 @@ interface ActionContext {
   jobs: NodeJob[];
   limit: number;
   binary: K0sBinary | null;
+  /** the stored binary the run names (a plan records it for its apply) */
+  stored: StoredBinary | null;
   /** the node that initialises the fleet's cluster, whether this run takes it or not */
   initialController: string | null;
 }
@@ -293,20 +304,20 @@ type ActionWork = (context: ActionContext) => Promise<void>;
 
 const ACTIONS: Record<RunAction, ActionWork> = {
   /** Dry run: each node's current files against the rendered ones; nothing is written. */
-  plan: ({ jobs, limit }) =>
-    eachNode(jobs, limit, async (job) => {
-      job.result = await job.stages.run("read current files", async () => {
-        const paths = nodeTargets(job.files.files).map((file) => file.path);
-        job.log("cmd", `read ${paths.length} files under /etc/k0s`);
-        const files = planFiles(job.files.files, await readNodeFiles(shellOf(job), paths));
-        for (const file of files)
-          job.log(
-            "info",
-            `${file.change.padEnd(9)} ${file.path}${file.note ? ` (${file.note})` : ""}`,
-          );
-        return { files, commands: installCommands(job.files) };
-      });
-    }),
+  plan: ({ request, jobs, limit, stored, initialController }) => {
+    const nodes = jobs.map((job) => job.node);
+    // what the checks gate would say of each node, were this an apply
+    const notReady = refusedNodes(fleetReadiness({ db: request.db, nodes }), undefined);
+    const context = {
+      binary: stored && { sha256: stored.sha256, size: stored.size, version: stored.version },
+      initialController,
+      initialInRun: nodes.some((node) => node.name === initialController),
+      notReady: new Map(notReady.map((node) => [node.node, node])),
+    };
+    return eachNode(jobs, limit, async (job) => {
+      job.result = await planNode(job, context);
+    });
+  },
   apply: ({ id, jobs, limit, binary, initialController }) =>
     applyJobs(
       jobs.map((job) => Object.assign(job, { k0s: "absent" as const, readBack: null })),
@@ -346,12 +357,6 @@ async function eachNode(
     await guard(job, () => work(job));
     settle(job);
   });
-}
-
-/** The install commands the apply would run on this node, as in its install.sh. */
-function installCommands(node: RenderedNode): string[] {
-  const script = node.files.find((file) => file.path === "install.sh")?.content ?? "";
-  return script.split("\n").filter((line) => line && !line.startsWith("#") && line !== "set -eu");
 }
 
 function runId(): string {

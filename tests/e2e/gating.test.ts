@@ -1,7 +1,7 @@
 /**
  * The checks gate in the browser: each node's readiness on the Fleet page and in the Runs page's
- * node chooser (a badge and its reasons); an apply from a plan refused for a node whose check
- * fails, its reasons shown per node, then let through by an override with a reason, which the
+ * node chooser (a badge and its reasons); the plan predicting the refusal; an apply from the plan
+ * refused for a node whose check fails, its reasons shown per node, then let through by an override with a reason, which the
  * apply's page shows.
  */
 import assert from "node:assert/strict";
@@ -122,6 +122,22 @@ test("the runs page's node chooser shows readiness; an apply is refused, then ov
     .status()
     .filter({ hasText: /^succeeded$/ })
     .waitFor();
+  // the plan already says what the apply will refuse, and what it does with k0s
+  const prediction = page.getByTestId(`plan-prediction-${FAILING}`);
+  await prediction.getByText(`The apply will refuse ${FAILING}: failing`).waitFor();
+  await prediction.getByText(/Init system: neither systemd nor OpenRC/).waitFor();
+  await page.getByTestId(`plan-prediction-${READY}`).getByText("k0s is installed").waitFor();
+  assert.equal(
+    await page
+      .getByTestId(`plan-prediction-${READY}`)
+      .getByText(/will refuse/)
+      .count(),
+    0,
+  );
+  await assertAccessible(page, "the plan's predictions");
+  await prediction.scrollIntoViewIfNeeded();
+  await lookAt("plan-prediction");
+
   await page.getByTestId("apply-plan").click();
   const dialog = page.getByTestId("readiness-refusal");
   await dialog.waitFor();
@@ -151,6 +167,6 @@ test("the runs page's node chooser shows readiness; an apply is refused, then ov
     .status()
     .filter({ hasText: /^succeeded$/ })
     .waitFor({ timeout: 180_000 });
-  // (axe is not run here: the live log's dark-mode contrast is another part's fix)
+  await assertAccessible(page, "the overridden apply");
   await lookAt("apply-overridden");
 });

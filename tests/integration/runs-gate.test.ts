@@ -1,8 +1,8 @@
 /**
  * The checks gate on real sshd test hosts running the k0s stand-in: an apply on a node whose
  * checks fail is refused with the reasons per node; an override with a reason lets it through
- * and is recorded; a node whose host key is not trusted is refused even then; reset needs only a
- * node that connects.
+ * and is recorded; a plan predicts the refusal and what the apply skips; a node whose host key is
+ * not trusted is refused even then; reset needs only a node that connects.
  */
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
@@ -15,6 +15,8 @@ import type { SecretKey } from "@/lib/inventory/secrets";
 import { putFleetSettings } from "@/lib/inventory/settings";
 import { ReadinessRefusedError } from "@/lib/runs/errors";
 import { startRun } from "@/lib/runs/executor";
+import { FILES_ONLY } from "@/lib/runs/node-steps";
+import type { PlanNodeResult } from "@/lib/runs/plan-node";
 import { getRun } from "@/lib/runs/store";
 import { LAB_SEED } from "../lab/images";
 import { standinSeed } from "../lab/k0s-standin/images";
@@ -106,6 +108,20 @@ test("a failing check refuses the apply; an override with a reason lets it throu
     nodes: ["ok"],
   });
   assert.equal(inputs.readiness[0]?.state, "failing");
+});
+
+test("a plan predicts the refusal and the skipped install", async () => {
+  const { id, done } = startRun({ db, key, action: "plan", nodes: ["ok"], startedBy: "test" });
+  await done;
+  const result = getRun({ db, id })?.nodes[0]?.result as PlanNodeResult;
+  // the apply above left k0s running: files only, no k0s command
+  assert.equal(result.k0s, "running");
+  assert.equal(result.steps.stage, null);
+  assert.equal(result.steps.note, FILES_ONLY);
+  assert.deepEqual(result.commands, []);
+  // its checks still fail: the apply would refuse it without an override
+  assert.equal(result.readiness?.state, "failing");
+  assert.equal(result.readiness?.overridable, true);
 });
 
 test("checks older than a change of the node's address or credentials are stale", async () => {
