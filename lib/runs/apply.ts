@@ -16,6 +16,7 @@ import { K0S_INSTALL_PATH, type K0sBinary } from "./k0s-binary";
 import { imagePullProblems, K0S_STATE_SCRIPT, type K0sState, parseK0sState } from "./k0s-state";
 import { guard, type NodeJob, settle, shellOf } from "./node-job";
 import {
+  archRefusal,
   type BinaryInfo,
   joinBlocker,
   mirrorFilesOf,
@@ -96,14 +97,22 @@ export async function applyJobs(jobs: ApplyJob[], options: ApplyOptions): Promis
 }
 
 function binaryInfo(binary: K0sBinary): BinaryInfo {
-  return { sha256: binary.sha256, size: binary.content.length, version: binary.label };
+  const { sha256, version, arch } = binary;
+  return { sha256, size: binary.content.length, version, arch };
 }
 
 /** The k0s binary, skipped when the node already has exactly it; checked by sha256 on the node. */
 async function uploadBinary(job: ApplyJob, binary: K0sBinary, runId: string): Promise<void> {
   await job.stages.run("upload k0s", async () => {
-    const current = await shellOf(job).run(`sha256sum ${K0S_INSTALL_PATH} 2>/dev/null`);
-    if (!uploadNeeded(binaryInfo(binary), current.stdout.split(" ")[0] || null)) {
+    const current = await shellOf(job).run(`sha256sum ${K0S_INSTALL_PATH} 2>/dev/null; uname -m`);
+    const lines = current.stdout.trim().split("\n");
+    const onNode = /^[0-9a-f]{64}/.exec(lines[0] ?? "")?.[0] ?? null;
+    const info = binaryInfo(binary);
+    const needed = uploadNeeded(info, onNode);
+    // the same rule the plan applied: a binary goes only to a node of its architecture
+    const wrongArch = needed && archRefusal(info, lines.at(-1)?.trim() || null, job.node.name);
+    if (wrongArch) throw new Error(wrongArch);
+    if (!needed) {
       job.log(
         "info",
         `${K0S_INSTALL_PATH} is already this binary (sha256 ${binary.sha256.slice(0, 12)}…): not uploaded`,
@@ -217,6 +226,7 @@ async function installNode(
     k0s: job.k0s,
     binary: null, // uploaded already, in its own stage
     nodeBinarySha256: null,
+    nodeArch: null,
     mirrorFiles: mirrorFilesOf(job.files.files.map((file) => file.path)),
   });
   if (steps.refusal) throw new Error(steps.refusal);

@@ -28,6 +28,7 @@ import { checkHostsFree, heldHosts, type LockingRun } from "./host-lock";
 import { type K0sBinary, loadK0sBinary, storedK0sBinary } from "./k0s-binary";
 import { resetNode, rollbackNode } from "./maintenance";
 import { guard, type NodeJob, settle } from "./node-job";
+import { versionMismatch } from "./node-steps";
 import { planNode } from "./plan-node";
 import { gateApply } from "./readiness-gate";
 import { type LogLine, nodeLog, StageTracker } from "./run-log";
@@ -80,6 +81,9 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
   checkHostsFree(request.action, hosts, activeRuns());
   // named by its sha256 in the store (checked for every action); an apply reads it now
   const stored = request.k0sBinary ? storedK0sBinary(db, request.k0sBinary) : null;
+  const mismatch = stored && versionMismatch(settings.k0sVersion, stored.version);
+  if (mismatch && (request.action === "apply" || request.action === "plan"))
+    throw new RunInputError(`k0sBinary: ${mismatch}`);
   // after the request's own checks; reset and rollback need only a node that connects: they are
   // how a broken node gets fixed
   const gate = request.action === "apply" ? gateApply(db, nodes, request.overrideReadiness) : null;
@@ -309,7 +313,12 @@ const ACTIONS: Record<RunAction, ActionWork> = {
     // what the checks gate would say of each node, were this an apply
     const notReady = refusedNodes(fleetReadiness({ db: request.db, nodes }), undefined);
     const context = {
-      binary: stored && { sha256: stored.sha256, size: stored.size, version: stored.version },
+      binary: stored && {
+        sha256: stored.sha256,
+        size: stored.size,
+        version: stored.version,
+        arch: stored.arch,
+      },
       initialController,
       initialInRun: nodes.some((node) => node.name === initialController),
       notReady: new Map(notReady.map((node) => [node.node, node])),

@@ -10,6 +10,9 @@ export interface K0sBinary {
   label: string;
   content: Buffer;
   sha256: string;
+  /** as stored: the k0s version read from the file, and its architecture (null for a script) */
+  version: string;
+  arch: string | null;
 }
 
 export const K0S_INSTALL_PATH = "/usr/local/bin/k0s";
@@ -40,5 +43,11 @@ export function loadK0sBinary(db: Database, ref: string): K0sBinary {
     throw new RunInputError(
       `k0sBinary: the stored file of ${binary.sha256} is ${content ? "damaged" : "missing"}: delete it and upload it again`,
     );
-  return { label: `${binary.name} (k0s ${binary.version})`, content: content as Buffer, sha256 };
+  return {
+    label: `${binary.name} (k0s ${binary.version})`,
+    content: content as Buffer,
+    sha256,
+    version: binary.version,
+    arch: binary.arch,
+  };
 }

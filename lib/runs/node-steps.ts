@@ -2,6 +2,8 @@
  * What an apply does with k0s on one node, decided in one place: a plan predicts it from what it
  * reads on the node, the apply runs it from what it finds there. Pure.
  */
+
+import { SUPPORTED_ARCHES } from "@/lib/checks/requirements";
 import { installSteps } from "@/lib/render/install-steps";
 import type { NodeRole } from "@/lib/render/types";
 import { shellCommand } from "@/lib/ssh/quote";
@@ -12,6 +14,8 @@ export interface BinaryInfo {
   sha256: string;
   size: number;
   version: string;
+  /** amd64, arm64 or arm; null for a script (the lab's stand-in runs anywhere) */
+  arch: string | null;
 }
 
 export interface NodeStepsInput {
@@ -27,6 +31,8 @@ export interface NodeStepsInput {
   binary: BinaryInfo | null;
   /** sha256 of the node's /usr/local/bin/k0s, null when there is none */
   nodeBinarySha256: string | null;
+  /** the node's `uname -m`, null when not known */
+  nodeArch: string | null;
   /** the mirror files that must be in place before k0s starts */
   mirrorFiles: string[];
 }
@@ -56,24 +62,26 @@ export function nodeSteps(input: NodeStepsInput): NodeSteps {
   // after the upload, a node without k0s has the binary
   const k0s = input.k0s === "absent" && upload ? "binary" : input.k0s;
   const binaryNote = binaryNoteOf(input, upload);
+  const wrongArch = upload && archRefusal(upload, input.nodeArch, input.name);
   if (k0s === "running")
-    return { upload, binaryNote, install: null, refusal: null, note: FILES_ONLY };
+    return { upload, binaryNote, install: null, refusal: wrongArch, note: FILES_ONLY };
   if (k0s === "installed")
     return {
       upload,
       binaryNote,
       install: { stage: "start k0s", argv: [["k0s", "start"]] },
-      refusal: null,
+      refusal: wrongArch,
       note: "k0s is installed but stopped: it is started",
     };
   const install = { stage: "install k0s" as const, argv: installArgv(input) };
   const needsToken = !input.initialController && input.role !== "single";
   const refusal =
-    k0s === "absent"
+    wrongArch ||
+    (k0s === "absent"
       ? NO_BINARY
       : needsToken && input.joinBlocked
         ? `${input.joinBlocked}, so ${input.name} cannot join`
-        : null;
+        : null);
   const note = needsToken ? "k0s is installed, joining with a token" : "k0s is installed";
   return { upload, binaryNote, install, refusal, note };
 }
@@ -123,6 +131,37 @@ function binaryNoteOf(input: NodeStepsInput, upload: BinaryInfo | null): string 
   if (upload) return `upload k0s ${upload.version} (${mebibytes(upload.size)})`;
   if (input.binary) return `k0s ${input.binary.version} already there`;
   return input.nodeBinarySha256 ? "the node's own k0s binary is used" : "no k0s binary";
+}
+
+/**
+ * Why `binary` cannot go to a node whose `uname -m` is `nodeArch`, or null (a script, or an
+ * architecture not known yet, is not refused here).
+ */
+export function archRefusal(
+  binary: BinaryInfo,
+  nodeArch: string | null,
+  name: string,
+): string | null {
+  if (!binary.arch || !nodeArch) return null;
+  const wanted = SUPPORTED_ARCHES[nodeArch];
+  if (wanted === binary.arch) return null;
+  return `the k0s binary is for ${binary.arch}, but ${name} is ${nodeArch}${wanted ? ` (it needs the ${wanted} binary)` : ""}: upload the binary for its architecture`;
+}
+
+/**
+ * Why a stored binary of k0s `binaryVersion` does not fit a fleet set to `fleetVersion`, or null.
+ * A fleet version without a patch (1.36) takes any patch; with a `+k0s.N` build, that build only.
+ */
+export function versionMismatch(fleetVersion: string, binaryVersion: string): string | null {
+  const fleet = fleetVersion.trim().replace(/^v/, "");
+  const binary = binaryVersion.trim().replace(/^v/, "");
+  const [fleetBase = "", fleetBuild] = fleet.split("+");
+  const [binaryBase = "", binaryBuild] = binary.split("+");
+  const sameBase =
+    binaryBase === fleetBase ||
+    (fleetBase.split(".").length === 2 && binaryBase.startsWith(`${fleetBase}.`));
+  if (sameBase && (fleetBuild === undefined || fleetBuild === binaryBuild)) return null;
+  return `the k0s binary is k0s ${binaryVersion}, but the fleet's k0s version is ${fleetVersion}: upload the binary of k0s ${fleetVersion}, or set the fleet's version to ${binaryVersion}`;
 }
 
 export function mebibytes(bytes: number): string {

@@ -61,6 +61,7 @@ export async function planNode(job: NodeJob, context: PlanContext): Promise<Plan
       k0s: found.state,
       binary: context.binary,
       nodeBinarySha256: found.sha256,
+      nodeArch: found.arch,
       mirrorFiles: mirrorFilesOf(job.files.files.map((file) => file.path)),
     });
     for (const file of files)
@@ -84,13 +85,21 @@ export async function planNode(job: NodeJob, context: PlanContext): Promise<Plan
 }
 
 /** k0s's state on the node and its binary's sha256, in one exec that changes nothing. */
-async function readK0s(job: NodeJob): Promise<{ state: K0sState; sha256: string | null }> {
+async function readK0s(
+  job: NodeJob,
+): Promise<{ state: K0sState; sha256: string | null; arch: string | null }> {
   const script = [
     K0S_STATE_SCRIPT,
     `printf '%s\\n' ${shellQuote(BINARY_MARKER)}`,
-    `sha256sum ${shellQuote(K0S_INSTALL_PATH)} 2>/dev/null; true`,
+    `sha256sum ${shellQuote(K0S_INSTALL_PATH)} 2>/dev/null`,
+    `printf '%s\\n' ${shellQuote(BINARY_MARKER)}`,
+    "uname -m",
   ].join("\n");
   const { stdout } = await shellOf(job).check(script);
-  const [state = "", sums = ""] = stdout.split(`${BINARY_MARKER}\n`);
-  return { state: parseK0sState(state), sha256: /^[0-9a-f]{64}/.exec(sums)?.[0] ?? null };
+  const [state = "", sums = "", arch = ""] = stdout.split(`${BINARY_MARKER}\n`);
+  return {
+    state: parseK0sState(state),
+    sha256: /^[0-9a-f]{64}/.exec(sums)?.[0] ?? null,
+    arch: arch.trim() || null,
+  };
 }

@@ -2,11 +2,13 @@
  * The checks gate on real sshd test hosts running the k0s stand-in: an apply on a node whose
  * checks fail is refused with the reasons per node; an override with a reason lets it through
  * and is recorded; a plan predicts the refusal and what the apply skips; a node whose host key is
- * not trusted is refused even then; reset needs only a node that connects.
+ * not trusted is refused even then; reset needs only a node that connects. A stored binary of
+ * another k0s version or architecture is refused, and the plan says so first.
  */
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { after, before, test } from "node:test";
+import { receiveBinary } from "@/lib/binaries/receive";
 import type { Readiness } from "@/lib/checks/readiness";
 import { runFleetChecks } from "@/lib/checks/service";
 import type { Database } from "@/lib/inventory/db";
@@ -18,6 +20,7 @@ import { startRun } from "@/lib/runs/executor";
 import { FILES_ONLY } from "@/lib/runs/node-steps";
 import type { PlanNodeResult } from "@/lib/runs/plan-node";
 import { getRun } from "@/lib/runs/store";
+import { syntheticK0s } from "../lab/elf-files";
 import { LAB_SEED } from "../lab/images";
 import { standinSeed } from "../lab/k0s-standin/images";
 import { installK0sStandin } from "../lab/k0s-standin/install";
@@ -122,6 +125,62 @@ test("a plan predicts the refusal and the skipped install", async () => {
   // its checks still fail: the apply would refuse it without an override
   assert.equal(result.readiness?.state, "failing");
   assert.equal(result.readiness?.overridable, true);
+});
+
+async function store(executable: Uint8Array): Promise<string> {
+  const { binary } = await receiveBinary({
+    db,
+    body: new Response(new Uint8Array(executable)).body as ReadableStream,
+    name: "k0s",
+  });
+  return binary.sha256;
+}
+
+test("a binary of another k0s version is refused for a plan and an apply, naming both", async () => {
+  const sha = await store(syntheticK0s("amd64", { version: "v1.33.1+k0s.0" }));
+  for (const action of ["plan", "apply"] as const)
+    assert.throws(
+      () => startRun({ db, key, action, nodes: ["ok"], startedBy: "test", k0sBinary: sha }),
+      /k0sBinary: the k0s binary is k0s v1\.33\.1\+k0s\.0, but the fleet's k0s version is 1\.32\.8/,
+    );
+});
+
+test("a binary of another architecture: the plan predicts it, the apply fails the node before uploading", async () => {
+  const sha = await store(syntheticK0s("arm64"));
+  const before = lab.host("ok").readFile("/usr/local/bin/k0s");
+  const plan = startRun({
+    db,
+    key,
+    action: "plan",
+    nodes: ["ok"],
+    startedBy: "test",
+    k0sBinary: sha,
+  });
+  await plan.done;
+  const result = getRun({ db, id: plan.id })?.nodes[0]?.result as PlanNodeResult;
+  const wrongArch = /^the k0s binary is for arm64, but ok is x86_64 \(it needs the amd64 binary\)/;
+  assert.match(result.steps.refusal ?? "", wrongArch);
+  assert.match(result.steps.binaryNote, /^upload k0s v1\.32\.8\+k0s\.0 \(0\.0 MiB\)$/);
+
+  const { id, done } = startRun({
+    db,
+    key,
+    action: "apply",
+    nodes: ["ok"],
+    startedBy: "test",
+    k0sBinary: sha,
+    overrideReadiness: { reason: "lab host" },
+  });
+  await done;
+  const node = getRun({ db, id })?.nodes[0];
+  assert.equal(node?.state, "failed");
+  assert.match(node?.error ?? "", wrongArch);
+  assert.equal(node?.stages.at(-1)?.name, "upload k0s");
+  assert.equal(
+    lab.host("ok").readFile("/usr/local/bin/k0s"),
+    before,
+    "the node's k0s is untouched",
+  );
 });
 
 test("checks older than a change of the node's address or credentials are stale", async () => {

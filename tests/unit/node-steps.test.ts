@@ -11,6 +11,7 @@ import {
   type NodeStepsInput,
   nodeSteps,
   stepCommands,
+  versionMismatch,
 } from "@/lib/runs/node-steps";
 import { shellCommand } from "@/lib/ssh/quote";
 
@@ -18,6 +19,7 @@ const BINARY: BinaryInfo = {
   sha256: "a".repeat(64),
   size: 3 * 1024 ** 2,
   version: "v1.32.8+k0s.0",
+  arch: "amd64",
 };
 const TOML = ["/etc/k0s/containerd.d/cri-registry.toml"];
 
@@ -37,6 +39,7 @@ const input = (over: Partial<NodeStepsInput>): NodeStepsInput => ({
   k0s: "binary",
   binary: null,
   nodeBinarySha256: "b".repeat(64),
+  nodeArch: "x86_64",
   mirrorFiles: TOML,
   ...over,
 });
@@ -130,6 +133,67 @@ const CASES: {
     binaryNote: /already there/,
   },
 ];
+
+describe("a binary goes only to a node of its architecture", () => {
+  const fresh = { k0s: "absent" as const, nodeBinarySha256: null };
+  const table: [string, Partial<NodeStepsInput>, RegExp | null][] = [
+    ["amd64 to x86_64", { ...fresh, binary: BINARY, nodeArch: "x86_64" }, null],
+    [
+      "arm64 to x86_64",
+      { ...fresh, binary: { ...BINARY, arch: "arm64" }, nodeArch: "x86_64" },
+      /^the k0s binary is for arm64, but n is x86_64 \(it needs the amd64 binary\)/,
+    ],
+    [
+      "arm64 to aarch64",
+      { ...fresh, binary: { ...BINARY, arch: "arm64" }, nodeArch: "aarch64" },
+      null,
+    ],
+    ["arm to armv7l", { ...fresh, binary: { ...BINARY, arch: "arm" }, nodeArch: "armv7l" }, null],
+    [
+      "amd64 to an unsupported riscv64",
+      { ...fresh, binary: BINARY, nodeArch: "riscv64" },
+      /^the k0s binary is for amd64, but n is riscv64: upload/,
+    ],
+    ["a script runs anywhere", { ...fresh, binary: { ...BINARY, arch: null } }, null],
+    [
+      "the node has exactly this binary: nothing is uploaded, nothing to refuse",
+      { binary: { ...BINARY, arch: "arm64" }, nodeBinarySha256: BINARY.sha256 },
+      null,
+    ],
+    [
+      "k0s running, a wrong binary chosen",
+      { k0s: "running", binary: { ...BINARY, arch: "arm" } },
+      /is for arm, but n is x86_64/,
+    ],
+  ];
+  for (const [name, over, refusal] of table)
+    test(name, () => {
+      const steps = nodeSteps(input(over));
+      if (refusal) assert.match(steps.refusal ?? "", refusal);
+      else assert.equal(steps.refusal, null);
+    });
+});
+
+describe("a binary's k0s version against the fleet's", () => {
+  const table: [string, string, boolean][] = [
+    ["1.32.8", "v1.32.8+k0s.0", true],
+    ["v1.32.8+k0s.0", "v1.32.8+k0s.0", true],
+    ["v1.32.8+k0s.1", "v1.32.8+k0s.0", false],
+    ["1.32", "v1.32.8+k0s.0", true],
+    ["1.32.7", "v1.32.8+k0s.0", false],
+    ["1.33.1", "v1.32.8+k0s.0", false],
+    ["1.3", "v1.32.8+k0s.0", false],
+  ];
+  for (const [fleet, binary, fits] of table)
+    test(`fleet ${fleet}, binary ${binary}: ${fits ? "fits" : "refused, naming both"}`, () => {
+      const mismatch = versionMismatch(fleet, binary);
+      if (fits) assert.equal(mismatch, null);
+      else {
+        assert.ok(mismatch?.includes(`k0s ${binary}`), mismatch ?? "");
+        assert.ok(mismatch?.includes(`version is ${fleet}`), mismatch ?? "");
+      }
+    });
+});
 
 describe("nodeSteps: what an apply does with k0s on a node", () => {
   for (const { name, input: given, stage, commands, refusal, binaryNote } of CASES) {
