@@ -236,6 +236,7 @@ test("planted secrets never come back: every route, the console's log, the hosts
     assert.equal(privilege?.status, "pass", `${node}: ${privilege?.reason}`);
   }
   await ok("/api/checks?node=np");
+  await ok("/api/checks/readiness");
   await ok("/api/checks/overrides", "POST", { node: "np", check: "os.init", reason: "stand-in" });
   const { id: planId } = await runToEnd({ action: "plan", nodes: ["np", "dp"] });
   const { id, run } = await runToEnd({
