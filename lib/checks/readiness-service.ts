@@ -9,9 +9,11 @@ import { nodeReadiness, type Readiness } from "./readiness";
 export function fleetReadiness({ db, nodes }: { db: Database; nodes: NodePublic[] }): Readiness[] {
   const wanted = new Set(nodes.map((node) => node.name));
   const results = new Map<string, CheckResult[]>();
-  for (const result of latestCheckResults({ db })) {
+  for (const result of latestCheckResults({ db, evidence: false })) {
     if (!wanted.has(result.node)) continue;
-    results.set(result.node, [...(results.get(result.node) ?? []), result]);
+    const list = results.get(result.node);
+    if (list) list.push(result);
+    else results.set(result.node, [result]);
   }
   const changes = accessChanges({ db });
   const settingsChangedAt = fleetSettingsChangedAt({ db });

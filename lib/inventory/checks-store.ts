@@ -84,11 +84,23 @@ interface ResultRow {
   override_at: string | null;
 }
 
-/** Latest results, for one node or all, each with its override attached; ordered by node, check. */
-export function latestCheckResults({ db, node }: { db: Database; node?: string }): CheckResult[] {
+/**
+ * Latest results, for one node or all, each with its override attached; ordered by node, check.
+ * `evidence: false` leaves the evidence out (empty): readiness needs none of it, at fleet scale.
+ */
+export function latestCheckResults({
+  db,
+  node,
+  evidence = true,
+}: {
+  db: Database;
+  node?: string;
+  evidence?: boolean;
+}): CheckResult[] {
   const rows = db
     .prepare(
-      `SELECT n.name AS node, r.check_id, r.title, r.status, r.reason, r.evidence, r.at,
+      `SELECT n.name AS node, r.check_id, r.title, r.status, r.reason,
+         CASE WHEN @evidence THEN r.evidence ELSE '' END AS evidence, r.at,
          o.reason AS override_reason, o.at AS override_at
        FROM check_results r
        JOIN nodes n ON n.id = r.node_id
@@ -96,7 +108,7 @@ export function latestCheckResults({ db, node }: { db: Database; node?: string }
        WHERE @node IS NULL OR n.name = @node
        ORDER BY n.name, r.check_id`,
     )
-    .all({ node: node ?? null }) as ResultRow[];
+    .all({ node: node ?? null, evidence: evidence ? 1 : 0 }) as ResultRow[];
   return rows.map((row) => ({
     node: row.node,
     check: row.check_id,
