@@ -21,30 +21,19 @@ export function useFleet() {
   const [nodes, setNodes] = useState<NodePublic[] | null>(null);
   const [checks, setChecks] = useState<ChecksByNode>({});
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [readiness, setReadiness] = useState<Map<string, Readiness>>(new Map());
 
-  // what the checks and the inventory say together: re-read whenever either may have changed
-  const refreshReadiness = useCallback(async () => {
-    const list = await fleetReadiness().catch(() => null);
-    if (list) setReadiness(new Map(list.map((item) => [item.node, item])));
+  const refreshChecks = useCallback(async (names: string[]) => {
+    const queue = [...names];
+    const fetched: ChecksByNode = {};
+    const worker = async () => {
+      for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+        // a node never checked (or removed meanwhile) simply has no results
+        fetched[name] = await latestChecks(name).catch(() => []);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, names.length) }, worker));
+    setChecks((current) => ({ ...current, ...fetched }));
   }, []);
-
-  const refreshChecks = useCallback(
-    async (names: string[]) => {
-      const queue = [...names];
-      const fetched: ChecksByNode = {};
-      const worker = async () => {
-        for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-          // a node never checked (or removed meanwhile) simply has no results
-          fetched[name] = await latestChecks(name).catch(() => []);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(PARALLEL, names.length) }, worker));
-      setChecks((current) => ({ ...current, ...fetched }));
-      await refreshReadiness();
-    },
-    [refreshReadiness],
-  );
 
   const reload = useCallback(async () => {
     try {
@@ -57,28 +46,37 @@ export function useFleet() {
       const fetched: ChecksByNode = Object.fromEntries(names.map((name) => [name, []]));
       for (const result of all) fetched[result.node]?.push(result);
       setChecks(fetched);
-      await refreshReadiness();
     } catch (error) {
       setLoadError(errorText(error));
     }
-  }, [refreshChecks, refreshReadiness]);
+  }, [refreshChecks]);
 
   useEffect(() => {
     void reload();
   }, [reload]);
 
-  const upsert = useCallback(
-    (node: NodePublic, replacing = node.name) => {
-      void refreshReadiness();
-      setNodes((current) => {
-        const list = current ?? [];
-        return list.some((item) => item.name === replacing)
-          ? list.map((item) => (item.name === replacing ? node : item))
-          : [...list, node];
-      });
-    },
-    [refreshReadiness],
-  );
+  // readiness is what the checks and the inventory say together: re-read when either changes
+  const [readiness, setReadiness] = useState<Map<string, Readiness>>(new Map());
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new check results change readiness
+  useEffect(() => {
+    if (nodes === null) return;
+    let current = true;
+    fleetReadiness()
+      .then((list) => current && setReadiness(new Map(list.map((item) => [item.node, item]))))
+      .catch(() => undefined); // the badges keep their last state
+    return () => {
+      current = false;
+    };
+  }, [nodes, checks]);
+
+  const upsert = useCallback((node: NodePublic, replacing = node.name) => {
+    setNodes((current) => {
+      const list = current ?? [];
+      return list.some((item) => item.name === replacing)
+        ? list.map((item) => (item.name === replacing ? node : item))
+        : [...list, node];
+    });
+  }, []);
 
   const forget = useCallback((name: string) => {
     setNodes((current) => current?.filter((node) => node.name !== name) ?? null);
