@@ -2,10 +2,10 @@
 
 import { useState } from "react";
 import { inputClass } from "@/components/ui";
+import { isOverridableCheck } from "@/lib/checks/readiness";
 import { errorText, setOverride } from "@/lib/client/fleet-api";
 import type { CheckResult } from "@/lib/inventory/types";
 import { ActionDialog } from "./action-dialog";
-import { HOST_KEY_CHECK } from "./check-model";
 import { formatTime } from "./fleet-model";
 import { StatusBadge } from "./status-icon";
 import { labelClass, rowButtonClass } from "./styles";
@@ -65,7 +65,8 @@ export function CheckItem({
             </p>
           )}
         </div>
-        {result.status === "fail" && !result.override && result.check !== HOST_KEY_CHECK && (
+        {/* a login or host-key failure cannot be overridden: nothing would reach the node */}
+        {result.status === "fail" && !result.override && isOverridableCheck(result.check) && (
           <button type="button" className={rowButtonClass} onClick={() => setAsking(true)}>
             Override…
           </button>

@@ -97,6 +97,7 @@ export function FleetApp() {
           <FleetTable
             nodes={shown}
             checks={fleet.checks}
+            readiness={fleet.readiness}
             problems={problems}
             selected={selected}
             expanded={expanded}

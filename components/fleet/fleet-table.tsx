@@ -1,6 +1,7 @@
 "use client";
 
 import { Fragment, type ReactNode, useEffect, useRef } from "react";
+import type { Readiness } from "@/lib/checks/readiness";
 import type { NodePublic } from "@/lib/inventory/types";
 import type { HostKeyProblem } from "./check-model";
 import type { Sort, SortKey } from "./fleet-model";
@@ -23,6 +24,7 @@ const COLUMNS: [SortKey, string][] = [
 export function FleetTable({
   nodes,
   checks,
+  readiness,
   problems,
   selected,
   expanded,
@@ -34,6 +36,7 @@ export function FleetTable({
 }: {
   nodes: NodePublic[];
   checks: ChecksByNode;
+  readiness: Map<string, Readiness>;
   problems: Map<string, HostKeyProblem>;
   selected: Set<string>;
   expanded: Set<string>;
@@ -67,6 +70,9 @@ export function FleetTable({
             {COLUMNS.map(([column, label]) => (
               <SortHeader key={column} label={label} column={column} sort={sort} onSort={onSort} />
             ))}
+            <th scope="col" className="px-2 py-2 font-medium">
+              Readiness
+            </th>
             <th scope="col" className="px-2 py-2 text-right font-medium">
               <span className="sr-only">Actions</span>
             </th>
@@ -78,6 +84,7 @@ export function FleetTable({
               <NodeRow
                 node={node}
                 results={checks[node.name]}
+                readiness={readiness.get(node.name)}
                 problem={problems.get(node.name) ?? null}
                 selected={selected.has(node.name)}
                 expanded={expanded.has(node.name)}
@@ -86,7 +93,7 @@ export function FleetTable({
               {expanded.has(node.name) && (
                 <tr id={`details-${node.name}`} data-testid={`node-details-${node.name}`}>
                   <td
-                    colSpan={COLUMNS.length + 2}
+                    colSpan={COLUMNS.length + 3}
                     className="border-t border-dashed border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-950/50"
                   >
                     {details(node)}

@@ -1,5 +1,7 @@
 "use client";
 
+import { ReadinessBadge } from "@/components/checks/readiness-badge";
+import type { Readiness } from "@/lib/checks/readiness";
 import type { CheckResult, NodePublic } from "@/lib/inventory/types";
 import { sshTarget } from "@/lib/ssh/target";
 import { CheckCounts } from "./check-counts";
@@ -26,6 +28,7 @@ export interface RowActions {
 export function NodeRow({
   node,
   results,
+  readiness,
   problem,
   selected,
   expanded,
@@ -33,6 +36,7 @@ export function NodeRow({
 }: {
   node: NodePublic;
   results: CheckResult[] | undefined;
+  readiness: Readiness | undefined;
   problem: HostKeyProblem | null;
   selected: boolean;
   expanded: boolean;
@@ -103,6 +107,9 @@ export function NodeRow({
         ) : (
           <span className="text-slate-400">—</span>
         )}
+      </td>
+      <td className="px-2 py-2">
+        <ReadinessBadge readiness={readiness} />
       </td>
       <td className="whitespace-nowrap px-2 py-1.5 text-right">
         <button type="button" className={rowButtonClass} onClick={() => actions.onEdit(node)}>

@@ -1,7 +1,14 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import { allLatestChecks, errorText, latestChecks, listNodes } from "@/lib/client/fleet-api";
+import type { Readiness } from "@/lib/checks/readiness";
+import {
+  allLatestChecks,
+  errorText,
+  fleetReadiness,
+  latestChecks,
+  listNodes,
+} from "@/lib/client/fleet-api";
 import type { CheckResult, NodePublic } from "@/lib/inventory/types";
 
 export type ChecksByNode = Record<string, CheckResult[]>;
@@ -48,6 +55,20 @@ export function useFleet() {
     void reload();
   }, [reload]);
 
+  // readiness is what the checks and the inventory say together: re-read when either changes
+  const [readiness, setReadiness] = useState<Map<string, Readiness>>(new Map());
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new check results change readiness
+  useEffect(() => {
+    if (nodes === null) return;
+    let current = true;
+    fleetReadiness()
+      .then((list) => current && setReadiness(new Map(list.map((item) => [item.node, item]))))
+      .catch(() => undefined); // the badges keep their last state
+    return () => {
+      current = false;
+    };
+  }, [nodes, checks]);
+
   const upsert = useCallback((node: NodePublic, replacing = node.name) => {
     setNodes((current) => {
       const list = current ?? [];
@@ -62,5 +83,5 @@ export function useFleet() {
     setChecks(({ [name]: _removed, ...rest }) => rest);
   }, []);
 
-  return { nodes, checks, loadError, reload, refreshChecks, upsert, forget };
+  return { nodes, checks, readiness, loadError, reload, refreshChecks, upsert, forget };
 }

@@ -1,16 +1,27 @@
 "use client";
 
+import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { ActionDialog } from "@/components/fleet/action-dialog";
-import { planResultOf, type RunDetail, startRun } from "@/lib/client/runs-api";
+import type { Readiness, ReadinessOverride } from "@/lib/checks/readiness";
+import { planResultOf, type RunDetail, runPath, startRun } from "@/lib/client/runs-api";
 import { summarisePlan } from "@/lib/runs/action-preview";
+import { ReadinessRefusal, refusedReadiness } from "./readiness-refusal";
 import type { RunStarter } from "./use-launch-run";
+
+/** An apply refused by the checks gate, and how to start it again with an override. */
+interface Refusal {
+  nodes: Readiness[];
+  start: (override: ReadinessOverride) => Promise<string>;
+}
 
 const plural = (count: number, word: string) =>
   `${count.toLocaleString("en-US")} ${word}${count === 1 ? "" : "s"}`;
 
 /**
  * "Apply this plan?": how many nodes and files change, from the plan's own results, before
- * anything is written. Confirming starts the apply with the plan's options.
+ * anything is written. Confirming starts the apply with the plan's options; when the checks gate
+ * refuses it, the reasons per node replace this dialog, with the override where one is allowed.
  */
 export function ApplyDialog({
   plan,
@@ -32,18 +43,37 @@ export function ApplyDialog({
     stageTimeoutSeconds?: number;
     k0sBinary?: string;
   };
-  const apply = () =>
-    launch(names, "Apply", (sudoPasswords) =>
-      startRun({
-        action: "apply",
-        nodes: names,
-        fromPlan: plan.id,
-        concurrency,
-        stageTimeoutSeconds,
-        k0sBinary,
-        sudoPasswords,
-      }),
+  const router = useRouter();
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
+  const startApply = (
+    sudoPasswords?: Record<string, string>,
+    overrideReadiness?: ReadinessOverride,
+  ): Promise<string> =>
+    startRun({
+      action: "apply",
+      nodes: names,
+      fromPlan: plan.id,
+      concurrency,
+      stageTimeoutSeconds,
+      k0sBinary,
+      sudoPasswords,
+      overrideReadiness,
+    }).catch((failure: unknown) => {
+      const refused = overrideReadiness ? null : refusedReadiness(failure);
+      if (!refused) throw failure;
+      setRefusal({ nodes: refused, start: (override) => startApply(sudoPasswords, override) });
+      throw new Error("The apply was refused: some nodes are not ready.");
+    });
+  const apply = () => launch(names, "Apply", (sudoPasswords) => startApply(sudoPasswords));
+  if (refusal) {
+    return (
+      <ReadinessRefusal
+        nodes={refusal.nodes}
+        onOverride={async (override) => router.push(runPath(await refusal.start(override)))}
+        onClose={onClose}
+      />
     );
+  }
   const changes = summary.create + summary.update;
   return (
     <ActionDialog

@@ -3,14 +3,17 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useMemo, useState } from "react";
+import { ReadinessBadge } from "@/components/checks/readiness-badge";
 import { matchesFilter } from "@/components/fleet/fleet-model";
 import { labelClass } from "@/components/fleet/styles";
 import { SudoDialog } from "@/components/fleet/sudo-dialog";
 import { buttonClass, Hint, inputClass, primaryButtonClass } from "@/components/ui";
-import { errorText, listNodes } from "@/lib/client/fleet-api";
+import type { Readiness } from "@/lib/checks/readiness";
+import { errorText, fleetReadiness, listNodes } from "@/lib/client/fleet-api";
 import { runPath, startRun } from "@/lib/client/runs-api";
 import type { NodePublic } from "@/lib/inventory/types";
 import { K0sBinaryField } from "./k0s-binary-field";
+import { ReadinessCounts } from "./readiness-counts";
 
 const DEFAULT_CONCURRENCY = 30;
 const DEFAULT_STAGE_TIMEOUT_SECONDS = 900;
@@ -42,10 +45,15 @@ export function PlanForm() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  const [readiness, setReadiness] = useState<Map<string, Readiness>>(new Map());
+
   useEffect(() => {
     listNodes()
       .then(setNodes)
       .catch((caught) => setLoadError(errorText(caught)));
+    fleetReadiness()
+      .then((list) => setReadiness(new Map(list.map((item) => [item.node, item]))))
+      .catch(() => undefined); // the badges show "…": the plan itself does not need them
   }, []);
 
   const all = useMemo(() => nodes ?? [], [nodes]);
@@ -140,6 +148,7 @@ export function PlanForm() {
             />
             Every node in the inventory ({nodes.length})
           </label>
+          <ReadinessCounts readiness={[...readiness.values()]} />
           <label className="flex items-center gap-2 text-sm">
             <input
               type="radio"
@@ -194,21 +203,23 @@ export function PlanForm() {
                   <p className="text-sm text-slate-500">No node matches “{filter}”.</p>
                 )}
                 {shown.map((node) => (
-                  <label
-                    key={node.name}
-                    className="flex items-center gap-2 rounded px-1 py-0.5 text-sm hover:bg-slate-50 dark:hover:bg-slate-800/60"
-                  >
-                    <input
-                      type="checkbox"
-                      checked={chosen.has(node.name)}
-                      onChange={(event) => toggle([node.name], event.target.checked)}
-                    />
-                    <span className="font-medium">{node.name}</span>
-                    <span className="text-xs text-slate-500 dark:text-slate-400">
-                      {node.address} · {node.role}
-                      {node.sudo.mode === "ask" ? " · asks for the sudo password" : ""}
-                    </span>
-                  </label>
+                  <div key={node.name}>
+                    <label className="flex flex-wrap items-center gap-x-2 rounded px-1 py-0.5 text-sm hover:bg-slate-50 dark:hover:bg-slate-800/60">
+                      <input
+                        type="checkbox"
+                        checked={chosen.has(node.name)}
+                        onChange={(event) => toggle([node.name], event.target.checked)}
+                      />
+                      <span className="font-medium">{node.name}</span>
+                      <span className="text-xs text-slate-500 dark:text-slate-400">
+                        {node.address} · {node.role}
+                        {node.sudo.mode === "ask" ? " · asks for the sudo password" : ""}
+                      </span>
+                    </label>
+                    <div className="ml-6 pb-1">
+                      <ReadinessBadge readiness={readiness.get(node.name)} />
+                    </div>
+                  </div>
                 ))}
               </fieldset>
             </div>

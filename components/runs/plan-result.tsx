@@ -10,6 +10,7 @@ import {
   type RunNode,
 } from "@/lib/client/runs-api";
 import { DiffView } from "./diff-view";
+import { PlanPrediction, PredictionBadges } from "./plan-prediction";
 import { nodeProblem, whatHappened } from "./run-summary";
 
 const CHANGE_STYLE: Record<FileChange, { icon: string; className: string }> = {
@@ -121,6 +122,7 @@ function NodePlanCounts({ node, plan }: { node: RunNode; plan: PlanResult | null
       <span className="text-xs text-slate-500 dark:text-slate-400">
         {plan.commands.length} command{plan.commands.length === 1 ? "" : "s"}
       </span>
+      <PredictionBadges plan={plan} />
     </span>
   );
 }
@@ -150,6 +152,7 @@ function NoPlan({ node }: { node: RunNode }) {
 function PlanBody({ node, plan }: { node: string; plan: PlanResult }) {
   return (
     <div className="space-y-4">
+      <PlanPrediction node={node} plan={plan} />
       {plan.files.length === 0 ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">No file to write on this node.</p>
       ) : (
@@ -184,7 +187,7 @@ function PlanBody({ node, plan }: { node: string; plan: PlanResult }) {
       )}
       <div>
         <h4 className="mb-1 text-xs font-semibold text-slate-700 dark:text-slate-300">
-          Commands an apply would run
+          k0s commands an apply would run
         </h4>
         {plan.commands.length === 0 ? (
           <p className="text-sm text-slate-600 dark:text-slate-400">None.</p>

@@ -27,6 +27,7 @@ export function RunHeader({
     fromPlan?: unknown;
     k0sBinary?: unknown;
     k0sBinaryVersion?: unknown;
+    overrideReadiness?: { reason?: unknown; nodes?: unknown };
   };
   return (
     <div className="space-y-3">
@@ -101,7 +102,22 @@ export function RunHeader({
           </Fact>
         )}
       </dl>
+      <ReadinessOverrideNote override={inputs.overrideReadiness} />
     </div>
+  );
+}
+
+/** An apply let through the checks gate by a person: their reason, and the nodes it covered. */
+function ReadinessOverrideNote({ override }: { override?: { reason?: unknown; nodes?: unknown } }) {
+  if (typeof override?.reason !== "string") return null;
+  const nodes = Array.isArray(override.nodes) ? override.nodes.join(", ") : "every node";
+  return (
+    <p
+      data-testid="readiness-override"
+      className="break-words rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-100"
+    >
+      <strong className="font-semibold">Checks overridden</strong> on {nodes}: “{override.reason}”
+    </p>
   );
 }
 

@@ -18,6 +18,9 @@ export class ApiError extends Error {
     readonly field: string | null,
     /** every bad field, when the API listed them */
     readonly issues: FieldIssue[] = [],
+    /** the API's error code (`type:surface`) and details, for the refusals a page explains itself */
+    readonly code: string | null = null,
+    readonly details: unknown = null,
   ) {
     super(message);
   }
@@ -40,6 +43,7 @@ export async function call(path: string, init: RequestInit): Promise<Response> {
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as {
       error?: string;
+      code?: string;
       details?: { field?: string; issues?: unknown };
     };
     throw new ApiError(
@@ -47,6 +51,8 @@ export async function call(path: string, init: RequestInit): Promise<Response> {
       body.error ?? `HTTP ${response.status}`,
       body.details?.field ?? null,
       fieldIssues(body.details?.issues),
+      body.code ?? null,
+      body.details ?? null,
     );
   }
   return response;

@@ -1,4 +1,5 @@
 /** Browser-side calls to the fleet inventory and pre-flight check API (docs: "Fleet inventory"). */
+import type { Readiness } from "@/lib/checks/readiness";
 import type { ImportRowPublic } from "@/lib/inventory/import/public-preview";
 import type { CheckResult, NodeInput, NodePublic } from "@/lib/inventory/types";
 import { ApiError, call } from "./api";
@@ -39,6 +40,11 @@ async function send<T>(path: string, method: string, body?: unknown): Promise<T>
   });
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;
+}
+
+/** Each node's readiness for an apply (GET /api/checks/readiness). */
+export async function fleetReadiness(): Promise<Readiness[]> {
+  return (await send<{ readiness: Readiness[] }>("/api/checks/readiness", "GET")).readiness;
 }
 
 export async function listNodes(): Promise<NodePublic[]> {

@@ -2,6 +2,7 @@
 import type { z } from "zod";
 import type { ClusterUp } from "@/lib/runs/cluster-end";
 import type { FileChange, FilePlan } from "@/lib/runs/plan";
+import type { PlanNodeResult } from "@/lib/runs/plan-node";
 import type { StartRunSchema } from "@/lib/runs/run-request";
 import type { EventStream, Run, RunEvent, RunNode, RunSummary } from "@/lib/runs/types";
 import { call } from "./api";
@@ -24,6 +25,9 @@ export type StartRunRequest = z.input<typeof StartRunSchema>;
 export interface PlanResult {
   files: FilePlan[];
   commands: string[];
+  /** what the apply will do there (plans made before it was recorded have none) */
+  steps: PlanNodeResult["steps"] | null;
+  readiness: PlanNodeResult["readiness"];
 }
 
 export function runPath(id: string): string {
@@ -132,6 +136,8 @@ export function planResultOf(result: unknown): PlanResult | null {
     commands: Array.isArray(commands)
       ? commands.filter((command): command is string => typeof command === "string")
       : [],
+    steps: (result as Partial<PlanNodeResult>).steps ?? null,
+    readiness: (result as Partial<PlanNodeResult>).readiness ?? null,
   };
 }
 

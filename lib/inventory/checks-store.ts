@@ -1,5 +1,6 @@
 /** Preflight check results (the latest per node and check) and the overrides people set on them. */
 import { z } from "zod";
+import { isOverridableCheck } from "@/lib/checks/readiness";
 import type { Database } from "./db";
 import { notFound, parseOrThrow } from "./errors";
 import type { CheckResult } from "./types";
@@ -83,11 +84,23 @@ interface ResultRow {
   override_at: string | null;
 }
 
-/** Latest results, for one node or all, each with its override attached; ordered by node, check. */
-export function latestCheckResults({ db, node }: { db: Database; node?: string }): CheckResult[] {
+/**
+ * Latest results, for one node or all, each with its override attached; ordered by node, check.
+ * `evidence: false` leaves the evidence out (empty): readiness needs none of it, at fleet scale.
+ */
+export function latestCheckResults({
+  db,
+  node,
+  evidence = true,
+}: {
+  db: Database;
+  node?: string;
+  evidence?: boolean;
+}): CheckResult[] {
   const rows = db
     .prepare(
-      `SELECT n.name AS node, r.check_id, r.title, r.status, r.reason, r.evidence, r.at,
+      `SELECT n.name AS node, r.check_id, r.title, r.status, r.reason,
+         CASE WHEN @evidence THEN r.evidence ELSE '' END AS evidence, r.at,
          o.reason AS override_reason, o.at AS override_at
        FROM check_results r
        JOIN nodes n ON n.id = r.node_id
@@ -95,7 +108,7 @@ export function latestCheckResults({ db, node }: { db: Database; node?: string }
        WHERE @node IS NULL OR n.name = @node
        ORDER BY n.name, r.check_id`,
     )
-    .all({ node: node ?? null }) as ResultRow[];
+    .all({ node: node ?? null, evidence: evidence ? 1 : 0 }) as ResultRow[];
   return rows.map((row) => ({
     node: row.node,
     check: row.check_id,
@@ -124,7 +137,13 @@ export function setOverride({
   reason: string;
 }): { reason: string; at: string } {
   const valid = parseOrThrow(
-    z.object({ check: CheckIdSchema, reason: z.string().trim().min(1, "is required").max(2000) }),
+    z.object({
+      check: CheckIdSchema.refine(
+        isOverridableCheck,
+        "cannot be overridden: nothing can be done on a node that does not present its trusted host key or accept the login",
+      ),
+      reason: z.string().trim().min(1, "is required").max(2000),
+    }),
     { check, reason },
   );
   const nodeId = db.prepare("SELECT id FROM nodes WHERE name = ?").pluck().get(node) as

@@ -132,4 +132,10 @@ export const MIGRATIONS: readonly string[] = [
            coalesce(json_extract(value, '$.loadedAt'), updated_at)
     FROM settings WHERE key = 'catalog';
   `,
+  `
+  -- when (and in what) a node's access last changed — address, credentials, sudo, bastion, role,
+  -- registry — so check results older than that are known to be stale (NULL: not since created)
+  ALTER TABLE nodes ADD COLUMN access_changed_at TEXT;
+  ALTER TABLE nodes ADD COLUMN access_change TEXT;   -- JSON ["address", "credentials", …]
+  `,
 ];

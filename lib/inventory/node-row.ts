@@ -33,6 +33,9 @@ export interface NodeRow {
   expected_fingerprint: string | null;
   created_at: string;
   updated_at: string;
+  /** the last change of what the checks look at (see access-change.ts); absent on insert */
+  access_changed_at?: string | null;
+  access_change?: string | null;
 }
 
 /** The bastion column: where and who, never a secret. */

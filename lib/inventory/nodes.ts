@@ -1,4 +1,5 @@
 /** The node store: CRUD over the nodes table. Reads return NodePublic, which holds no secret. */
+import { accessChangeColumns, accessChangeOf } from "./access-change";
 import type { Database } from "./db";
 import { InventoryError, notFound, parseOrThrow } from "./errors";
 import { newNodeColumns } from "./node-columns";
@@ -49,6 +50,8 @@ export function updateNode({
       refuseSameHost(db, { ...row, ...changes }, { id: row.id });
     if (Object.keys(changes).length > 0) {
       changes.updated_at = new Date().toISOString();
+      const what = accessChangeOf(row, changes);
+      if (what.length > 0) Object.assign(changes, accessChangeColumns(what, changes.updated_at));
       // column names come from patchColumns, never from the request
       const assignments = Object.keys(changes).map((column) => `${column} = @${column}`);
       const sql = `UPDATE nodes SET ${assignments.join(", ")} WHERE id = @id`;

@@ -91,9 +91,11 @@ export function putFleetSettings({
 }): FleetSettings {
   const valid = parseOrThrow(FleetSettingsSchema, settings);
   const now = new Date().toISOString();
+  // saving a value unchanged keeps its time: updated_at says when the setting last changed
   const upsert = db.prepare(
     `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value,
+       updated_at = CASE WHEN value = excluded.value THEN updated_at ELSE excluded.updated_at END`,
   );
   db.transaction(() => {
     for (const key of KEYS) {
@@ -106,6 +108,20 @@ export function putFleetSettings({
     }
   })();
   return getFleetSettings({ db });
+}
+
+/**
+ * When the settings the checks and the rendered files depend on (k0s version, registries, mirror)
+ * last changed; null when never saved.
+ */
+export function fleetSettingsChangedAt({ db }: { db: Database }): string | null {
+  const at = db
+    .prepare(
+      "SELECT MAX(updated_at) FROM settings WHERE key IN ('k0sVersion', 'registries', 'mirror')",
+    )
+    .pluck()
+    .get() as string | null;
+  return at ?? null;
 }
 
 /** Keeps `catalog` as the fleet's catalog, leaving the other settings as they are. */

@@ -5,7 +5,7 @@
  */
 import { nodeTargets } from "@/lib/render";
 
-import { installSteps, JOIN_TOKEN_PATH } from "@/lib/render/install-steps";
+import { JOIN_TOKEN_PATH } from "@/lib/render/install-steps";
 import { CONTROL_PLANE } from "@/lib/render/nodes";
 import type { NodeRole, RenderedFile } from "@/lib/render/types";
 import { shellCommand, shellQuote } from "@/lib/ssh/quote";
@@ -15,6 +15,16 @@ import { installScript, sweepJoinTokenScript } from "./install-script";
 import { K0S_INSTALL_PATH, type K0sBinary } from "./k0s-binary";
 import { imagePullProblems, K0S_STATE_SCRIPT, type K0sState, parseK0sState } from "./k0s-state";
 import { guard, type NodeJob, settle, shellOf } from "./node-job";
+import {
+  archRefusal,
+  type BinaryInfo,
+  joinBlocker,
+  mirrorFilesOf,
+  NO_BINARY,
+  nodeSteps,
+  stepCommands,
+  uploadNeeded,
+} from "./node-steps";
 import { type RunLoggedOptions, runLogged } from "./run-log";
 import { writeNodeFiles } from "./write-files";
 import { writeFilesScript } from "./write-script";
@@ -69,26 +79,40 @@ export async function applyJobs(jobs: ApplyJob[], options: ApplyOptions): Promis
   const initial = cluster.find((job) => job.node.name === options.initialController);
   const joiners = cluster.filter((job) => job !== initial);
   if (initial) await step(initial, () => installNode(initial, null, options));
-  const blocked = initial?.failure
-    ? `the initial controller ${initial.node.name} failed`
-    : initial || !options.initialController
-      ? null
-      : `the initial controller ${options.initialController} is not in this run (it makes the join tokens): include it`;
+  const joining = {
+    initial,
+    blocked: joinBlocker(
+      options.initialController,
+      initial?.failure ? "failed" : initial ? "in-run" : "not-in-run",
+    ),
+  };
   for (const job of joiners.filter((j) => CONTROL_PLANE.includes(j.node.role))) {
-    await step(job, () => installNode(job, tokenFor(job, "controller", initial, blocked), options));
+    await step(job, () => installNode(job, joining, options));
   }
   await each(
     joiners.filter((j) => j.node.role === "worker"),
-    (job) => installNode(job, tokenFor(job, "worker", initial, blocked), options),
+    (job) => installNode(job, joining, options),
   );
   await each(cluster, verified);
+}
+
+function binaryInfo(binary: K0sBinary): BinaryInfo {
+  const { sha256, version, arch } = binary;
+  return { sha256, size: binary.size, version, arch };
 }
 
 /** The k0s binary, skipped when the node already has exactly it; checked by sha256 on the node. */
 async function uploadBinary(job: ApplyJob, binary: K0sBinary, runId: string): Promise<void> {
   await job.stages.run("upload k0s", async () => {
-    const current = await shellOf(job).run(`sha256sum ${K0S_INSTALL_PATH} 2>/dev/null`);
-    if (current.stdout.split(" ")[0] === binary.sha256) {
+    const current = await shellOf(job).run(`sha256sum ${K0S_INSTALL_PATH} 2>/dev/null; uname -m`);
+    const lines = current.stdout.trim().split("\n");
+    const onNode = /^[0-9a-f]{64}/.exec(lines[0] ?? "")?.[0] ?? null;
+    const info = binaryInfo(binary);
+    const needed = uploadNeeded(info, onNode);
+    // the same rule the plan applied: a binary goes only to a node of its architecture
+    const wrongArch = needed && archRefusal(info, lines.at(-1)?.trim() || null, job.node.name);
+    if (wrongArch) throw new Error(wrongArch);
+    if (!needed) {
       job.log(
         "info",
         `${K0S_INSTALL_PATH} is already this binary (sha256 ${binary.sha256.slice(0, 12)}…): not uploaded`,
@@ -178,8 +202,7 @@ async function writeFiles(job: ApplyJob, runId: string): Promise<void> {
   });
   job.k0s = state;
   job.log("info", `k0s on this node: ${job.k0s}`);
-  if (job.k0s === "absent")
-    throw new Error("no k0s binary on the node: put it at /usr/local/bin/k0s (or upload it) first");
+  if (job.k0s === "absent") throw new Error(NO_BINARY);
 }
 
 function leftBehind(path: string): string {
@@ -188,59 +211,54 @@ function leftBehind(path: string): string {
     : "a temp file left by an interrupted write";
 }
 
-type TokenSource = { from: ApplyJob; role: "controller" | "worker" } | { error: string } | null;
-
-function tokenFor(
-  job: ApplyJob,
-  role: "controller" | "worker",
-  initial: ApplyJob | undefined,
-  blocked: string | null,
-): TokenSource {
-  if (job.k0s === "running" || job.k0s === "installed") return null; // already joined
-  if (blocked) return { error: `${blocked}, so ${job.node.name} cannot join` };
-  return initial
-    ? { from: initial, role }
-    : { error: "the fleet has no controller to create a join token: add one" };
+/** A joining node's source of join tokens: the initial controller, or why there is none. */
+interface Joining {
+  initial: ApplyJob | undefined;
+  blocked: string | null;
 }
 
+/** The node's k0s stage as nodeSteps decides it from what the apply found there. */
 async function installNode(
   job: ApplyJob,
-  token: TokenSource,
+  joining: Joining | null,
   options: ApplyOptions,
 ): Promise<void> {
-  if (token && "error" in token) throw new Error(token.error);
-  if (job.k0s === "running") {
-    job.log(
-      "info",
-      "k0s already runs here: the mirror files were updated in place (containerd reads hosts.toml on every pull)",
-    );
+  const steps = nodeSteps({
+    name: job.node.name,
+    role: job.node.role,
+    initialController: joining === null,
+    joinBlocked: joining?.blocked ?? null,
+    k0s: job.k0s,
+    binary: null, // uploaded already, in its own stage
+    nodeBinarySha256: null,
+    nodeArch: null,
+    mirrorFiles: mirrorFilesOf(job.files.files.map((file) => file.path)),
+  });
+  if (steps.refusal) throw new Error(steps.refusal);
+  const install = steps.install;
+  if (!install) {
+    job.log("info", steps.note);
     return;
   }
   job.readBack = null; // k0s runs from here on: verify reads the files again
-  await job.stages.run(job.k0s === "installed" ? "start k0s" : "install k0s", async () => {
-    // an installed but stopped (or still starting) k0s only needs a start; otherwise the node's
-    // install.sh steps
-    const steps =
-      job.k0s === "installed"
-        ? [["k0s", "start"]]
-        : installSteps({
-            role: job.node.role,
-            initialController: token === null,
-            mirrorFiles: job.files.files
-              .map((file) => file.path)
-              .filter((path) => path.endsWith(".toml")),
-          })
-            .map((s) => s.argv)
-            .filter((argv) => !(argv[0] === "k0s" && argv[1] === "status"));
-    const joinToken = token ? await createToken(job, token.from, token.role) : null;
+  await job.stages.run(install.stage, async () => {
+    const from = install.stage === "install k0s" ? joining?.initial : undefined;
+    const joinToken = from
+      ? await createToken(job, from, job.node.role === "worker" ? "worker" : "controller")
+      : null;
     const upWithinSeconds = options.startTimeoutMs / 1000;
     const echo = [
       ...(joinToken ? [`write ${JOIN_TOKEN_PATH} (0600, removed when this command ends)`] : []),
-      ...steps.map((argv) => shellCommand(argv)),
+      ...stepCommands(steps),
       `k0s status   # until it reports up, at most ${upWithinSeconds} s`,
     ].join("\n");
     // one exec: the token lives exactly as long as the commands that need it
-    await run(job, installScript({ steps, joinToken: joinToken !== null, upWithinSeconds }), {
+    const script = installScript({
+      steps: install.argv,
+      joinToken: joinToken !== null,
+      upWithinSeconds,
+    });
+    await run(job, script, {
       echo,
       stdin: joinToken ? `${joinToken}\n` : undefined,
       timeoutMs: options.startTimeoutMs + INSTALL_COMMANDS_TIMEOUT_MS,

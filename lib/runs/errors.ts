@@ -15,3 +15,11 @@ export class RunBusyError extends AppError {
     this.name = "RunBusyError";
   }
 }
+
+/** An apply on nodes whose checks fail, are stale or missing; `details.nodes` says why per node. */
+export class ReadinessRefusedError extends AppError {
+  constructor(message: string, details: { nodes: unknown[] }) {
+    super("conflict:readiness", message, { details });
+    this.name = "ReadinessRefusedError";
+  }
+}

@@ -4,6 +4,9 @@
  */
 
 import { randomBytes } from "node:crypto";
+import type { StoredBinary } from "@/lib/binaries/store";
+import { type ReadinessOverride, refusedNodes } from "@/lib/checks/readiness";
+import { fleetReadiness } from "@/lib/checks/readiness-service";
 import { nodeAccess, selectNodes } from "@/lib/fleet/node-access";
 import { renderFleet } from "@/lib/fleet/render-fleet";
 import type { Database } from "@/lib/inventory/db";
@@ -13,7 +16,6 @@ import { listNodes } from "@/lib/inventory/nodes";
 import type { SecretKey } from "@/lib/inventory/secrets";
 import { getFleetSettings } from "@/lib/inventory/settings";
 import type { NodePublic } from "@/lib/inventory/types";
-import { nodeTargets } from "@/lib/render";
 import { CONTROL_PLANE } from "@/lib/render/nodes";
 import type { RenderedNode } from "@/lib/render/types";
 import { SshSession } from "@/lib/ssh/client";
@@ -25,12 +27,14 @@ import { RunInputError } from "./errors";
 import { checkHostsFree, heldHosts, type LockingRun } from "./host-lock";
 import { type K0sBinary, loadK0sBinary, storedK0sBinary } from "./k0s-binary";
 import { resetNode, rollbackNode } from "./maintenance";
-import { guard, type NodeJob, settle, shellOf } from "./node-job";
-import { planFiles } from "./plan";
+import { guard, type NodeJob, settle } from "./node-job";
+import { versionMismatch } from "./node-steps";
+import { planNode } from "./plan-node";
+import { gateApply } from "./readiness-gate";
 import { type LogLine, nodeLog, StageTracker } from "./run-log";
 import { createRun, finishRun, getRun } from "./store";
 import type { RunAction } from "./types";
-import { type FileOutcome, readNodeFiles } from "./write-files";
+import type { FileOutcome } from "./write-files";
 
 export interface StartRunRequest {
   db: Database;
@@ -51,6 +55,8 @@ export interface StartRunRequest {
   retryOf?: string;
   /** apply: the sha256 of a stored k0s binary to upload (a plan records it for its apply) */
   k0sBinary?: string;
+  /** apply: lets nodes that are not ready (failing, stale or unchecked checks) through, with a reason */
+  overrideReadiness?: ReadinessOverride;
 }
 
 const DEFAULT_STAGE_TIMEOUT_SECONDS = 900;
@@ -75,6 +81,12 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
   checkHostsFree(request.action, hosts, activeRuns());
   // named by its sha256 in the store (checked for every action); an apply reads it now
   const stored = request.k0sBinary ? storedK0sBinary(db, request.k0sBinary) : null;
+  const mismatch = stored && versionMismatch(settings.k0sVersion, stored.version);
+  if (mismatch && (request.action === "apply" || request.action === "plan"))
+    throw new RunInputError(`k0sBinary: ${mismatch}`);
+  // after the request's own checks; reset and rollback need only a node that connects: they are
+  // how a broken node gets fixed
+  const gate = request.action === "apply" ? gateApply(db, nodes, request.overrideReadiness) : null;
   const binary = request.action === "apply" && stored ? loadK0sBinary(db, stored.sha256) : null;
   // the whole fleet is rendered: a node's files, and which node initialises the cluster, must
   // not depend on which nodes this run takes (a retry takes only some)
@@ -98,6 +110,8 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
     retryOf: request.retryOf,
     fromPlan: request.fromPlan,
     fileHashes: Object.fromEntries(rendered.map((node) => [node.name, fileHashes(node)])),
+    readiness: gate?.notReady,
+    overrideReadiness: gate?.overrideReadiness,
   };
   const createdAt = new Date().toISOString();
   createRun({
@@ -146,7 +160,15 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
       for (const job of jobs) job.shell?.session.close();
     },
   });
-  const context = { request, id, jobs, limit, binary, initialController: initialController(fleet) };
+  const context = {
+    request,
+    id,
+    jobs,
+    limit,
+    binary,
+    stored,
+    initialController: initialController(fleet),
+  };
   const done = runJobs({ ...context, cancelled, runLog }).finally(() => activeRuns().delete(id));
   return { id, done };
 }
@@ -276,6 +298,8 @@ interface ActionContext {
   jobs: NodeJob[];
   limit: number;
   binary: K0sBinary | null;
+  /** the stored binary the run names (a plan records it for its apply) */
+  stored: StoredBinary | null;
   /** the node that initialises the fleet's cluster, whether this run takes it or not */
   initialController: string | null;
 }
@@ -284,20 +308,25 @@ type ActionWork = (context: ActionContext) => Promise<void>;
 
 const ACTIONS: Record<RunAction, ActionWork> = {
   /** Dry run: each node's current files against the rendered ones; nothing is written. */
-  plan: ({ jobs, limit }) =>
-    eachNode(jobs, limit, async (job) => {
-      job.result = await job.stages.run("read current files", async () => {
-        const paths = nodeTargets(job.files.files).map((file) => file.path);
-        job.log("cmd", `read ${paths.length} files under /etc/k0s`);
-        const files = planFiles(job.files.files, await readNodeFiles(shellOf(job), paths));
-        for (const file of files)
-          job.log(
-            "info",
-            `${file.change.padEnd(9)} ${file.path}${file.note ? ` (${file.note})` : ""}`,
-          );
-        return { files, commands: installCommands(job.files) };
-      });
-    }),
+  plan: ({ request, jobs, limit, stored, initialController }) => {
+    const nodes = jobs.map((job) => job.node);
+    // what the checks gate would say of each node, were this an apply
+    const notReady = refusedNodes(fleetReadiness({ db: request.db, nodes }), undefined);
+    const context = {
+      binary: stored && {
+        sha256: stored.sha256,
+        size: stored.size,
+        version: stored.version,
+        arch: stored.arch,
+      },
+      initialController,
+      initialInRun: nodes.some((node) => node.name === initialController),
+      notReady: new Map(notReady.map((node) => [node.node, node])),
+    };
+    return eachNode(jobs, limit, async (job) => {
+      job.result = await planNode(job, context);
+    });
+  },
   apply: ({ id, jobs, limit, binary, initialController }) =>
     applyJobs(
       jobs.map((job) => Object.assign(job, { k0s: "absent" as const, readBack: null })),
@@ -337,12 +366,6 @@ async function eachNode(
     await guard(job, () => work(job));
     settle(job);
   });
-}
-
-/** The install commands the apply would run on this node, as in its install.sh. */
-function installCommands(node: RenderedNode): string[] {
-  const script = node.files.find((file) => file.path === "install.sh")?.content ?? "";
-  return script.split("\n").filter((line) => line && !line.startsWith("#") && line !== "set -eu");
 }
 
 function runId(): string {

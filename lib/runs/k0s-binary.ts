@@ -15,6 +15,9 @@ export interface K0sBinary {
   size: number;
   /** a fresh stream of the file, for one node */
   open(): Readable;
+  /** as stored: the k0s version read from the file, and its architecture (null for a script) */
+  version: string;
+  arch: string | null;
 }
 
 export const K0S_INSTALL_PATH = "/usr/local/bin/k0s";
@@ -51,6 +54,8 @@ export function loadK0sBinary(db: Database, ref: string): K0sBinary {
     label: `${binary.name} (k0s ${binary.version})`,
     sha256,
     size,
+    version: binary.version,
+    arch: binary.arch,
     open() {
       const opened = openBinaryFile({ db, sha256 });
       if (opened?.size !== size) throw damaged();

@@ -1,5 +1,18 @@
 import { z } from "zod";
+import { BIDI_CONTROLS } from "@/lib/inventory/fields";
 import { RunSudoPasswordsSchema } from "@/lib/inventory/schema";
+
+/** Lets an apply through on nodes whose checks fail, are stale or missing; recorded with the run. */
+export const ReadinessOverrideSchema = z.strictObject({
+  reason: z
+    .string()
+    .trim()
+    .min(3, "say why these nodes may be changed without passing checks")
+    .max(500)
+    .refine((reason) => !BIDI_CONTROLS.test(reason), "must not contain bidi controls"),
+  /** the nodes it covers; every node of the run when omitted */
+  nodes: z.array(z.string().max(63)).min(1).max(5000).optional(),
+});
 
 /** Options any run accepts (also on retry). */
 export const RunOptionsSchema = z.object({
@@ -8,6 +21,8 @@ export const RunOptionsSchema = z.object({
   concurrency: z.number().int().min(1).max(200).optional(),
   /** a stage that takes longer fails its node (its SSH session is closed) */
   stageTimeoutSeconds: z.number().int().min(1).max(86_400).optional(),
+  /** apply: an explicit override of the checks gate, with its reason */
+  overrideReadiness: ReadinessOverrideSchema.optional(),
 });
 
 export const StartRunSchema = RunOptionsSchema.extend({

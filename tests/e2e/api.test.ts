@@ -52,6 +52,7 @@ describe("access", () => {
     ["GET", "/api/checks"],
     ["POST", "/api/checks"],
     ["POST", "/api/checks/overrides"],
+    ["GET", "/api/checks/readiness"],
     ["GET", "/api/settings"],
     ["PUT", "/api/settings"],
     ["GET", "/api/runs"],

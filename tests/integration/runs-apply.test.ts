@@ -25,7 +25,7 @@ import {
   readStandinCalls,
   readStandinState,
 } from "../lab/k0s-standin/install";
-import { addLabNodes, labInventory } from "../lab/lab-inventory";
+import { addLabNodes, LAB_OVERRIDE, labInventory } from "../lab/lab-inventory";
 import { type SshLab, startSshLab } from "../lab/ssh-hosts";
 import { waitFor } from "../lab/wait";
 
@@ -83,7 +83,15 @@ function setMirror(layout: "flat" | { prefix: string }) {
 
 /** An apply on `nodes` started in the background (as POST /api/runs does), with `options`. */
 function startApply(nodes: string[], options: Partial<StartRunRequest> = {}) {
-  return startRun({ db, key, action: "apply", nodes, startedBy: "test", ...options });
+  return startRun({
+    db,
+    key,
+    action: "apply",
+    nodes,
+    startedBy: "test",
+    ...LAB_OVERRIDE,
+    ...options,
+  });
 }
 
 async function apply(
@@ -92,7 +100,10 @@ async function apply(
   fromRun?: string,
   k0sBinary?: string,
 ) {
-  const { id, done } = startRun({ db, key, action, nodes, startedBy: "test", fromRun, k0sBinary });
+  const { id, done } = startRun({
+    ...{ db, key, action, nodes, startedBy: "test", fromRun, k0sBinary },
+    ...LAB_OVERRIDE,
+  });
   await done;
   const run = getRun({ db, id });
   assert.ok(run);

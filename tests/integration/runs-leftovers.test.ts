@@ -18,7 +18,7 @@ import { LAB_SEED } from "../lab/images";
 import { standinSeed } from "../lab/k0s-standin/images";
 import { installK0sStandin, readStandinCalls, readStandinState } from "../lab/k0s-standin/install";
 import { STANDIN_PATHS } from "../lab/k0s-standin/state";
-import { addLabNodes, labInventory } from "../lab/lab-inventory";
+import { addLabNodes, LAB_OVERRIDE, labInventory } from "../lab/lab-inventory";
 import { type SshLab, startSshLab } from "../lab/ssh-hosts";
 import { waitFor } from "../lab/wait";
 
@@ -56,7 +56,7 @@ after(async () => {
 });
 
 const apply = (nodes: string[], retryOf?: string) =>
-  startRun({ db, key, action: "apply", nodes, startedBy: "test", retryOf });
+  startRun({ db, key, action: "apply", nodes, startedBy: "test", retryOf, ...LAB_OVERRIDE });
 
 test("an install killed while k0s starts: the retry removes the join token, waits for the start under way, and succeeds", async () => {
   const w = lab.host("w");

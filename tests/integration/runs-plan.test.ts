@@ -8,11 +8,12 @@ import type { SecretKey } from "@/lib/inventory/secrets";
 import { getFleetSettings, putFleetSettings } from "@/lib/inventory/settings";
 import { startRun } from "@/lib/runs/executor";
 import type { FilePlan } from "@/lib/runs/plan";
+import type { PlanNodeResult } from "@/lib/runs/plan-node";
 import { eventsAfter, getRun } from "@/lib/runs/store";
 import { writeNodeFiles } from "@/lib/runs/write-files";
 import { SshSession } from "@/lib/ssh/client";
 import { RootShell } from "@/lib/ssh/root-shell";
-import { addLabNodes, labInventory } from "../lab/lab-inventory";
+import { addLabNodes, LAB_OVERRIDE, labInventory } from "../lab/lab-inventory";
 import { type SshLab, startSshLab } from "../lab/ssh-hosts";
 
 let lab: SshLab;
@@ -124,11 +125,54 @@ test("after the files are in place the plan marks them unchanged; an edited file
   assert.ok(filesOf(run, "n2").every((file) => file.change === "create"));
 });
 
+test("a plan predicts what the apply would refuse: no k0s binary, a joiner without its controller", async () => {
+  const { id, done } = startRun({ db, key, action: "plan", nodes: ["n2"], startedBy: "test" });
+  await done;
+  const result = getRun({ db, id })?.nodes[0]?.result as PlanNodeResult;
+  assert.equal(result.k0s, "absent");
+  assert.equal(result.steps.binaryNote, "no k0s binary");
+  assert.match(result.steps.refusal ?? "", /^no k0s binary on the node/);
+  // never checked: the checks gate would refuse it too
+  assert.equal(result.readiness?.state, "not-checked");
+  // with a binary on the node, the refusal left is the missing initial controller
+  const n2 = lab.host("n2");
+  assert.equal(
+    (
+      await lab.sshExec(
+        n2,
+        "printf '#!/bin/sh\nexit 1\n' > /usr/local/bin/k0s && chmod 755 /usr/local/bin/k0s",
+      )
+    ).code,
+    0,
+  );
+  try {
+    const again = startRun({ db, key, action: "plan", nodes: ["n2"], startedBy: "test" });
+    await again.done;
+    const next = getRun({ db, id: again.id })?.nodes[0]?.result as PlanNodeResult;
+    assert.equal(next.k0s, "binary");
+    assert.match(
+      next.steps.refusal ?? "",
+      /^the initial controller n1 is not in this run .*, so n2 cannot join$/,
+    );
+    assert.ok(next.commands.includes("k0s install worker --token-file /etc/k0s/join-token"));
+  } finally {
+    await lab.sshExec(n2, "rm -f /usr/local/bin/k0s");
+  }
+});
+
 test("an apply from a plan writes what the plan showed, or does not start", async () => {
   const planned = await plan();
   const settings = getFleetSettings({ db });
   const apply = (fromPlan: string) =>
-    startRun({ db, key, action: "apply", nodes: ["n2"], fromPlan, startedBy: "test" });
+    startRun({
+      db,
+      key,
+      action: "apply",
+      nodes: ["n2"],
+      fromPlan,
+      startedBy: "test",
+      ...LAB_OVERRIDE,
+    });
   assert.throws(() => apply("no-such-run"), /fromPlan: no-such-run is not a plan run/);
 
   putFleetSettings({

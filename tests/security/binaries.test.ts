@@ -22,6 +22,7 @@ import { sampleTree } from "../bench/proc-tree";
 import { type RunningConsole, startConsole } from "../lab/console-server";
 import { NOT_EXECUTABLES, syntheticK0s } from "../lab/elf-files";
 import { k0sStandinExecutable } from "../lab/k0s-standin/install";
+import { LAB_OVERRIDE } from "../lab/lab-inventory";
 import { waitFor } from "../lab/wait";
 
 const MUST_BE_SHA =
@@ -47,6 +48,8 @@ before(async () => {
     role: "single",
     auth: { kind: "password", password: "not-used-here" },
     sudo: { mode: "none" },
+    // a key to expect: the checks gate lets an override through only to a node it could trust
+    expectedFingerprint: `SHA256:${"A".repeat(43)}`,
   });
 });
 
@@ -117,7 +120,7 @@ function consolePid(): number {
 
 const storeFiles = () => readdirSync(path.join(server.dataDir, "binaries"));
 const startApply = (k0sBinary: string) =>
-  call("POST", "/api/runs", { action: "apply", nodes: ["n1"], k0sBinary });
+  call("POST", "/api/runs", { action: "apply", nodes: ["n1"], k0sBinary, ...LAB_OVERRIDE });
 
 describe("a run names a stored binary, never a path", () => {
   test("every path is refused with one and the same message, whether it exists or not", async () => {

@@ -12,6 +12,7 @@ import { type Database, openDatabase } from "@/lib/inventory/db";
 import { type RunningConsole, startConsole } from "../lab/console-server";
 import { installK0sStandin, readStandinState } from "../lab/k0s-standin/install";
 import { STANDIN_PATHS } from "../lab/k0s-standin/state";
+import { LAB_OVERRIDE } from "../lab/lab-inventory";
 import { inNetns } from "../lab/netns";
 import { run } from "../lab/proc";
 import { type SshHost, type SshLab, startSshLab } from "../lab/ssh-hosts";
@@ -79,7 +80,7 @@ async function refusedAsSameHost(response: Response, other: string, mark: RegExp
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
 const startRun = (action: string, nodes: string[]) =>
-  call("/api/runs", { method: "POST", body: JSON.stringify({ action, nodes }) });
+  call("/api/runs", { method: "POST", body: JSON.stringify({ action, nodes, ...LAB_OVERRIDE }) });
 
 describe("a second node for one host is refused, naming the first", () => {
   test("the same address, spelled as an IPv4-mapped IPv6 address", async () => {

@@ -15,6 +15,7 @@ import { type RunningConsole, startConsole } from "../lab/console-server";
 import { LAB_SEED } from "../lab/images";
 import { standinSeed } from "../lab/k0s-standin/images";
 import { installK0sStandin } from "../lab/k0s-standin/install";
+import { LAB_OVERRIDE } from "../lab/lab-inventory";
 import { type SshHost, type SshLab, startSshLab } from "../lab/ssh-hosts";
 import { waitFor } from "../lab/wait";
 import { yamlAliasBomb } from "../lab/yaml-bomb";
@@ -235,9 +236,15 @@ test("planted secrets never come back: every route, the console's log, the hosts
     assert.equal(privilege?.status, "pass", `${node}: ${privilege?.reason}`);
   }
   await ok("/api/checks?node=np");
+  await ok("/api/checks/readiness");
   await ok("/api/checks/overrides", "POST", { node: "np", check: "os.init", reason: "stand-in" });
   const { id: planId } = await runToEnd({ action: "plan", nodes: ["np", "dp"] });
-  const { id, run } = await runToEnd({ action: "apply", nodes: ["np", "dp"], fromPlan: planId });
+  const { id, run } = await runToEnd({
+    action: "apply",
+    nodes: ["np", "dp"],
+    fromPlan: planId,
+    ...LAB_OVERRIDE,
+  });
   assert.equal(run.status, "succeeded", JSON.stringify(run.nodes));
   await ok("/api/runs");
   await ok(`/api/runs/${id}/log`);

@@ -23,6 +23,7 @@ import type { RunEvent, RunNode } from "@/lib/runs/types";
 import type { FileOutcome } from "@/lib/runs/write-files";
 import { SshSession } from "@/lib/ssh/client";
 import { RootShell } from "@/lib/ssh/root-shell";
+import { LAB_OVERRIDE } from "../../lab/lab-inventory";
 import { peakRssMiB } from "../measure";
 import type { FromConsole, ToConsole } from "./protocol";
 
@@ -51,6 +52,7 @@ async function apply(db: Database, key: SecretKey, nodes: string[]): Promise<Fro
     nodes,
     startedBy: "bench",
     concurrency: nodes.length,
+    ...LAB_OVERRIDE,
   });
   await done;
   const ms = performance.now() - start;

@@ -22,16 +22,19 @@ export const POST = apiRoute(async (request, { params }: { params: Promise<{ id:
     throw new HttpError(409, `every node of run ${id} succeeded: nothing to retry`);
   const body = RunOptionsSchema.parse(await readOptionalJson(request));
   // the first run's options, unless the retry says otherwise
-  const { fromRun, k0sBinary, concurrency, stageTimeoutSeconds } = run.inputs as {
-    fromRun?: string;
-    k0sBinary?: string;
-    concurrency?: number;
-    stageTimeoutSeconds?: number;
-  };
+  const { fromRun, k0sBinary, concurrency, stageTimeoutSeconds, overrideReadiness } =
+    run.inputs as {
+      fromRun?: string;
+      k0sBinary?: string;
+      concurrency?: number;
+      stageTimeoutSeconds?: number;
+      overrideReadiness?: { reason: string; nodes: string[] };
+    };
   const retry = startRun({
     ...inventory,
     concurrency,
     stageTimeoutSeconds,
+    overrideReadiness,
     ...body,
     action: run.action,
     nodes,
