@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { fieldIssues } from "@/lib/util/field-issues";
 import { RenderInputError } from "./errors";
 import { caPemProblem, MAX_CA_BYTES } from "./mirror";
 import { registryHostProblem } from "./registry-host";
@@ -101,18 +102,5 @@ const FIELD_LABELS: Record<string, string> = {
 export function parseRenderInput<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
-    field: fieldPath(issue.path),
-    label: renderFieldLabel(issue.path),
-    message: issue.message,
-  }));
-  throw RenderInputError.of(issues);
-}
-
-function fieldPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, index) =>
-      typeof part === "number" ? `[${part}]` : `${index === 0 ? "" : "."}${String(part)}`,
-    )
-    .join("");
+  throw RenderInputError.of(fieldIssues(result.error, renderFieldLabel));
 }
