@@ -1,5 +1,6 @@
 /** Uploaded catalogs kept as named sources; the fleet's catalog setting is always their union. */
 
+import { AppError } from "@/lib/errors";
 import { MAX_CATALOG_IMAGES } from "@/lib/render/schema";
 import {
   type CatalogSourceRecord,
@@ -66,6 +67,7 @@ export function addCatalogSource({
   });
   return db.transaction(() => {
     if (replace) db.prepare("DELETE FROM catalog_sources").run();
+    refuseBeyondBounds(db, source.images.length);
     const taken = new Set(listCatalogSources({ db }).map((kept) => kept.name));
     const name = uniqueSourceName(source.name.slice(0, 200), taken);
     const { lastInsertRowid } = db
@@ -84,6 +86,24 @@ export function addCatalogSource({
     syncFleetCatalog(db);
     return { ...source, name, id: Number(lastInsertRowid) };
   })();
+}
+
+/** How many sources, and images kept over all of them (each union re-reads them all), at most. */
+export const MAX_CATALOG_SOURCES = 64;
+export const MAX_SOURCE_IMAGES_TOTAL = 1_000_000;
+
+function refuseBeyondBounds(db: Database, adding: number): void {
+  const { sources, images } = db
+    .prepare(
+      "SELECT count(*) AS sources, coalesce(sum(json_array_length(images)), 0) AS images FROM catalog_sources",
+    )
+    .get() as { sources: number; images: number };
+  if (sources >= MAX_CATALOG_SOURCES || images + adding > MAX_SOURCE_IMAGES_TOTAL) {
+    throw new AppError(
+      "conflict:catalog_sources",
+      `the console keeps at most ${MAX_CATALOG_SOURCES} catalogs holding ${MAX_SOURCE_IMAGES_TOTAL} images in all (now ${sources}, ${images}): remove a catalog, or replace them`,
+    );
+  }
 }
 
 /** Removes one source, and with it only the images (and registries) no other source brought. */

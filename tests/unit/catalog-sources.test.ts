@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import BetterSqlite3 from "better-sqlite3";
+import { AppError } from "@/lib/errors";
 import {
   type CatalogSourceRecord,
   mergeCatalogSources,
@@ -14,6 +15,7 @@ import {
   addCatalogSource,
   catalogSourcesView,
   listCatalogSources,
+  MAX_CATALOG_SOURCES,
   removeCatalogSource,
 } from "@/lib/inventory/catalog-sources";
 import { migrate, openDatabase } from "@/lib/inventory/db";
@@ -205,5 +207,23 @@ test("catalogs that together hold more images than the fleet's catalog may are r
     listCatalogSources({ db }).map((kept) => kept.name),
     ["k0s.txt"],
   );
+  db.close();
+});
+
+test("the console keeps a bounded number of catalogs: one more is refused, naming the bound", () => {
+  const db = openDatabase(tempDir());
+  for (let index = 0; index < MAX_CATALOG_SOURCES; index += 1) {
+    addCatalogSource({ db, source: { ...K0S, name: "same.txt" } });
+  }
+  assert.throws(
+    () => addCatalogSource({ db, source: { ...APPS } }),
+    (error: unknown) =>
+      error instanceof AppError &&
+      error.status === 409 &&
+      /at most 64 catalogs/.test(error.message),
+  );
+  // replacing is still possible: it removes the others first
+  addCatalogSource({ db, source: { ...APPS }, replace: true });
+  assert.equal(listCatalogSources({ db }).length, 1);
   db.close();
 });
