@@ -1,6 +1,7 @@
 "use client";
 
 import { type FormEvent, useState } from "react";
+import { registryHostProblem } from "@/lib/render/registry-host";
 import type { RegistryChoice } from "./console-state";
 import { buttonClass, FieldError, Hint, inputClass, Section } from "./ui";
 
@@ -20,10 +21,17 @@ export function RegistriesPanel({
   onChange: (registries: RegistryChoice[]) => void;
 }) {
   const [typed, setTyped] = useState("");
+  const [typedError, setTypedError] = useState<string | null>(null);
   const add = (event: FormEvent) => {
     event.preventDefault();
     const host = typed.trim().toLowerCase();
-    if (!host) return;
+    // the API's own rule, so a bad registry is named here, not later as "Registry 8"
+    const problem = host ? registryHostProblem(host) : "type a registry host, e.g. ghcr.io";
+    if (problem) {
+      setTypedError(`Registry to add: ${problem}`);
+      return;
+    }
+    setTypedError(null);
     if (!registries.some((choice) => choice.host === host)) {
       onChange([...registries, { host, selected: true, source: "manual", images: 0 }]);
     }
@@ -61,7 +69,7 @@ export function RegistriesPanel({
               <button
                 type="button"
                 aria-label={`Remove ${choice.host}`}
-                className="text-xs text-slate-500 underline"
+                className="text-xs text-slate-600 underline dark:text-slate-400"
                 onClick={() => onChange(registries.filter((other) => other.host !== choice.host))}
               >
                 remove
@@ -72,12 +80,17 @@ export function RegistriesPanel({
       </ul>
       <form onSubmit={add} className="mt-3 flex gap-2">
         <label htmlFor="registry-add" className="sr-only">
-          Registry host
+          Registry to add
         </label>
         <input
           id="registry-add"
           value={typed}
-          onChange={(event) => setTyped(event.target.value)}
+          onChange={(event) => {
+            setTyped(event.target.value);
+            setTypedError(null);
+          }}
+          aria-invalid={typedError !== null}
+          aria-describedby={typedError ? "registry-add-error" : undefined}
           placeholder="e.g. ghcr.io"
           className={`${inputClass} font-mono`}
         />
@@ -85,6 +98,7 @@ export function RegistriesPanel({
           Add
         </button>
       </form>
+      <FieldError id="registry-add-error" message={typedError} />
       <FieldError id="registries-error" message={error} />
       <Hint>
         Each selected registry gets a certs.d/&lt;registry&gt;/hosts.toml pointing at the mirror.

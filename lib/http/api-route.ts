@@ -6,6 +6,7 @@ import { SESSION_COOKIE } from "@/lib/auth/session";
 import { consoleEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { SshError } from "@/lib/ssh/errors";
+import { fieldIssues, joinIssues } from "@/lib/util/field-issues";
 import { appErrorResponse } from "./errors";
 import { requestRefusal } from "./origin";
 import { API_HEADERS } from "./security-headers";
@@ -49,10 +50,10 @@ function asAppError(error: unknown): AppError {
     return new AppError("upstream:ssh", error.message, { details: { kind: error.kind } });
   }
   if (error instanceof ZodError) {
-    const issue = error.issues[0];
-    const field = issue?.path.join(".") || "body";
-    return new AppError("bad_request:input", `${field}: ${issue?.message ?? "invalid"}`, {
-      details: { issues: error.issues },
+    // every bad field at once, each by its label and in words (not `registries[7]`, not zod's)
+    const issues = fieldIssues(error);
+    return new AppError("bad_request:input", joinIssues(issues) || "invalid input", {
+      details: { field: issues[0]?.field || null, issues },
     });
   }
   return new AppError("internal:api", "unexpected error in an API route", { visibility: "log" });

@@ -1,6 +1,7 @@
 /** Uploaded catalogs kept as named sources; the fleet's catalog setting is always their union. */
 
 import { MAX_CATALOG_IMAGES } from "@/lib/catalog/limits";
+import { AppError } from "@/lib/errors";
 import {
   type CatalogSourceRecord,
   mergeCatalogSources,
@@ -65,6 +66,7 @@ export async function addCatalogSource({
   checkImages(source.images);
   for (;;) {
     const kept = replace ? [] : listCatalogSources({ db });
+    refuseBeyondBounds(kept, source.images.length);
     const name = uniqueSourceName(source.name.slice(0, 200), new Set(kept.map((k) => k.name)));
     await nextTurn();
     const imagesJson = JSON.stringify(source.images);
@@ -87,6 +89,21 @@ export async function addCatalogSource({
       return { ...source, name, id: Number(lastInsertRowid) };
     })();
     if (added) return added;
+  }
+}
+
+/** How many sources, and images kept over all of them (each union re-reads them all), at most. */
+export const MAX_CATALOG_SOURCES = 64;
+export const MAX_SOURCE_IMAGES_TOTAL = 1_000_000;
+
+function refuseBeyondBounds(kept: readonly CatalogSourceRecord[], adding: number): void {
+  const sources = kept.length;
+  const images = kept.reduce((total, source) => total + source.images.length, 0);
+  if (sources >= MAX_CATALOG_SOURCES || images + adding > MAX_SOURCE_IMAGES_TOTAL) {
+    throw new AppError(
+      "conflict:catalog_sources",
+      `the console keeps at most ${MAX_CATALOG_SOURCES} catalogs holding ${MAX_SOURCE_IMAGES_TOTAL} images in all (now ${sources}, ${images}): remove a catalog, or replace them`,
+    );
   }
 }
 

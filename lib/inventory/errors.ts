@@ -1,11 +1,14 @@
 import type { z } from "zod";
 import { AppError, type ErrorType } from "@/lib/errors";
+import { fieldIssues, fieldPath, joinIssues } from "@/lib/util/field-issues";
 
 export type InventoryErrorCode = "conflict" | "not_found" | "invalid";
 
 export interface InventoryIssue {
   /** dotted path of the offending input, e.g. "bastion.port"; "" for the whole input */
   field: string;
+  /** the form's name for it, e.g. "Bastion port" */
+  label?: string;
   message: string;
 }
 
@@ -32,16 +35,30 @@ const ERROR_TYPE: Record<InventoryErrorCode, ErrorType> = {
   invalid: "bad_request",
 };
 
-export function fieldPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, index) =>
-      typeof part === "number" ? `[${part}]` : `${index === 0 ? "" : "."}${String(part)}`,
-    )
-    .join("");
-}
+export { fieldPath };
 
+/** The node form's name for each field the API checks (what a person reads in a message). */
+const NODE_FIELD_LABELS: Record<string, string> = {
+  name: "Name",
+  address: "Address",
+  port: "SSH port",
+  user: "SSH user",
+  role: "Role",
+  registryAddress: "Registry address",
+  labels: "Labels",
+  "auth.privateKey": "Private key",
+  "auth.passphrase": "Key passphrase",
+  "auth.password": "Password",
+  "sudo.password": "Sudo password",
+  "bastion.address": "Bastion address",
+  "bastion.port": "Bastion port",
+  "bastion.user": "Bastion user",
+  expectedFingerprint: "Expected host key fingerprint",
+};
+
+/** Each issue by its path (what a form matches), worded for a person, with the field's label. */
 export function issuesOf(error: z.ZodError): InventoryIssue[] {
-  return error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message }));
+  return fieldIssues(error, (path) => NODE_FIELD_LABELS[fieldPath(path)]);
 }
 
 export function describeIssue(issue: InventoryIssue): string {
@@ -53,7 +70,7 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = issuesOf(result.error);
-  throw new InventoryError("invalid", issues.map(describeIssue).join("; "), issues);
+  throw new InventoryError("invalid", joinIssues(issues), issues);
 }
 
 export function notFound(name: string): InventoryError {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_CATALOG_IMAGES } from "@/lib/catalog/limits";
+import { fieldIssues } from "@/lib/util/field-issues";
 import { RenderInputError } from "./errors";
 import { caPemProblem, MAX_CA_BYTES } from "./mirror";
 import { registryHostProblem } from "./registry-host";
@@ -99,18 +100,5 @@ const FIELD_LABELS: Record<string, string> = {
 export function parseRenderInput<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
-    field: fieldPath(issue.path),
-    label: renderFieldLabel(issue.path),
-    message: issue.message,
-  }));
-  throw RenderInputError.of(issues);
-}
-
-function fieldPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, index) =>
-      typeof part === "number" ? `[${part}]` : `${index === 0 ? "" : "."}${String(part)}`,
-    )
-    .join("");
+  throw RenderInputError.of(fieldIssues(result.error, renderFieldLabel));
 }

@@ -39,7 +39,11 @@ describe("access", () => {
 
   for (const [method, route] of [
     ["POST", "/api/catalog"],
+    ["GET", "/api/catalog/sources"],
+    ["DELETE", "/api/catalog/sources/1"],
     ["POST", "/api/render"],
+    ["GET", "/api/fleet/render"],
+    ["GET", "/api/fleet/render?format=zip"],
     ["GET", "/api/nodes"],
     ["POST", "/api/nodes"],
     ["GET", "/api/nodes/x"],

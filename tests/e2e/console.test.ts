@@ -189,3 +189,29 @@ async function uploadCatalog(name: string, content: string) {
     .setInputFiles({ name, mimeType: "text/plain", buffer: Buffer.from(content) });
   await reading.waitFor({ state: "detached" });
 }
+
+test("clear input: fields check as the API does, by their labels, all at once", async () => {
+  await page.goto(server.url);
+  const add = page.getByLabel("Registry to add");
+  await add.fill("http://ghcr.io");
+  await page.getByRole("button", { name: "Add", exact: true }).click();
+  const addError = page.locator("#registry-add-error");
+  await addError.waitFor();
+  assert.match((await addError.textContent()) ?? "", /^Registry to add: .*scheme/);
+  assert.equal(await page.getByTestId("registry-list").getByText("http://ghcr.io").count(), 0);
+  await assertAccessible(page, "the config page with a field error");
+
+  await page.getByLabel("Registry address (host:port)").fill("reg.lan:99999");
+  const addressError = page.locator("#mirror-address-error");
+  await addressError.waitFor();
+  assert.match((await addressError.textContent()) ?? "", /port 99999 is not a port number/);
+  const banner = page.getByTestId("render-error");
+  assert.match((await banner.textContent()) ?? "", /^Not saved .*Registry address: /);
+  assert.equal(
+    await page.getByText("No known pitfalls").count(),
+    0,
+    "no all-clear beside an error",
+  );
+  await page.getByLabel("Registry address (host:port)").fill("10.0.0.5:5000");
+  await banner.waitFor({ state: "detached" });
+});

@@ -163,6 +163,10 @@ test("second run: cp-1 gets through, and w-2's registry failure is explained", a
   await expectCheck("w-1", "registry.reachable", "pass");
 
   const registry = await expectCheck(CUT_OFF, "registry.reachable", "fail");
+  // a run that found failures is never reported in green
+  const notice = fleet.page.getByTestId("fleet-notice");
+  assert.match((await notice.textContent()) ?? "", /with failures/);
+  assert.equal(await notice.getAttribute("data-kind"), "warn");
   await registry.getByText(literal(`the node cannot reach ${lab.registryAddress}: `)).waitFor();
   const evidence = registry.locator("details pre");
   assert.equal(await evidence.isVisible(), false, "the evidence starts folded");

@@ -334,7 +334,8 @@ test("planted secrets never come back: every route, the console's log, the hosts
     assert.equal(answer.status, 400, `${method} ${route}: ${answer.text}`);
   }
   const newline = await call("/api/nodes", "POST", refused[0]?.[2]);
-  assert.match(newline.text, /sudo\.password: cannot contain a line break/);
+  assert.match(newline.text, /Sudo password: cannot contain a line break/);
+  assert.match(newline.text, /"field":"sudo.password"/);
   // import rows with errors (a bad port, an unquoted password with a space, a YAML error on the
   // secret's line) are shown, not echoed
   await call("/api/nodes/import", "POST", {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import BetterSqlite3 from "better-sqlite3";
+import { AppError } from "@/lib/errors";
 import {
   type CatalogSourceRecord,
   mergeCatalogSources,
@@ -14,6 +15,7 @@ import {
   addCatalogSource,
   catalogSourcesView,
   listCatalogSources,
+  MAX_CATALOG_SOURCES,
   removeCatalogSource,
 } from "@/lib/inventory/catalog-sources";
 import { migrate, openDatabase } from "@/lib/inventory/db";
@@ -224,5 +226,23 @@ test("two uploads at once both become sources: the later one's union is worked o
     new Set(getFleetSettings({ db }).catalog?.images),
     new Set([...K0S.images, ...APPS.images]),
   );
+  db.close();
+});
+
+test("the console keeps a bounded number of catalogs: one more is refused, naming the bound", async () => {
+  const db = openDatabase(tempDir());
+  for (let index = 0; index < MAX_CATALOG_SOURCES; index += 1) {
+    await addCatalogSource({ db, source: { ...K0S, name: "same.txt" } });
+  }
+  await assert.rejects(
+    addCatalogSource({ db, source: { ...APPS } }),
+    (error: unknown) =>
+      error instanceof AppError &&
+      error.status === 409 &&
+      /at most 64 catalogs/.test(error.message),
+  );
+  // replacing is still possible: it removes the others first
+  await addCatalogSource({ db, source: { ...APPS }, replace: true });
+  assert.equal(listCatalogSources({ db }).length, 1);
   db.close();
 });

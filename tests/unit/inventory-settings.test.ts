@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { openDatabase } from "@/lib/inventory/db";
+import { InventoryError } from "@/lib/inventory/errors";
 import {
   DEFAULT_FLEET_SETTINGS,
   getFleetSettings,
@@ -88,9 +89,10 @@ describe("fleet settings", () => {
           settings: { ...DEFAULT_FLEET_SETTINGS, mirror: { address: "", scheme: "ftp" as "http" } },
         }),
       (error: unknown) =>
-        error instanceof Error &&
-        /mirror\.address/.test(error.message) &&
-        /mirror\.scheme/.test(error.message),
+        error instanceof InventoryError &&
+        /Mirror address: /.test(error.message) &&
+        /Mirror scheme: must be one of: http, https/.test(error.message) &&
+        error.issues.map((issue) => issue.field).join() === "mirror.address,mirror.scheme",
     );
     assert.throws(
       () =>
@@ -101,7 +103,7 @@ describe("fleet settings", () => {
             catalog: { ...catalog, format: "tarball" as "zarf" },
           },
         }),
-      /catalog\.format/,
+      /Catalog format: must be one of/,
     );
     assert.deepEqual(getFleetSettings({ db: database }), DEFAULT_FLEET_SETTINGS);
   });
