@@ -139,6 +139,10 @@ test("the runs page's node chooser shows readiness; an apply is refused, then ov
   await lookAt("plan-prediction");
 
   await page.getByTestId("apply-plan").click();
+  await page
+    .getByTestId("apply-dialog")
+    .getByRole("button", { name: /^Apply to \d+ nodes?$/ })
+    .click();
   const dialog = page.getByTestId("readiness-refusal");
   await dialog.waitFor();
   await dialog

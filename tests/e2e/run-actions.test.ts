@@ -91,9 +91,11 @@ async function checkLayout(where: string): Promise<void> {
 }
 
 before(async () => {
-  ({ lab, server } = await startStandinFleet([CP, WORKER]));
-  await call(`/api/nodes/${CP}`, "PATCH", { role: "controller" });
-  await call(`/api/nodes/${WORKER}`, "PATCH", { role: "worker" });
+  // the roles are given before the checks run: a later change would make their results stale
+  ({ lab, server } = await startStandinFleet([CP, WORKER], {
+    [CP]: "controller",
+    [WORKER]: "worker",
+  }));
   browser = await launchChromium();
   const context = await browser.newContext({
     acceptDownloads: true,

@@ -8,11 +8,12 @@ export const STANDIN_VERSION = "1.32.8";
 
 /**
  * Test hosts running the k0s stand-in, a started console whose fleet settings point at the
- * lab registry, and one `single` node per host (trusted by its known fingerprint), checked and
- * ready for an apply.
+ * lab registry, and one node per host (`single` unless `roles` says otherwise; trusted by its
+ * known fingerprint), checked and ready for an apply.
  */
 export async function startStandinFleet(
   names: string[],
+  roles: Record<string, "controller" | "controller+worker" | "worker" | "single"> = {},
 ): Promise<{ lab: SshLab; server: RunningConsole }> {
   const lab = await startSshLab({
     hosts: names.map((name) => ({ name })),
@@ -41,7 +42,7 @@ export async function startStandinFleet(
     await send("/api/nodes", "POST", {
       name: host.name,
       address: host.address,
-      role: "single",
+      role: roles[host.name] ?? "single",
       auth: { kind: "key", privateKey: lab.keys.ed25519.privateKey },
       expectedFingerprint: host.fingerprint,
     });
