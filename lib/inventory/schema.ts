@@ -59,7 +59,7 @@ export const FingerprintSchema = z
   .regex(FINGERPRINT, 'must be an OpenSSH fingerprint "SHA256:…" (43 base64 characters)')
   .transform(normaliseFingerprint);
 
-const PrivateKeySchema = z
+export const PrivateKeySchema = z
   .string()
   .max(64 * 1024)
   .refine((key) => !/^\s*(ssh|ecdsa|sk)-[a-z0-9@.-]+ AAAA/.test(key), "this is a public key")
