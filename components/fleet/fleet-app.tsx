@@ -1,9 +1,10 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Section } from "@/components/ui";
 import type { NodePublic } from "@/lib/inventory/types";
 import { hostKeyProblem } from "./check-model";
+import { CredentialsPanel, useCredentials } from "./credentials-panel";
 import { type FleetDialog, FleetDialogs } from "./fleet-dialogs";
 import { matchesFilter, type Sort, sortNodes } from "./fleet-model";
 import { FleetStatus } from "./fleet-status";
@@ -24,6 +25,13 @@ export function FleetApp() {
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [dialog, setDialog] = useState<FleetDialog | null>(null);
   const checkRun = useCheckRun(nodes, fleet.reload);
+  const credentials = useCredentials();
+  const reloadCredentials = credentials.reload;
+  // which nodes use a credential changes with the nodes (import, edit, remove): count again
+  useEffect(() => {
+    if (fleet.nodes) void reloadCredentials();
+  }, [fleet.nodes, reloadCredentials]);
+  const credentialNames = (credentials.credentials ?? []).map((credential) => credential.name);
 
   const shown = useMemo(
     () =>
@@ -116,7 +124,12 @@ export function FleetApp() {
           />
         )}
       </Section>
-      <ImportPanel onImported={fleet.reload} />
+      <ImportPanel onImported={fleet.reload} credentials={credentialNames} />
+      <CredentialsPanel
+        credentials={credentials.credentials}
+        error={credentials.error}
+        onChanged={fleet.reload}
+      />
       <FleetDialogs
         dialog={dialog}
         nodes={nodes}

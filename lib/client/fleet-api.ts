@@ -1,9 +1,16 @@
 /** Browser-side calls to the fleet inventory and pre-flight check API (docs: "Fleet inventory"). */
 import type { ImportRowPublic } from "@/lib/inventory/import/public-preview";
-import type { CheckResult, NodeInput, NodePublic } from "@/lib/inventory/types";
+import type {
+  CheckResult,
+  CredentialPublic,
+  NodeInput,
+  NodePublic,
+  SshAuthInput,
+  SudoInput,
+} from "@/lib/inventory/types";
 import { ApiError, call } from "./api";
 
-export type { CheckResult, NodeInput, NodePublic };
+export type { CheckResult, CredentialPublic, NodeInput, NodePublic };
 
 export type NodePatch = Partial<NodeInput>;
 
@@ -68,12 +75,18 @@ export async function trustHostKey(name: string, fingerprint: string): Promise<N
   return (await send<{ node: NodePublic }>(nodePath(name, "/trust"), "POST", { fingerprint })).node;
 }
 
-export async function previewImport(content: string): Promise<ImportPreview> {
-  return send<ImportPreview>("/api/nodes/import", "POST", { content });
+/** credential: every row uses this stored credential ("" = the access the file gives) */
+export async function previewImport(content: string, credential = ""): Promise<ImportPreview> {
+  return send<ImportPreview>("/api/nodes/import", "POST", importBody(content, credential));
 }
 
-export async function confirmImport(content: string): Promise<ImportOutcome> {
-  return send<ImportOutcome>("/api/nodes/import", "POST", { content, confirm: true });
+export async function confirmImport(content: string, credential = ""): Promise<ImportOutcome> {
+  const body = { ...importBody(content, credential), confirm: true };
+  return send<ImportOutcome>("/api/nodes/import", "POST", body);
+}
+
+function importBody(content: string, credential: string) {
+  return credential ? { content, credential } : { content };
 }
 
 export function exportHref(format: ExportFormat): string {
@@ -138,4 +151,36 @@ export function fieldMessages(error: unknown): { fields: Map<string, string>; ge
 
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A credential's body: its name and access; secrets travel inward only. */
+export interface CredentialBody {
+  name?: string;
+  auth?: SshAuthInput;
+  sudo?: SudoInput;
+}
+
+function credentialPath(name?: string): string {
+  return name === undefined ? "/api/credentials" : `/api/credentials/${encodeURIComponent(name)}`;
+}
+
+export async function listCredentials(): Promise<CredentialPublic[]> {
+  return (await send<{ credentials: CredentialPublic[] }>(credentialPath(), "GET")).credentials;
+}
+
+export async function createCredential(body: CredentialBody): Promise<CredentialPublic> {
+  return (await send<{ credential: CredentialPublic }>(credentialPath(), "POST", body)).credential;
+}
+
+/** rotate (new auth or sudo) or rename: every node using it changes with it */
+export async function updateCredential(
+  name: string,
+  body: CredentialBody,
+): Promise<CredentialPublic> {
+  return (await send<{ credential: CredentialPublic }>(credentialPath(name), "PATCH", body))
+    .credential;
+}
+
+export async function deleteCredential(name: string): Promise<void> {
+  await send<void>(credentialPath(name), "DELETE");
 }
