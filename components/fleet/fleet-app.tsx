@@ -3,6 +3,8 @@
 import { useEffect, useMemo, useState } from "react";
 import { Section } from "@/components/ui";
 import type { NodePublic } from "@/lib/inventory/types";
+import { BulkBar } from "./bulk-bar";
+import { BulkDialog, type BulkKind } from "./bulk-dialogs";
 import { hostKeyProblem } from "./check-model";
 import { CredentialsPanel, useCredentials } from "./credentials-panel";
 import { type FleetDialog, FleetDialogs } from "./fleet-dialogs";
@@ -24,6 +26,7 @@ export function FleetApp() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [dialog, setDialog] = useState<FleetDialog | null>(null);
+  const [bulk, setBulk] = useState<BulkKind | null>(null);
   const checkRun = useCheckRun(nodes, fleet.reload);
   const credentials = useCredentials();
   const reloadCredentials = credentials.reload;
@@ -92,6 +95,13 @@ export function FleetApp() {
           onRunSelected={() => checkRun.start(selectedNames)}
           onRunAll={() => checkRun.start("all")}
         />
+        <BulkBar
+          selected={selectedNames.length}
+          matching={shown.length}
+          onSelectMatching={() => setSelected(new Set(shown.map((node) => node.name)))}
+          onClear={() => setSelected(new Set())}
+          onOpen={setBulk}
+        />
         <FleetStatus
           running={checkRun.running}
           notice={checkRun.notice}
@@ -130,6 +140,19 @@ export function FleetApp() {
         error={credentials.error}
         onChanged={fleet.reload}
       />
+      {bulk && (
+        <BulkDialog
+          kind={bulk}
+          nodes={nodes.filter((node) => selected.has(node.name))}
+          problems={problems}
+          credentials={credentialNames}
+          onDone={async () => {
+            await fleet.reload();
+            if (bulk === "remove") setSelected(new Set());
+          }}
+          onClose={() => setBulk(null)}
+        />
+      )}
       <FleetDialogs
         dialog={dialog}
         nodes={nodes}

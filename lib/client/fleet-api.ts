@@ -184,3 +184,30 @@ export async function updateCredential(
 export async function deleteCredential(name: string): Promise<void> {
   await send<void>(credentialPath(name), "DELETE");
 }
+
+export type BulkRequest =
+  | { action: "trust"; keys: { node: string; type: string; fingerprint: string }[] }
+  | { action: "pin-known-hosts"; nodes: string[]; knownHosts: string }
+  | {
+      action: "edit";
+      nodes: string[];
+      set: {
+        role?: NodeInput["role"];
+        labels?: Record<string, string>;
+        removeLabels?: string[];
+        registryAddress?: string | null;
+        credential?: string | null;
+      };
+    }
+  | { action: "remove"; nodes: string[] };
+
+export interface BulkAnswer {
+  results: { node: string; outcome: "done" | "failed"; message?: string; fingerprint?: string }[];
+  done: number;
+  failed: number;
+}
+
+/** Many nodes at once; each node's result comes back (a refusal of one does not stop the others). */
+export async function bulkNodes(request: BulkRequest): Promise<BulkAnswer> {
+  return send<BulkAnswer>("/api/nodes/bulk", "POST", request);
+}

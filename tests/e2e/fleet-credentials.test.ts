@@ -9,8 +9,9 @@ import type { Browser } from "playwright-core";
 import { type RunningConsole, startConsole } from "../lab/console-server";
 import { type SshLab, startSshLab } from "../lab/ssh-hosts";
 import { assertAccessible } from "./axe";
-import { launchChromium, stopAll } from "./browser";
-import { CredentialsSection, FleetPage } from "./fleet-page";
+import { launchChromium } from "./browser";
+import { consoleApi } from "./console-api";
+import { CredentialsSection, type FleetPage, openFleetPage, stopFleetTest } from "./fleet-page";
 
 const HOSTS = ["c-1", "c-2"];
 const WRONG_PASSWORD = "not-the-password-9d1";
@@ -21,16 +22,7 @@ let browser: Browser;
 let fleet: FleetPage;
 let credentials: CredentialsSection;
 
-async function api(method: string, route: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${server.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${route}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const api = consoleApi(() => server);
 
 /** ssh.auth of each host after a check run through the API */
 async function authStatus(): Promise<string[]> {
@@ -51,19 +43,11 @@ before(async () => {
     mirror: { address: lab.registryAddress, scheme: "http" },
   });
   browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(60_000);
-  fleet = new FleetPage(page, server.url);
-  credentials = new CredentialsSection(page);
+  fleet = await openFleetPage(browser, server.url);
+  credentials = new CredentialsSection(fleet.page);
 });
 
-after(() =>
-  stopAll("cleaning up the credentials e2e test", [
-    () => browser?.close(),
-    () => server?.stop(),
-    () => lab?.stop(),
-  ]),
-);
+after(() => stopFleetTest("credentials", { browser, server, lab }));
 
 test("a credential is added on the Fleet page; its key is never shown again", async () => {
   await fleet.signIn(server.token);

@@ -1,4 +1,5 @@
-import type { Locator, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
+import { stopAll } from "./browser";
 
 /** The fleet page (/fleet) as a user sees it: sign-in, import, node rows, details and checks. */
 export class FleetPage {
@@ -109,4 +110,27 @@ export class CredentialsSection {
     await form.getByRole("button", { name: "Rotate" }).click();
     await form.waitFor({ state: "detached" });
   }
+}
+
+/** A desktop-sized page of the console at `url`, with the tests' patient default timeout. */
+export async function openFleetPage(browser: Browser, url: string): Promise<FleetPage> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(60_000);
+  return new FleetPage(page, url);
+}
+
+/** The lab, console and browser of a fleet e2e test, stopped in that order. */
+export function stopFleetTest(
+  what: string,
+  parts: {
+    browser?: Browser;
+    server?: { stop(): Promise<unknown> };
+    lab?: { stop(): Promise<unknown> };
+  },
+) {
+  return stopAll(`cleaning up the ${what} e2e test`, [
+    () => parts.browser?.close(),
+    () => parts.server?.stop(),
+    () => parts.lab?.stop(),
+  ]);
 }
