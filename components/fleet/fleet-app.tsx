@@ -14,8 +14,16 @@ import { FleetTable } from "./fleet-table";
 import { FleetToolbar } from "./fleet-toolbar";
 import { ImportPanel } from "./import-panel";
 import { NodeDetails } from "./node-details";
+import type { RowActions } from "./node-row";
 import { useCheckRun } from "./use-check-run";
 import { useFleet } from "./use-fleet";
+
+function toggle(set: Set<string>, name: string, on: boolean): Set<string> {
+  const next = new Set(set);
+  if (on) next.add(name);
+  else next.delete(name);
+  return next;
+}
 
 /** The fleet page: inventory table, node details and checks, import. */
 export function FleetApp() {
@@ -55,12 +63,17 @@ export function FleetApp() {
   }, [nodes, fleet.checks]);
   const selectedNames = nodes.map((node) => node.name).filter((name) => selected.has(name));
 
-  const toggle = (set: Set<string>, name: string, on: boolean) => {
-    const next = new Set(set);
-    if (on) next.add(name);
-    else next.delete(name);
-    return next;
-  };
+  // the same object every render, so unchanged rows (memo) are not rendered again
+  const rowActions = useMemo<RowActions>(
+    () => ({
+      onSelect: (name, on) => setSelected((set) => toggle(set, name, on)),
+      onToggle: (name) => setExpanded((set) => toggle(set, name, !set.has(name))),
+      onEdit: (node) => setDialog({ kind: "edit", node }),
+      onDuplicate: (node) => setDialog({ kind: "duplicate", node }),
+      onRemove: (node) => setDialog({ kind: "remove", node }),
+    }),
+    [],
+  );
   const onTrusted = (node: NodePublic) => {
     fleet.upsert(node);
     checkRun.setNotice({
@@ -123,13 +136,7 @@ export function FleetApp() {
             onSelectAll={(on) =>
               setSelected((set) => shown.reduce((next, node) => toggle(next, node.name, on), set))
             }
-            actions={{
-              onSelect: (name, on) => setSelected((set) => toggle(set, name, on)),
-              onToggle: (name) => setExpanded((set) => toggle(set, name, !set.has(name))),
-              onEdit: (node) => setDialog({ kind: "edit", node }),
-              onDuplicate: (node) => setDialog({ kind: "duplicate", node }),
-              onRemove: (node) => setDialog({ kind: "remove", node }),
-            }}
+            actions={rowActions}
             details={details}
           />
         )}

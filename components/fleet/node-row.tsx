@@ -1,5 +1,6 @@
 "use client";
 
+import { memo } from "react";
 import type { CheckResult, NodePublic } from "@/lib/inventory/types";
 import { sshTarget } from "@/lib/ssh/target";
 import { CheckCounts } from "./check-counts";
@@ -22,8 +23,8 @@ export interface RowActions {
   onRemove: (node: NodePublic) => void;
 }
 
-/** One node of the fleet table. */
-export function NodeRow({
+/** One node of the fleet table; re-rendered only when its own props change (1,000 rows). */
+export const NodeRow = memo(function NodeRow({
   node,
   results,
   problem,
@@ -121,7 +122,7 @@ export function NodeRow({
       </td>
     </tr>
   );
-}
+});
 
 function HostKeyCell({ node, problem }: { node: NodePublic; problem: HostKeyProblem | null }) {
   if (problem && problem.kind !== "unknown") {
