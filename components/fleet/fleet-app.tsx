@@ -8,6 +8,7 @@ import { BulkDialog, type BulkKind } from "./bulk-dialogs";
 import { hostKeyProblem } from "./check-model";
 import { CredentialsPanel, useCredentials } from "./credentials-panel";
 import { type FleetDialog, FleetDialogs } from "./fleet-dialogs";
+import { type Facets, FleetFacets, matchesFacets, NO_FACETS } from "./fleet-facets";
 import { matchesFilter, type Sort, sortNodes } from "./fleet-model";
 import { FleetStatus } from "./fleet-status";
 import { FleetTable } from "./fleet-table";
@@ -30,6 +31,7 @@ export function FleetApp() {
   const fleet = useFleet();
   const nodes = fleet.nodes ?? [];
   const [filter, setFilter] = useState("");
+  const [facets, setFacets] = useState<Facets>(NO_FACETS);
   const [sort, setSort] = useState<Sort>({ key: "name", direction: "ascending" });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
@@ -47,11 +49,11 @@ export function FleetApp() {
   const shown = useMemo(
     () =>
       sortNodes(
-        nodes.filter((node) => matchesFilter(node, filter)),
+        nodes.filter((node) => matchesFacets(node, facets) && matchesFilter(node, filter)),
         sort,
         fleet.checks,
       ),
-    [nodes, filter, sort, fleet.checks],
+    [nodes, filter, facets, sort, fleet.checks],
   );
   const problems = useMemo(() => {
     const found = new Map<string, NonNullable<ReturnType<typeof hostKeyProblem>>>();
@@ -97,24 +99,28 @@ export function FleetApp() {
   return (
     <div className="space-y-6">
       <Section id="fleet" step={1} title="Fleet">
-        <FleetToolbar
-          filter={filter}
-          onFilter={setFilter}
-          total={nodes.length}
-          shown={shown.length}
-          selectedCount={selectedNames.length}
-          running={checkRun.running !== null}
-          onAdd={() => setDialog({ kind: "add" })}
-          onRunSelected={() => checkRun.start(selectedNames)}
-          onRunAll={() => checkRun.start("all")}
-        />
-        <BulkBar
-          selected={selectedNames.length}
-          matching={shown.length}
-          onSelectMatching={() => setSelected(new Set(shown.map((node) => node.name)))}
-          onClear={() => setSelected(new Set())}
-          onOpen={setBulk}
-        />
+        {/* the toolbar, facets and bulk actions stay in view while a long table scrolls */}
+        <div className="sticky top-0 z-10 -mx-4 bg-white px-4 pt-2 dark:bg-slate-900">
+          <FleetToolbar
+            filter={filter}
+            onFilter={setFilter}
+            total={nodes.length}
+            shown={shown.length}
+            selectedCount={selectedNames.length}
+            running={checkRun.running !== null}
+            onAdd={() => setDialog({ kind: "add" })}
+            onRunSelected={() => checkRun.start(selectedNames)}
+            onRunAll={() => checkRun.start("all")}
+          />
+          {nodes.length > 0 && <FleetFacets nodes={nodes} facets={facets} onChange={setFacets} />}
+          <BulkBar
+            selected={selectedNames.length}
+            matching={shown.length}
+            onSelectMatching={() => setSelected(new Set(shown.map((node) => node.name)))}
+            onClear={() => setSelected(new Set())}
+            onOpen={setBulk}
+          />
+        </div>
         <FleetStatus
           running={checkRun.running}
           notice={checkRun.notice}

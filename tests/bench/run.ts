@@ -13,13 +13,7 @@ interface Figure {
   note?: string;
 }
 
-const BENCHES = [
-  "catalog-parse.ts",
-  "render-zip.ts",
-  "preflight.ts",
-  "apply.ts",
-  "fleet-page.ts",
-];
+const BENCHES = ["catalog-parse.ts", "render-zip.ts", "preflight.ts", "apply.ts", "fleet-page.ts"];
 
 const figures: Figure[] = BENCHES.flatMap((file) => {
   const output = execFileSync(process.execPath, ["--import", "tsx", path.join(__dirname, file)], {
