@@ -99,8 +99,8 @@ export function FleetApp() {
   return (
     <div className="space-y-6">
       <Section id="fleet" step={1} title="Fleet">
-        {/* the toolbar, facets and bulk actions stay in view while a long table scrolls */}
-        <div className="sticky top-0 z-10 -mx-4 bg-white px-4 pt-2 dark:bg-slate-900">
+        {/* the toolbar, facets and bulk actions stay in view while a long table scrolls (not on a phone: they would fill it) */}
+        <div className="-mx-4 bg-white px-4 pt-2 sm:sticky sm:top-0 sm:z-10 dark:bg-slate-900">
           <FleetToolbar
             filter={filter}
             onFilter={setFilter}
