@@ -12,6 +12,7 @@ const EnvSchema = z.object({
     .regex(/^[\x21-\x7e]+$/, "CONSOLE_TOKEN must be printable ASCII without spaces")
     .optional(),
   CONSOLE_SSH_SESSIONS_PER_HOST: z.coerce.number().int().min(1).max(64).default(4),
+  CONSOLE_SSH_KEYS_DIR: z.string().trim().min(1).optional(),
 });
 
 export interface ConsoleEnv {
@@ -21,6 +22,8 @@ export interface ConsoleEnv {
   token: string | undefined;
   /** SSH connections open at once to one host, every run and check together */
   sshSessionsPerHost: number;
+  /** the one folder an import may read keyPath files from; unset = none is read */
+  sshKeysDir: string | undefined;
 }
 
 let cached: ConsoleEnv | undefined;
@@ -46,6 +49,7 @@ export function parseEnv(source: Record<string, string | undefined>): ConsoleEnv
     dataDir: path.resolve(env.CONSOLE_DATA_DIR),
     token: env.CONSOLE_TOKEN,
     sshSessionsPerHost: env.CONSOLE_SSH_SESSIONS_PER_HOST,
+    sshKeysDir: env.CONSOLE_SSH_KEYS_DIR && path.resolve(env.CONSOLE_SSH_KEYS_DIR),
   };
 }
 
@@ -56,6 +60,7 @@ function emptyAsUnset(source: Record<string, string | undefined>) {
     "CONSOLE_DATA_DIR",
     "CONSOLE_TOKEN",
     "CONSOLE_SSH_SESSIONS_PER_HOST",
+    "CONSOLE_SSH_KEYS_DIR",
   ] as const;
   return Object.fromEntries(keys.map((key) => [key, source[key] === "" ? undefined : source[key]]));
 }

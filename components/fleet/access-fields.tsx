@@ -1,19 +1,11 @@
 "use client";
 
-import { FieldError, inputClass } from "@/components/ui";
+import { FieldError } from "@/components/ui";
 import type { NodePublic } from "@/lib/inventory/types";
 import { AuthFields } from "./auth-fields";
-import { Field, TextField } from "./form-field";
-import type { NodeForm, SudoMode } from "./node-form-model";
-
-const SUDO_MODES: { mode: SudoMode; label: string }[] = [
-  { mode: "none", label: "none: the user is root" },
-  { mode: "passwordless", label: "sudo, no password" },
-  { mode: "stored", label: "sudo, stored password" },
-  { mode: "ask", label: "sudo, ask at each run" },
-];
-
-const KEEP = "stored — leave empty to keep";
+import { TextField } from "./form-field";
+import type { NodeForm } from "./node-form-model";
+import { SudoFields } from "./sudo-fields";
 
 /** Root access, bastion and the expected host key of the node form. */
 export function AccessFields({
@@ -27,48 +19,23 @@ export function AccessFields({
   errorFor: (field: string) => string | null;
   update: (patch: Partial<NodeForm>) => void;
 }) {
-  const sudoStored = node?.sudo.mode === "stored";
+  const sudoStored = !node?.credential && node?.sudo.mode === "stored";
   return (
     <>
-      <fieldset className="grid gap-3 rounded-md border border-slate-200 p-3 sm:col-span-2 sm:grid-cols-2 dark:border-slate-700">
-        <legend className="px-1 text-sm font-medium">Root access</legend>
-        <Field
-          id="node-sudo"
-          label="How the user becomes root"
-          error={errorFor("sudo")}
-          hint={
-            form.sudoMode === "ask"
-              ? "Asked each time checks or a run start on this node; sent with that request only, never stored."
-              : undefined
-          }
-        >
-          {(props) => (
-            <select
-              {...props}
-              value={form.sudoMode}
-              onChange={(event) => update({ sudoMode: event.target.value as SudoMode })}
-              className={inputClass}
-            >
-              {SUDO_MODES.map(({ mode, label }) => (
-                <option key={mode} value={mode}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        {form.sudoMode === "stored" && (
-          <TextField
-            id="node-sudo-password"
-            label="sudo password"
-            type="password"
-            value={form.sudoPassword}
-            placeholder={sudoStored ? KEEP : undefined}
-            error={errorFor("sudo.password")}
-            onChange={(sudoPassword) => update({ sudoPassword })}
+      {/* a credential brings its own sudo mode */}
+      {!form.credential && (
+        <fieldset className="grid gap-3 rounded-md border border-slate-200 p-3 sm:col-span-2 sm:grid-cols-2 dark:border-slate-700">
+          <legend className="px-1 text-sm font-medium">Root access</legend>
+          <SudoFields
+            id="node-sudo"
+            mode={form.sudoMode}
+            password={form.sudoPassword}
+            passwordStored={sudoStored}
+            errorFor={errorFor}
+            onChange={update}
           />
-        )}
-      </fieldset>
+        </fieldset>
+      )}
       <fieldset className="grid gap-3 rounded-md border border-slate-200 p-3 sm:col-span-2 sm:grid-cols-3 dark:border-slate-700">
         <legend className="px-1 text-sm font-medium">Bastion (jump host)</legend>
         <div className="sm:col-span-3">

@@ -1,38 +1,59 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Section } from "@/components/ui";
 import type { NodePublic } from "@/lib/inventory/types";
+import { BulkBar } from "./bulk-bar";
+import { BulkDialog, type BulkKind } from "./bulk-dialogs";
 import { hostKeyProblem } from "./check-model";
+import { CredentialsPanel, useCredentials } from "./credentials-panel";
 import { type FleetDialog, FleetDialogs } from "./fleet-dialogs";
+import { type Facets, FleetFacets, matchesFacets, NO_FACETS } from "./fleet-facets";
 import { matchesFilter, type Sort, sortNodes } from "./fleet-model";
 import { FleetStatus } from "./fleet-status";
 import { FleetTable } from "./fleet-table";
 import { FleetToolbar } from "./fleet-toolbar";
 import { ImportPanel } from "./import-panel";
 import { NodeDetails } from "./node-details";
+import type { RowActions } from "./node-row";
 import { useCheckRun } from "./use-check-run";
 import { useFleet } from "./use-fleet";
+
+function toggle(set: Set<string>, name: string, on: boolean): Set<string> {
+  const next = new Set(set);
+  if (on) next.add(name);
+  else next.delete(name);
+  return next;
+}
 
 /** The fleet page: inventory table, node details and checks, import. */
 export function FleetApp() {
   const fleet = useFleet();
   const nodes = fleet.nodes ?? [];
   const [filter, setFilter] = useState("");
+  const [facets, setFacets] = useState<Facets>(NO_FACETS);
   const [sort, setSort] = useState<Sort>({ key: "name", direction: "ascending" });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [dialog, setDialog] = useState<FleetDialog | null>(null);
+  const [bulk, setBulk] = useState<BulkKind | null>(null);
   const checkRun = useCheckRun(nodes, fleet.reload);
+  const credentials = useCredentials();
+  const reloadCredentials = credentials.reload;
+  // which nodes use a credential changes with the nodes (import, edit, remove): count again
+  useEffect(() => {
+    if (fleet.nodes) void reloadCredentials();
+  }, [fleet.nodes, reloadCredentials]);
+  const credentialNames = (credentials.credentials ?? []).map((credential) => credential.name);
 
   const shown = useMemo(
     () =>
       sortNodes(
-        nodes.filter((node) => matchesFilter(node, filter)),
+        nodes.filter((node) => matchesFacets(node, facets) && matchesFilter(node, filter)),
         sort,
         fleet.checks,
       ),
-    [nodes, filter, sort, fleet.checks],
+    [nodes, filter, facets, sort, fleet.checks],
   );
   const problems = useMemo(() => {
     const found = new Map<string, NonNullable<ReturnType<typeof hostKeyProblem>>>();
@@ -44,12 +65,17 @@ export function FleetApp() {
   }, [nodes, fleet.checks]);
   const selectedNames = nodes.map((node) => node.name).filter((name) => selected.has(name));
 
-  const toggle = (set: Set<string>, name: string, on: boolean) => {
-    const next = new Set(set);
-    if (on) next.add(name);
-    else next.delete(name);
-    return next;
-  };
+  // the same object every render, so unchanged rows (memo) are not rendered again
+  const rowActions = useMemo<RowActions>(
+    () => ({
+      onSelect: (name, on) => setSelected((set) => toggle(set, name, on)),
+      onToggle: (name) => setExpanded((set) => toggle(set, name, !set.has(name))),
+      onEdit: (node) => setDialog({ kind: "edit", node }),
+      onDuplicate: (node) => setDialog({ kind: "duplicate", node }),
+      onRemove: (node) => setDialog({ kind: "remove", node }),
+    }),
+    [],
+  );
   const onTrusted = (node: NodePublic) => {
     fleet.upsert(node);
     checkRun.setNotice({
@@ -73,17 +99,28 @@ export function FleetApp() {
   return (
     <div className="space-y-6">
       <Section id="fleet" step={1} title="Fleet">
-        <FleetToolbar
-          filter={filter}
-          onFilter={setFilter}
-          total={nodes.length}
-          shown={shown.length}
-          selectedCount={selectedNames.length}
-          running={checkRun.running !== null}
-          onAdd={() => setDialog({ kind: "add" })}
-          onRunSelected={() => checkRun.start(selectedNames)}
-          onRunAll={() => checkRun.start("all")}
-        />
+        {/* the toolbar, facets and bulk actions stay in view while a long table scrolls (not on a phone: they would fill it) */}
+        <div className="-mx-4 bg-white px-4 pt-2 sm:sticky sm:top-0 sm:z-10 dark:bg-slate-900">
+          <FleetToolbar
+            filter={filter}
+            onFilter={setFilter}
+            total={nodes.length}
+            shown={shown.length}
+            selectedCount={selectedNames.length}
+            running={checkRun.running !== null}
+            onAdd={() => setDialog({ kind: "add" })}
+            onRunSelected={() => checkRun.start(selectedNames)}
+            onRunAll={() => checkRun.start("all")}
+          />
+          {nodes.length > 0 && <FleetFacets nodes={nodes} facets={facets} onChange={setFacets} />}
+          <BulkBar
+            selected={selectedNames.length}
+            matching={shown.length}
+            onSelectMatching={() => setSelected(new Set(shown.map((node) => node.name)))}
+            onClear={() => setSelected(new Set())}
+            onOpen={setBulk}
+          />
+        </div>
         <FleetStatus
           running={checkRun.running}
           notice={checkRun.notice}
@@ -106,18 +143,30 @@ export function FleetApp() {
             onSelectAll={(on) =>
               setSelected((set) => shown.reduce((next, node) => toggle(next, node.name, on), set))
             }
-            actions={{
-              onSelect: (name, on) => setSelected((set) => toggle(set, name, on)),
-              onToggle: (name) => setExpanded((set) => toggle(set, name, !set.has(name))),
-              onEdit: (node) => setDialog({ kind: "edit", node }),
-              onDuplicate: (node) => setDialog({ kind: "duplicate", node }),
-              onRemove: (node) => setDialog({ kind: "remove", node }),
-            }}
+            actions={rowActions}
             details={details}
           />
         )}
       </Section>
-      <ImportPanel onImported={fleet.reload} />
+      <ImportPanel onImported={fleet.reload} credentials={credentialNames} />
+      <CredentialsPanel
+        credentials={credentials.credentials}
+        error={credentials.error}
+        onChanged={fleet.reload}
+      />
+      {bulk && (
+        <BulkDialog
+          kind={bulk}
+          nodes={nodes.filter((node) => selected.has(node.name))}
+          problems={problems}
+          credentials={credentialNames}
+          onDone={async () => {
+            await fleet.reload();
+            if (bulk === "remove") setSelected(new Set());
+          }}
+          onClose={() => setBulk(null)}
+        />
+      )}
       <FleetDialogs
         dialog={dialog}
         nodes={nodes}

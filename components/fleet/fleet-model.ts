@@ -96,6 +96,9 @@ function sortValue(node: NodePublic, key: SortKey, checks: Checks): string | num
   }
 }
 
+/** one collator for every comparison: localeCompare with options builds one per call */
+const NUMERIC = new Intl.Collator(undefined, { numeric: true });
+
 export function sortNodes(nodes: NodePublic[], sort: Sort, checks: Checks): NodePublic[] {
   const sign = sort.direction === "ascending" ? 1 : -1;
   return [...nodes].sort((a, b) => {
@@ -104,8 +107,8 @@ export function sortNodes(nodes: NodePublic[], sort: Sort, checks: Checks): Node
     const order =
       typeof left === "number" && typeof right === "number"
         ? left - right
-        : String(left).localeCompare(String(right), undefined, { numeric: true });
-    return order === 0 ? a.name.localeCompare(b.name, undefined, { numeric: true }) : sign * order;
+        : NUMERIC.compare(String(left), String(right));
+    return order === 0 ? NUMERIC.compare(a.name, b.name) : sign * order;
   });
 }
 

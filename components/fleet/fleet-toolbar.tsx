@@ -46,7 +46,7 @@ export function FleetToolbar({
           className={inputClass}
         />
         {filter && (
-          <p className="mt-0.5 text-xs text-slate-500" aria-live="polite">
+          <p className="mt-0.5 text-xs text-slate-600 dark:text-slate-400" aria-live="polite">
             {shown} of {total} nodes shown
           </p>
         )}

@@ -14,8 +14,16 @@ import { ImportPreviewTable } from "./import-preview";
 const MAX_BYTES = 4 * 1024 * 1024;
 
 /** Paste or drop a k0sctl.yaml, an Ansible inventory or a CSV; preview; then import the valid rows. */
-export function ImportPanel({ onImported }: { onImported: () => Promise<void> }) {
+export function ImportPanel({
+  onImported,
+  credentials,
+}: {
+  onImported: () => Promise<void>;
+  /** stored credentials' names: one may be chosen for every row */
+  credentials: string[];
+}) {
   const [content, setContent] = useState("");
+  const [credential, setCredential] = useState("");
   const [preview, setPreview] = useState<ImportPreview | null>(null);
   const [outcome, setOutcome] = useState<ImportOutcome | null>(null);
   const [busy, setBusy] = useState(false);
@@ -85,11 +93,32 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
           }}
           className="text-xs text-slate-600 file:mr-2 file:rounded file:border file:border-slate-300 file:bg-white file:px-2 file:py-1 dark:text-slate-400 dark:file:border-slate-700 dark:file:bg-slate-900 dark:file:text-slate-200"
         />
+        {credentials.length > 0 && (
+          <label className="flex items-center gap-2 text-sm whitespace-nowrap">
+            Login for every row
+            <select
+              value={credential}
+              onChange={(event) => {
+                setCredential(event.target.value);
+                setPreview(null);
+                setOutcome(null);
+              }}
+              className={`${inputClass} w-auto`}
+            >
+              <option value="">from the file</option>
+              {credentials.map((name) => (
+                <option key={name} value={name}>
+                  credential {name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <button
           type="button"
           className={buttonClass}
           disabled={busy || !content.trim()}
-          onClick={() => run(async () => setPreview(await previewImport(content)))}
+          onClick={() => run(async () => setPreview(await previewImport(content, credential)))}
         >
           Preview
         </button>
@@ -100,7 +129,7 @@ export function ImportPanel({ onImported }: { onImported: () => Promise<void> })
             disabled={busy || valid === 0}
             onClick={() =>
               run(async () => {
-                setOutcome(await confirmImport(content));
+                setOutcome(await confirmImport(content, credential));
                 await onImported();
               })
             }

@@ -3,11 +3,12 @@
 import { useEffect, useRef, useState } from "react";
 import { buttonClass, primaryButtonClass } from "@/components/ui";
 import { ApiError } from "@/lib/client/api";
-import { createNode, fieldMessages, updateNode } from "@/lib/client/fleet-api";
+import { createNode, fieldMessages, listCredentials, updateNode } from "@/lib/client/fleet-api";
 import type { NodeInput, NodePublic } from "@/lib/inventory/types";
 import { AccessFields } from "./access-fields";
 import { AuthFields } from "./auth-fields";
 import { BasicFields } from "./basic-fields";
+import { CredentialChoice } from "./credential-choice";
 import { Modal } from "./modal";
 import { emptyForm, formOf, type NodeForm } from "./node-form-model";
 import { type FieldErrors, toRequest } from "./node-form-request";
@@ -27,9 +28,17 @@ export function NodeFormDialog({
   const [errors, setErrors] = useState<FieldErrors>(new Map());
   const [general, setGeneral] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  const [credentials, setCredentials] = useState<string[]>([]);
   const formRef = useRef<HTMLFormElement>(null);
   const update = (patch: Partial<NodeForm>) => setForm((current) => ({ ...current, ...patch }));
   const errorFor = (field: string) => errors.get(field) ?? null;
+
+  useEffect(() => {
+    // without the list the node keeps what it has: its own login or its credential
+    listCredentials()
+      .then((list) => setCredentials(list.map((credential) => credential.name)))
+      .catch(() => undefined);
+  }, []);
 
   useEffect(() => {
     if (errors.size > 0)
@@ -86,14 +95,22 @@ export function NodeFormDialog({
         <BasicFields form={form} editing={node !== null} errorFor={errorFor} update={update} />
         <fieldset className="rounded-md border border-slate-200 p-3 sm:col-span-2 dark:border-slate-700">
           <legend className="px-1 text-sm font-medium">SSH login</legend>
-          <AuthFields
-            id="node-auth"
-            field="auth"
-            value={form.auth}
-            stored={node?.auth ?? null}
-            errorFor={errorFor}
-            onChange={(auth) => update({ auth })}
+          <CredentialChoice
+            names={credentials}
+            value={form.credential}
+            error={errorFor("credential")}
+            onChange={(credential) => update({ credential })}
           />
+          {!form.credential && (
+            <AuthFields
+              id="node-auth"
+              field="auth"
+              value={form.auth}
+              stored={node?.credential ? null : (node?.auth ?? null)}
+              errorFor={errorFor}
+              onChange={(auth) => update({ auth })}
+            />
+          )}
         </fieldset>
         <AccessFields form={form} node={node} errorFor={errorFor} update={update} />
         <div className="flex justify-end gap-2 pt-1 sm:col-span-2">

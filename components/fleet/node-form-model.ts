@@ -21,6 +21,8 @@ export interface NodeForm {
   role: NodeRole;
   registryAddress: string;
   labels: string;
+  /** a stored credential's name, or "" for the node's own login and sudo */
+  credential: string;
   auth: AuthFields;
   sudoMode: SudoMode;
   sudoPassword: string;
@@ -48,6 +50,7 @@ export function emptyForm(): NodeForm {
     role: "controller+worker",
     registryAddress: "",
     labels: "",
+    credential: "",
     auth: noSecrets("key"),
     sudoMode: "none",
     sudoPassword: "",
@@ -70,6 +73,7 @@ export function formOf(node: NodePublic): NodeForm {
     role: node.role,
     registryAddress: node.registryAddress ?? "",
     labels: formatLabelList(node.labels),
+    credential: node.credential ?? "",
     auth: noSecrets(node.auth.kind),
     sudoMode: node.sudo.mode,
     bastion: node.bastion !== null,

@@ -83,10 +83,16 @@ export function toRequest(
     expectedFingerprint: form.expectedFingerprint.trim() || null,
   };
   if (!original || form.name.trim() !== original.name) body.name = form.name.trim();
-  const nodeAuth = auth(form.auth, original?.auth ?? null, "auth", errors);
-  if (nodeAuth) body.auth = nodeAuth;
-  const nodeSudo = sudo(form, original?.sudo.mode ?? null, errors);
-  if (nodeSudo) body.sudo = nodeSudo;
+  if (form.credential) {
+    if (form.credential !== original?.credential) body.credential = form.credential;
+  } else {
+    // leaving a credential: what is "stored" was the credential's, so the node's own is needed
+    const own = original?.credential ? null : original;
+    const nodeAuth = auth(form.auth, own?.auth ?? null, "auth", errors);
+    if (nodeAuth) body.auth = nodeAuth;
+    const nodeSudo = sudo(form, own?.sudo.mode ?? null, errors);
+    if (nodeSudo) body.sudo = nodeSudo;
+  }
   if (!form.bastion) {
     if (!original || original.bastion) body.bastion = null;
   } else {

@@ -1,10 +1,17 @@
 /** Browser-side calls to the fleet inventory and pre-flight check API (docs: "Fleet inventory"). */
 import type { Readiness } from "@/lib/checks/readiness";
 import type { ImportRowPublic } from "@/lib/inventory/import/public-preview";
-import type { CheckResult, NodeInput, NodePublic } from "@/lib/inventory/types";
+import type {
+  CheckResult,
+  CredentialPublic,
+  NodeInput,
+  NodePublic,
+  SshAuthInput,
+  SudoInput,
+} from "@/lib/inventory/types";
 import { ApiError, call } from "./api";
 
-export type { CheckResult, NodeInput, NodePublic };
+export type { CheckResult, CredentialPublic, NodeInput, NodePublic };
 
 export type NodePatch = Partial<NodeInput>;
 
@@ -74,12 +81,18 @@ export async function trustHostKey(name: string, fingerprint: string): Promise<N
   return (await send<{ node: NodePublic }>(nodePath(name, "/trust"), "POST", { fingerprint })).node;
 }
 
-export async function previewImport(content: string): Promise<ImportPreview> {
-  return send<ImportPreview>("/api/nodes/import", "POST", { content });
+/** credential: every row uses this stored credential ("" = the access the file gives) */
+export async function previewImport(content: string, credential = ""): Promise<ImportPreview> {
+  return send<ImportPreview>("/api/nodes/import", "POST", importBody(content, credential));
 }
 
-export async function confirmImport(content: string): Promise<ImportOutcome> {
-  return send<ImportOutcome>("/api/nodes/import", "POST", { content, confirm: true });
+export async function confirmImport(content: string, credential = ""): Promise<ImportOutcome> {
+  const body = { ...importBody(content, credential), confirm: true };
+  return send<ImportOutcome>("/api/nodes/import", "POST", body);
+}
+
+function importBody(content: string, credential: string) {
+  return credential ? { content, credential } : { content };
 }
 
 export function exportHref(format: ExportFormat): string {
@@ -144,4 +157,63 @@ export function fieldMessages(error: unknown): { fields: Map<string, string>; ge
 
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A credential's body: its name and access; secrets travel inward only. */
+export interface CredentialBody {
+  name?: string;
+  auth?: SshAuthInput;
+  sudo?: SudoInput;
+}
+
+function credentialPath(name?: string): string {
+  return name === undefined ? "/api/credentials" : `/api/credentials/${encodeURIComponent(name)}`;
+}
+
+export async function listCredentials(): Promise<CredentialPublic[]> {
+  return (await send<{ credentials: CredentialPublic[] }>(credentialPath(), "GET")).credentials;
+}
+
+export async function createCredential(body: CredentialBody): Promise<CredentialPublic> {
+  return (await send<{ credential: CredentialPublic }>(credentialPath(), "POST", body)).credential;
+}
+
+/** rotate (new auth or sudo) or rename: every node using it changes with it */
+export async function updateCredential(
+  name: string,
+  body: CredentialBody,
+): Promise<CredentialPublic> {
+  return (await send<{ credential: CredentialPublic }>(credentialPath(name), "PATCH", body))
+    .credential;
+}
+
+export async function deleteCredential(name: string): Promise<void> {
+  await send<void>(credentialPath(name), "DELETE");
+}
+
+export type BulkRequest =
+  | { action: "trust"; keys: { node: string; type: string; fingerprint: string }[] }
+  | { action: "pin-known-hosts"; nodes: string[]; knownHosts: string }
+  | {
+      action: "edit";
+      nodes: string[];
+      set: {
+        role?: NodeInput["role"];
+        labels?: Record<string, string>;
+        removeLabels?: string[];
+        registryAddress?: string | null;
+        credential?: string | null;
+      };
+    }
+  | { action: "remove"; nodes: string[] };
+
+export interface BulkAnswer {
+  results: { node: string; outcome: "done" | "failed"; message?: string; fingerprint?: string }[];
+  done: number;
+  failed: number;
+}
+
+/** Many nodes at once; each node's result comes back (a refusal of one does not stop the others). */
+export async function bulkNodes(request: BulkRequest): Promise<BulkAnswer> {
+  return send<BulkAnswer>("/api/nodes/bulk", "POST", request);
 }

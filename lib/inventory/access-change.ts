@@ -13,7 +13,7 @@ export interface AccessChangeRecord {
 /** Each thing the checks look at, and the columns that hold it. */
 const WATCHED: [string, (keyof NodeColumns)[]][] = [
   ["address", ["address", "port"]],
-  ["credentials", ["ssh_user", "auth_kind", "auth_secret", "auth_passphrase"]],
+  ["credentials", ["ssh_user", "auth_kind", "auth_secret", "auth_passphrase", "credential_id"]],
   ["sudo", ["sudo_mode", "sudo_password"]],
   ["bastion", ["bastion", "bastion_secret", "bastion_passphrase"]],
   ["expected host key", ["expected_fingerprint"]],

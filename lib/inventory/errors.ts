@@ -78,3 +78,15 @@ export function notFound(name: string): InventoryError {
     { field: "name", message: "not found" },
   ]);
 }
+
+/** Runs a write, turning a UNIQUE name constraint into a conflict on "name" with `message`. */
+export function writeUniqueName(write: () => unknown, message: string): void {
+  try {
+    write();
+  } catch (error) {
+    if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
+      throw new InventoryError("conflict", message, [{ field: "name", message: "already exists" }]);
+    }
+    throw error;
+  }
+}

@@ -138,4 +138,21 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE nodes ADD COLUMN access_changed_at TEXT;
   ALTER TABLE nodes ADD COLUMN access_change TEXT;   -- JSON ["address", "credentials", …]
   `,
+  `
+  -- SSH access defined once and assigned to many nodes: rotating it changes them all
+  CREATE TABLE credentials (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    auth_kind TEXT NOT NULL CHECK (auth_kind IN ('key', 'password', 'agent')),
+    auth_secret TEXT,            -- encrypted private key or password
+    auth_passphrase TEXT,        -- encrypted key passphrase
+    sudo_mode TEXT NOT NULL CHECK (sudo_mode IN ('none', 'passwordless', 'stored', 'ask')),
+    sudo_password TEXT,          -- encrypted, only for sudo_mode 'stored'
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) STRICT;
+  -- set: the node's access (auth and sudo) is the credential's, its own columns are unused
+  ALTER TABLE nodes ADD COLUMN credential_id INTEGER REFERENCES credentials (id) ON DELETE RESTRICT;
+  CREATE INDEX nodes_by_credential ON nodes (credential_id);
+  `,
 ];

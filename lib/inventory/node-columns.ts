@@ -89,6 +89,7 @@ export function newNodeColumns(node: NodeInput, key: SecretKey, now: string): No
     host_key_fingerprint: null,
     host_key_trusted_at: null,
     expected_fingerprint: node.expectedFingerprint ?? null,
+    credential_id: null,
     created_at: now,
     updated_at: now,
   };

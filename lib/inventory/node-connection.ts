@@ -1,7 +1,13 @@
 /** What the SSH client needs to reach a node, with its secrets decrypted. Server-only. */
 import type { Database } from "./db";
 import { notFound } from "./errors";
-import { type BastionJson, type NodeRow, readNodeRow, rowToPublic } from "./node-row";
+import {
+  type AccessColumns,
+  accessOf,
+  type BastionJson,
+  readNodeView,
+  rowToPublic,
+} from "./node-row";
 import { decryptSecret, SecretDecryptError, type SecretKey } from "./secrets";
 import type { HostKeyPin, SshAuthInput, SudoInput } from "./types";
 
@@ -39,9 +45,11 @@ export function nodeConnection({
   key: SecretKey;
   name: string;
 }): NodeConnection {
-  const row = readNodeRow(db, name);
-  if (!row) throw notFound(name);
-  const pub = rowToPublic(row);
+  const view = readNodeView(db, name);
+  if (!view) throw notFound(name);
+  const { row } = view;
+  const pub = rowToPublic(view);
+  const access = accessOf(view);
   const bastion = row.bastion === null ? null : (JSON.parse(row.bastion) as BastionJson);
   const open = (value: string | null) => {
     if (value === null) return null;
@@ -59,8 +67,8 @@ export function nodeConnection({
     address: row.address,
     port: row.port,
     user: row.ssh_user,
-    auth: auth(row.auth_kind, open(row.auth_secret), open(row.auth_passphrase)),
-    sudo: sudo(row, open(row.sudo_password)),
+    auth: auth(access.auth_kind, open(access.auth_secret), open(access.auth_passphrase)),
+    sudo: sudo(access, open(access.sudo_password)),
     bastion: bastion && {
       address: bastion.address,
       port: bastion.port,
@@ -87,8 +95,8 @@ function auth(
     : { kind, privateKey: secret, passphrase };
 }
 
-function sudo(row: NodeRow, password: string | null): SudoInput {
-  if (row.sudo_mode !== "stored") return { mode: row.sudo_mode };
+function sudo(access: AccessColumns, password: string | null): SudoInput {
+  if (access.sudo_mode !== "stored") return { mode: access.sudo_mode };
   // a stored mode without its password cannot happen through the store; asking is the safe fallback
   return password === null ? { mode: "ask" } : { mode: "stored", password };
 }

@@ -5,8 +5,17 @@ import type { NodePatch } from "./schema";
 import type { SecretKey } from "./secrets";
 import type { BastionInput } from "./types";
 
-export function patchColumns(row: NodeRow, patch: NodePatch, key: SecretKey): Partial<NodeColumns> {
+/** credentialId: the credential the patch assigns (null: none), undefined when it does not say */
+export function patchColumns(
+  row: NodeRow,
+  patch: NodePatch,
+  key: SecretKey,
+  credentialId?: number | null,
+): Partial<NodeColumns> {
   const changes: Partial<NodeColumns> = {};
+  if (credentialId !== undefined) changes.credential_id = credentialId;
+  // the node's own auth or sudo given: it uses its own access again
+  else if (patch.auth !== undefined || patch.sudo !== undefined) changes.credential_id = null;
   if (patch.name !== undefined) changes.name = patch.name;
   if (patch.address !== undefined) changes.address = patch.address;
   if (patch.port !== undefined) changes.port = patch.port;

@@ -1,10 +1,17 @@
 /** The node store: CRUD over the nodes table. Reads return NodePublic, which holds no secret. */
 import { accessChangeColumns, accessChangeOf } from "./access-change";
+import { credentialId } from "./credentials";
 import type { Database } from "./db";
-import { InventoryError, notFound, parseOrThrow } from "./errors";
+import { InventoryError, notFound, parseOrThrow, writeUniqueName } from "./errors";
 import { newNodeColumns } from "./node-columns";
 import { patchColumns } from "./node-patch";
-import { type NodeColumns, type NodeRow, readNodeRow, rowToPublic } from "./node-row";
+import {
+  listNodeViews,
+  type NodeColumns,
+  readNodeRow,
+  readNodeView,
+  rowToPublic,
+} from "./node-row";
 import { refuseSameHost } from "./same-host";
 import {
   HostAddressSchema,
@@ -26,7 +33,8 @@ export function createNode({
   input: NodeInput;
 }): NodePublic {
   const node = parseOrThrow(NodeInputSchema, input);
-  insertNode(db, newNodeColumns(node, key, new Date().toISOString()));
+  const columns = newNodeColumns(node, key, new Date().toISOString());
+  insertNode(db, { ...columns, credential_id: assignedCredential(db, node) ?? null });
   return requireNode(db, node.name);
 }
 
@@ -45,7 +53,7 @@ export function updateNode({
   return db.transaction(() => {
     const row = readNodeRow(db, name);
     if (!row) throw notFound(name);
-    const changes = patchColumns(row, valid, key);
+    const changes = patchColumns(row, valid, key, assignedCredential(db, valid));
     if (HOST_COLUMNS.some((column) => column in changes))
       refuseSameHost(db, { ...row, ...changes }, { id: row.id });
     if (Object.keys(changes).length > 0) {
@@ -68,13 +76,33 @@ export function deleteNode({ db, name }: { db: Database; name: string }): void {
 }
 
 export function getNode({ db, name }: { db: Database; name: string }): NodePublic | null {
-  const row = readNodeRow(db, name);
-  return row ? rowToPublic(row) : null;
+  const view = readNodeView(db, name);
+  return view ? rowToPublic(view) : null;
 }
 
 export function listNodes({ db }: { db: Database }): NodePublic[] {
-  const rows = db.prepare("SELECT * FROM nodes ORDER BY name").all() as NodeRow[];
-  return rows.map(rowToPublic);
+  return listNodeViews(db).map(rowToPublic);
+}
+
+/**
+ * The credential an input assigns: its id, null to go back to the node's own access, undefined
+ * when the input does not say. A node uses a credential or its own auth and sudo, never both.
+ */
+function assignedCredential(db: Database, input: NodePatch): number | null | undefined {
+  if (input.credential === undefined || input.credential === null) return input.credential;
+  if (input.auth !== undefined || input.sudo !== undefined) {
+    throw new InventoryError(
+      "invalid",
+      "credential: a node uses a credential or its own auth and sudo, not both",
+      [
+        {
+          field: "credential",
+          message: "a node uses a credential or its own auth and sudo, not both",
+        },
+      ],
+    );
+  }
+  return credentialId(db, input.credential);
 }
 
 /**
@@ -127,16 +155,7 @@ export function insertNode(db: Database, columns: NodeColumns): void {
 
 /** Runs a write, turning a taken name into a typed conflict. */
 function runWrite(write: () => unknown, name: string): void {
-  try {
-    write();
-  } catch (error) {
-    if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
-      throw new InventoryError("conflict", `a node named "${name}" already exists`, [
-        { field: "name", message: "already exists" },
-      ]);
-    }
-    throw error;
-  }
+  writeUniqueName(write, `a node named "${name}" already exists`);
 }
 
 function requireNode(db: Database, name: string): NodePublic {

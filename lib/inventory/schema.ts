@@ -59,7 +59,7 @@ export const FingerprintSchema = z
   .regex(FINGERPRINT, 'must be an OpenSSH fingerprint "SHA256:…" (43 base64 characters)')
   .transform(normaliseFingerprint);
 
-const PrivateKeySchema = z
+export const PrivateKeySchema = z
   .string()
   .max(64 * 1024)
   .refine((key) => !/^\s*(ssh|ecdsa|sk)-[a-z0-9@.-]+ AAAA/.test(key), "this is a public key")
@@ -111,8 +111,19 @@ export const NodeInputSchema = z.strictObject({
   bastion: BastionSchema.nullable().optional(),
   auth: SshAuthSchema.optional(),
   sudo: SudoSchema.optional(),
+  credential: NodeNameSchema.nullable().optional(),
   expectedFingerprint: FingerprintSchema.nullable().optional(),
 });
+
+/** A credential: SSH access defined once, assigned to many nodes. */
+export const CredentialInputSchema = z.strictObject({
+  name: NodeNameSchema,
+  auth: SshAuthSchema,
+  sudo: SudoSchema.optional(),
+});
+
+/** Rename or rotate: omitted = unchanged. */
+export const CredentialPatchSchema = CredentialInputSchema.partial();
 
 /** PATCH: every field optional; omitted = unchanged, null = cleared (where nullable). */
 export const NodePatchSchema = NodeInputSchema.partial();

@@ -44,6 +44,8 @@ export interface NodeInput {
   /** omitted on PATCH = keep the stored secret */
   auth?: SshAuthInput;
   sudo?: SudoInput;
+  /** a stored credential's name: the node logs in and becomes root with it (instead of auth and sudo) */
+  credential?: string | null;
   /** a fingerprint the user pasted beforehand: the first connection must present exactly this key */
   expectedFingerprint?: string | null;
 }
@@ -64,10 +66,24 @@ export interface NodePublic {
     auth: AuthSummary;
     hostKey: HostKeyPin | null;
   } | null;
+  /** the credential's when the node uses one */
   auth: AuthSummary;
   sudo: { mode: SudoInput["mode"] };
+  /** the stored credential the node uses, or null for its own auth and sudo */
+  credential: string | null;
   hostKey: HostKeyPin | null;
   expectedFingerprint: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A stored credential as the API shows it: what is stored, never the secret. */
+export interface CredentialPublic {
+  name: string;
+  auth: AuthSummary;
+  sudo: { mode: SudoInput["mode"]; hasPassword: boolean };
+  /** the nodes that use it, by name */
+  nodes: string[];
   createdAt: string;
   updatedAt: string;
 }

@@ -6,7 +6,14 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import type { Figure } from "./measure";
 
-const BENCHES = ["catalog-parse.ts", "render-zip.ts", "preflight.ts", "apply.ts", "hardening.ts"];
+const BENCHES = [
+  "catalog-parse.ts",
+  "render-zip.ts",
+  "preflight.ts",
+  "apply.ts",
+  "hardening.ts",
+  "fleet-page.ts",
+];
 
 const figures: Figure[] = BENCHES.flatMap((file) => {
   const output = execFileSync(process.execPath, ["--import", "tsx", path.join(__dirname, file)], {

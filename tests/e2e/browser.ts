@@ -16,3 +16,19 @@ export function launchChromium(): Promise<Browser> {
     ],
   });
 }
+
+/** Runs every stop in order, each one even when one before it failed; then throws them all. */
+export async function stopAll(
+  what: string,
+  stops: (() => Promise<unknown> | undefined)[],
+): Promise<void> {
+  const errors: unknown[] = [];
+  for (const stop of stops) {
+    try {
+      await stop();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (errors.length > 0) throw new AggregateError(errors, what);
+}

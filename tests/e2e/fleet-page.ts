@@ -1,4 +1,5 @@
-import type { Locator, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
+import { stopAll } from "./browser";
 
 /** The fleet page (/fleet) as a user sees it: sign-in, import, node rows, details and checks. */
 export class FleetPage {
@@ -72,4 +73,64 @@ export class FleetPage {
     await item.waitFor();
     return item;
   }
+}
+
+/** The Credentials section of the fleet page. */
+export class CredentialsSection {
+  constructor(readonly page: Page) {}
+
+  item(name: string): Locator {
+    return this.page.locator(`[data-credential="${name}"]`);
+  }
+
+  /** Adds a credential with a private key and a sudo mode label, through its dialog. */
+  async addWithKey(name: string, privateKey: string, sudo: string): Promise<void> {
+    await this.page.getByRole("button", { name: "Add credential" }).click();
+    const form = this.page.getByTestId("credential-form");
+    await form.getByLabel("Name", { exact: true }).fill(name);
+    await form.getByLabel("Private key", { exact: true }).fill(privateKey);
+    await form.getByLabel("How the user becomes root").selectOption({ label: sudo });
+    await form.getByRole("button", { name: "Add credential" }).click();
+    await form.waitFor({ state: "detached" });
+    await this.item(name).waitFor();
+  }
+
+  /** Opens the rotate dialog of a credential (left open for the caller). */
+  async openRotate(name: string): Promise<Locator> {
+    await this.page.getByRole("button", { name: `Rotate ${name}` }).click();
+    const form = this.page.getByTestId("credential-form");
+    await form.waitFor();
+    return form;
+  }
+
+  async rotateToPassword(name: string, password: string): Promise<void> {
+    const form = await this.openRotate(name);
+    await form.getByLabel("Authentication").selectOption("password");
+    await form.getByLabel("Password", { exact: true }).fill(password);
+    await form.getByRole("button", { name: "Rotate" }).click();
+    await form.waitFor({ state: "detached" });
+  }
+}
+
+/** A desktop-sized page of the console at `url`, with the tests' patient default timeout. */
+export async function openFleetPage(browser: Browser, url: string): Promise<FleetPage> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(60_000);
+  return new FleetPage(page, url);
+}
+
+/** The lab, console and browser of a fleet e2e test, stopped in that order. */
+export function stopFleetTest(
+  what: string,
+  parts: {
+    browser?: Browser;
+    server?: { stop(): Promise<unknown> };
+    lab?: { stop(): Promise<unknown> };
+  },
+) {
+  return stopAll(`cleaning up the ${what} e2e test`, [
+    () => parts.browser?.close(),
+    () => parts.server?.stop(),
+    () => parts.lab?.stop(),
+  ]);
 }

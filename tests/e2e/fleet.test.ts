@@ -16,7 +16,7 @@ const HOSTS = [
 const OTHERS = HOSTS.slice(1).map(({ name }) => name);
 /** its connections to the registry port are rejected */
 const CUT_OFF = "w-2";
-const KEY_NOTE = "keyPath ~/.ssh/id_ed25519: upload the key";
+const KEY_NOTE = "keyPath ~/.ssh/id_ed25519: upload the key or set CONSOLE_SSH_KEYS_DIR";
 
 let lab: SshLab;
 let server: RunningConsole;

@@ -33,6 +33,7 @@ const GHOST = {
 };
 const IMPORTED = { login: plant("import-login"), sudo: plant("import-sudo") };
 const WRONG_SUDO = plant("wrong-sudo");
+const CREDENTIAL = { key: plant("credential-key"), sudo: plant("credential-sudo") };
 /** secrets sent in requests that are refused */
 const REFUSED = Array.from({ length: 12 }, (_, index) => plant(`refused-${index}`));
 
@@ -132,6 +133,8 @@ before(async () => {
     "an imported login password": IMPORTED.login,
     "an imported sudo password": IMPORTED.sudo,
     "a wrong sudo password": WRONG_SUDO,
+    "a credential's key": CREDENTIAL.key,
+    "a credential's sudo password": CREDENTIAL.sudo,
     ...Object.fromEntries(REFUSED.map((secret, index) => [`refused secret ${index}`, secret])),
   };
 });
@@ -207,6 +210,19 @@ test("planted secrets never come back: every route, the console's log, the hosts
   await ok("/api/nodes/ghost/duplicate", "POST", { name: "ghost-2", address: "10.254.0.3" });
   await ok("/api/nodes/ghost-2", "DELETE");
   await ok("/api/nodes/np/trust", "POST", { fingerprint: np.fingerprint });
+  // a credential: created, assigned, rotated, read; secrets write-only
+  const credentialKey = `-----BEGIN OPENSSH PRIVATE KEY-----\n${CREDENTIAL.key}\n-----END OPENSSH PRIVATE KEY-----\n`;
+  await ok("/api/credentials", "POST", {
+    name: "ops",
+    auth: { kind: "password", password: CREDENTIAL.key },
+    sudo: { mode: "stored", password: CREDENTIAL.sudo },
+  });
+  await ok("/api/nodes/ghost", "PATCH", { credential: "ops" });
+  await ok("/api/credentials/ops", "PATCH", { auth: { kind: "key", privateKey: credentialKey } });
+  await ok("/api/credentials");
+  await ok("/api/credentials/ops");
+  await ok("/api/nodes/ghost");
+  await ok("/api/nodes/ghost", "PATCH", { credential: null });
   for (const format of ["k0sctl", "ansible", "csv"]) {
     await ok(`/api/nodes/export?format=${format}`);
   }

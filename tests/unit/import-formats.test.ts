@@ -37,12 +37,12 @@ describe("k0sctl.yaml", () => {
       errors.map(([line]) => line),
       [31, 34, 37],
     );
-    assert.equal(errors[0]?.[1], "k0sctl localhost hosts cannot be managed over SSH");
+    assert.match(String(errors[0]?.[1]), /^localhost: .*write an ssh: block/);
     assert.match(String(errors[1]?.[1]), /^address:/);
     assert.match(String(errors[2]?.[1]), /^role:/);
   });
 
-  test("ssh fields, bastion, and a keyPath becomes a note (auth null)", () => {
+  test("ssh fields, bastion, and keyPaths left to read server-side (auth null)", () => {
     const cp2 = row(preview, "cp-2.dc1.example");
     assert.deepEqual(cp2.node, {
       name: "cp-2.dc1.example",
@@ -53,17 +53,20 @@ describe("k0sctl.yaml", () => {
       bastion: { address: "jump.dc1.example", port: 22, user: "jumper" },
       auth: null,
     });
-    assert.ok(cp2.notes.includes("keyPath ~/.ssh/id_ed25519: upload the key"));
-    assert.ok(cp2.notes.some((note) => note.includes("~/.ssh/jump_key")));
+    assert.deepEqual(cp2.keyFiles, [
+      { label: "keyPath", path: "~/.ssh/id_ed25519", for: "auth" },
+      { label: "bastion keyPath", path: "~/.ssh/jump_key", for: "bastion" },
+    ]);
     const ipv6 = row(preview, "fd00-20-24");
     assert.equal(ipv6.node?.port, 2200);
     assert.equal(ipv6.node?.address, "fd00:20::24");
   });
 
-  test("openSSH hosts are read, with what is not imported noted", () => {
+  test("openSSH hosts are read as ssh, with why ~/.ssh/config is not used and what is not imported", () => {
     const openSsh = row(preview, "10.20.0.21");
     assert.equal(openSsh.node?.user, "core");
     assert.ok(openSsh.notes.includes("not imported: installFlags"));
+    assert.ok(openSsh.notes.some((note) => /^openSSH: read as ssh;.*~\/\.ssh\/config/.test(note)));
   });
 
   test("a YAML syntax error is one row with its line", () => {
@@ -75,6 +78,52 @@ describe("k0sctl.yaml", () => {
     assert.equal(broken.rows[0]?.node, null);
     assert.ok((broken.rows[0]?.line ?? 0) >= 4);
   });
+});
+
+describe("k0sctl documents k0sctl accepts", () => {
+  const hosts = "spec:\n  hosts:\n  - role: worker\n    ssh:\n      address: 10.0.0.1\n";
+  const cases: [string, string, string | null, string | null][] = [
+    // label, file, first row error, file note
+    [
+      "kind: cluster",
+      `apiVersion: k0sctl.k0sproject.io/v1beta1\nkind: cluster\n${hosts}`,
+      null,
+      null,
+    ],
+    [
+      "kind: Cluster",
+      `apiVersion: k0sctl.k0sproject.io/v1beta1\nkind: Cluster\n${hosts}`,
+      null,
+      null,
+    ],
+    [
+      "another apiVersion is read with a note",
+      `apiVersion: k0sctl.k0sproject.io/v1beta2\nkind: cluster\n${hosts}`,
+      null,
+      "apiVersion k0sctl.k0sproject.io/v1beta2 is not k0sctl.k0sproject.io/v1beta1; read anyway",
+    ],
+    [
+      "a kind k0sctl refuses is named",
+      `apiVersion: k0sctl.k0sproject.io/v1beta1\nkind: Clusters\n${hosts}`,
+      'kind: must be Cluster (k0sctl accepts "Cluster" or "cluster"), found Clusters',
+      null,
+    ],
+    [
+      "winrm hosts say why",
+      "apiVersion: k0sctl.k0sproject.io/v1beta1\nkind: cluster\nspec:\n  hosts:\n  - role: worker\n    winrm:\n      address: 10.0.0.1\n",
+      "winrm: Windows hosts are not supported (k0s nodes are Linux)",
+      null,
+    ],
+  ];
+  for (const [label, text, error, note] of cases) {
+    test(label, () => {
+      const preview = parseInventory(text);
+      assert.equal(preview.format, "k0sctl");
+      assert.equal(preview.rows[0]?.errors[0] ?? null, error);
+      assert.equal(preview.notes[0] ?? null, note);
+      if (!error) assert.equal(preview.rows[0]?.node?.address, "10.0.0.1");
+    });
+  }
 });
 
 describe("Ansible INI", () => {
@@ -116,12 +165,14 @@ describe("Ansible INI", () => {
     assert.deepEqual(worker?.sudo, { mode: "stored", password: "s3cret-become" });
   });
 
-  test("ProxyJump becomes the bastion; key file a note; k0s_labels the labels", () => {
+  test("ProxyJump becomes the bastion; key file left to read; k0s_labels the labels", () => {
     const edge = row(preview, "edge");
     assert.deepEqual(edge.node?.bastion, { address: "10.30.0.254", port: 2200, user: "jump" });
     assert.deepEqual(edge.node?.labels, { zone: "edge", rack: "r1" });
     assert.equal(edge.node?.auth, null);
-    assert.ok(edge.notes.includes("ansible_ssh_private_key_file ~/.ssh/edge: upload the key"));
+    assert.deepEqual(edge.keyFiles, [
+      { label: "ansible_ssh_private_key_file", path: "~/.ssh/edge", for: "auth" },
+    ]);
   });
 
   test("an SSH password var becomes password auth", () => {
@@ -212,6 +263,22 @@ describe("format detection", () => {
       "apiVersion: k0sctl.k0sproject.io/v1beta1\nkind: Cluster\nspec: {hosts: []}\n",
       "k0sctl",
     ],
+    [
+      "k0sctl with kind: cluster in lower case (as k0sctl's own examples write it)",
+      "apiVersion: k0sctl.k0sproject.io/v1beta1\nkind: cluster\nspec:\n  hosts:\n  - role: worker\n    ssh:\n      address: 10.0.0.1\n",
+      "k0sctl",
+    ],
+    [
+      "k0sctl with kind first, quoted",
+      "# made by k0sctl init\nkind: 'Cluster'\napiVersion: \"k0sctl.k0sproject.io/v1beta1\"\nspec: {hosts: []}\n",
+      "k0sctl",
+    ],
+    [
+      "k0sctl with a wrong kind is still k0sctl (its parser names the problem)",
+      "apiVersion: k0sctl.k0sproject.io/v1beta1\nkind: Clusters\nspec: {hosts: []}\n",
+      "k0sctl",
+    ],
+    ["kind: cluster without k0sctl is not k0sctl", "kind: cluster\nhosts: [a]\n", null],
     ["INI with groups", "# c\n[workers]\nw1\n", "ansible-ini"],
     ["INI without groups", "w1 ansible_host=10.0.0.1\n", "ansible-ini"],
     [

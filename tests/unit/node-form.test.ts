@@ -15,6 +15,7 @@ const node = {
   bastion: null,
   auth: { kind: "key", hasSecret: true, hasPassphrase: false },
   sudo: { mode: "none" },
+  credential: null,
   hostKey: null,
   expectedFingerprint: null,
   createdAt: "2026-01-01T00:00:00.000Z",

@@ -4,7 +4,7 @@ import { parseLabelList } from "../label-list";
 import type { AnsibleVars } from "./ansible-model";
 import type { GroupRole } from "./ansible-roles";
 import { hasProxyCommand, parseJumpHost, proxyJumpInArgs } from "./jump-host";
-import type { DraftRow } from "./types";
+import type { DraftRow, KeyFileRef } from "./types";
 
 /** The vars whose values are secrets: never repeated in a message. */
 export const SECRET_VARS = new Set([
@@ -57,13 +57,11 @@ export function draftFromVars(
   };
   const password = secret("ansible_password", "ansible_ssh_pass");
   const keyFile = text("ansible_ssh_private_key_file", "ansible_private_key_file");
+  const keyFiles: KeyFileRef[] = [];
   if (password) notes.push("the SSH password is imported and stored encrypted");
-  else
-    notes.push(
-      keyFile
-        ? `ansible_ssh_private_key_file ${keyFile}: upload the key`
-        : "no key file: upload a key or choose the SSH agent",
-    );
+  else if (keyFile)
+    keyFiles.push({ label: "ansible_ssh_private_key_file", path: keyFile, for: "auth" });
+  else notes.push("no key file: upload a key, choose the SSH agent or a credential");
 
   const becomePassword = secret(
     "ansible_become_password",
@@ -102,7 +100,7 @@ export function draftFromVars(
   } else if (hasProxyCommand(sshArgs)) {
     notes.push("ProxyCommand is not supported: set the bastion by hand");
   }
-  return { line, node, errors, notes };
+  return { line, node, errors, notes, keyFiles };
 }
 
 /** The first var that is set, as text; Jinja templates cannot be evaluated here. */

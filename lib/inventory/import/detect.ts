@@ -4,8 +4,7 @@ import type { InventoryFormat } from "./types";
 
 export function detectInventoryFormat(text: string): InventoryFormat | null {
   const body = text.replace(/^\uFEFF/, "");
-  if (/^kind:\s*["']?Cluster\b/m.test(body) && /k0sctl\.k0sproject\.io\//.test(body))
-    return "k0sctl";
+  if (looksLikeK0sctl(body)) return "k0sctl";
   const first = firstSignificantLine(body);
   if (first === undefined) return null;
   if (/^\[[A-Za-z0-9_.-]+(:(vars|children))?\]$/.test(first)) return "ansible-ini";
@@ -14,6 +13,14 @@ export function detectInventoryFormat(text: string): InventoryFormat | null {
   // ungrouped INI hosts: "name ansible_host=…"
   if (/^\S+(\s+[A-Za-z_][A-Za-z0-9_]*=\S*)+$/.test(first)) return "ansible-ini";
   return null;
+}
+
+/** k0sctl's apiVersion, or its kind (written "Cluster" or "cluster") beside a k0sctl mention. */
+function looksLikeK0sctl(body: string): boolean {
+  if (/^apiVersion:\s*["']?k0sctl\.k0sproject\.io\//m.test(body)) return true;
+  return (
+    /^kind:\s*["']?[Cc]luster["']?\s*(#.*)?$/m.test(body) && /k0sctl\.k0sproject\.io\//.test(body)
+  );
 }
 
 function firstSignificantLine(text: string): string | undefined {

@@ -13,7 +13,7 @@ export interface ImportedNodePublic extends Omit<ImportedNode, "auth" | "sudo" |
   bastion?: (Omit<BastionInput, "auth"> & { auth: AuthSummary | null }) | null;
 }
 
-export interface ImportRowPublic extends Omit<ImportRow, "node"> {
+export interface ImportRowPublic extends Omit<ImportRow, "node" | "keyFiles"> {
   node: ImportedNodePublic | null;
 }
 
@@ -25,7 +25,7 @@ export function publicPreview(preview: ImportPreview): ImportPreviewPublic {
   return { ...preview, rows: preview.rows.map(publicRow) };
 }
 
-function publicRow(row: ImportRow): ImportRowPublic {
+function publicRow({ keyFiles: _read, ...row }: ImportRow): ImportRowPublic {
   if (!row.node) return { ...row, node: null };
   const { auth, sudo, bastion, ...rest } = row.node;
   const node: ImportedNodePublic = { ...rest, auth: authSummary(auth) };

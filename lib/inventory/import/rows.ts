@@ -29,11 +29,13 @@ export function finishRows(drafts: DraftRow[]): ImportRow[] {
     if (errors.length > 0 || !result.success) {
       return { line: draft.line, node: null, errors, notes: draft.notes };
     }
-    return {
+    const row: ImportRow = {
       line: draft.line,
       node: { ...result.data, auth: result.data.auth ?? null },
       errors,
       notes: draft.notes,
     };
+    if (draft.keyFiles?.length) row.keyFiles = draft.keyFiles;
+    return row;
   });
 }

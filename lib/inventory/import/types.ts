@@ -6,6 +6,15 @@ export type InventoryFormat = "k0sctl" | "ansible-ini" | "ansible-yaml" | "csv";
 /** A node as read from a file; auth null = the file names no usable secret (e.g. a keyPath to upload). */
 export type ImportedNode = Omit<NodeInput, "auth"> & { auth: SshAuthInput | null };
 
+/** A key file an inventory names (k0sctl keyPath, ansible_ssh_private_key_file): read server-side, or a note. */
+export interface KeyFileRef {
+  /** how the file named it, for notes: "keyPath", "bastion keyPath", "ansible_ssh_private_key_file" */
+  label: string;
+  path: string;
+  /** whose key: the node's or its bastion's */
+  for: "auth" | "bastion";
+}
+
 export interface ImportRow {
   /** 1-based line where the host starts in the file (0 when the format has no lines for it) */
   line: number;
@@ -14,6 +23,8 @@ export interface ImportRow {
   errors: string[];
   /** things the user should know or do, e.g. "keyPath ~/.ssh/id_ed25519: upload the key" */
   notes: string[];
+  /** key files the row names, still to be read (lib/inventory/import-keys.ts) */
+  keyFiles?: KeyFileRef[];
 }
 
 export interface ImportPreview {
@@ -29,4 +40,5 @@ export interface DraftRow {
   node: Record<string, unknown> | null;
   errors: string[];
   notes: string[];
+  keyFiles?: KeyFileRef[];
 }
