@@ -6,7 +6,6 @@
  * another k0s version or architecture is refused, and the plan says so first.
  */
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { receiveBinary } from "@/lib/binaries/receive";
 import type { Readiness } from "@/lib/checks/readiness";
@@ -14,41 +13,28 @@ import { runFleetChecks } from "@/lib/checks/service";
 import type { Database } from "@/lib/inventory/db";
 import { updateNode } from "@/lib/inventory/nodes";
 import type { SecretKey } from "@/lib/inventory/secrets";
-import { putFleetSettings } from "@/lib/inventory/settings";
 import { ReadinessRefusedError } from "@/lib/runs/errors";
 import { startRun } from "@/lib/runs/executor";
 import { FILES_ONLY } from "@/lib/runs/node-steps";
 import type { PlanNodeResult } from "@/lib/runs/plan-node";
 import { getRun } from "@/lib/runs/store";
 import { syntheticK0s } from "../lab/elf-files";
-import { LAB_SEED } from "../lab/images";
-import { standinSeed } from "../lab/k0s-standin/images";
-import { installK0sStandin } from "../lab/k0s-standin/install";
-import { addLabNodes, labInventory } from "../lab/lab-inventory";
-import { type SshLab, startSshLab } from "../lab/ssh-hosts";
-
-const VERSION = "1.32.8";
+import { addLabNodes } from "../lab/lab-inventory";
+import type { SshLab } from "../lab/ssh-hosts";
+import { type StandinInventory, startStandinInventory } from "../lab/standin-inventory";
 
 let lab: SshLab;
-let dir: string;
 let db: Database;
 let key: SecretKey;
+let inventory: StandinInventory | undefined;
 
 before(async () => {
-  lab = await startSshLab({
-    hosts: [{ name: "ok" }, { name: "unknown" }],
-    seed: [...new Set([...LAB_SEED, ...standinSeed(VERSION)])],
+  inventory = await startStandinInventory({
+    hosts: ["ok", "unknown"],
+    prefix: "runs-gate-",
+    registries: ["registry.k8s.io", "quay.io"],
   });
-  await Promise.all(lab.hosts.map((host) => installK0sStandin(lab, host, { version: VERSION })));
-  ({ dir, db, key } = labInventory("runs-gate-"));
-  putFleetSettings({
-    db,
-    settings: {
-      k0sVersion: VERSION,
-      registries: ["registry.k8s.io", "quay.io"],
-      mirror: { address: lab.registryAddress ?? "", scheme: "http" },
-    },
-  });
+  ({ lab, db, key } = inventory);
   addLabNodes({ db, key }, lab, (host) => ({
     role: "single",
     // never trusted: its checks stop at the host key
@@ -56,11 +42,7 @@ before(async () => {
   }));
 });
 
-after(async () => {
-  db?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  await lab?.stop();
-});
+after(() => inventory?.stop());
 
 function refusal(work: () => unknown): Readiness[] {
   try {

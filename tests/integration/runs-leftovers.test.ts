@@ -5,55 +5,38 @@
  * running", as k0s answers) and succeeds; no token file remains.
  */
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
 import { after, before, test } from "node:test";
 import type { Database } from "@/lib/inventory/db";
 import type { SecretKey } from "@/lib/inventory/secrets";
-import { putFleetSettings } from "@/lib/inventory/settings";
 import { JOIN_TOKEN_PATH } from "@/lib/render/install-steps";
 import { startRun } from "@/lib/runs/executor";
 import { ALREADY_STARTED_NOTE } from "@/lib/runs/install-script";
 import { eventsAfter, getRun } from "@/lib/runs/store";
-import { LAB_SEED } from "../lab/images";
-import { standinSeed } from "../lab/k0s-standin/images";
-import { installK0sStandin, readStandinCalls, readStandinState } from "../lab/k0s-standin/install";
+import { readStandinCalls, readStandinState } from "../lab/k0s-standin/install";
 import { STANDIN_PATHS } from "../lab/k0s-standin/state";
-import { addLabNodes, LAB_OVERRIDE, labInventory } from "../lab/lab-inventory";
-import { type SshLab, startSshLab } from "../lab/ssh-hosts";
+import { addLabNodes, LAB_OVERRIDE } from "../lab/lab-inventory";
+import type { SshLab } from "../lab/ssh-hosts";
+import { type StandinInventory, startStandinInventory } from "../lab/standin-inventory";
 import { waitFor } from "../lab/wait";
 
-const VERSION = "1.32.8";
-
 let lab: SshLab;
-let dir: string;
 let db: Database;
 let key: SecretKey;
+let inventory: StandinInventory | undefined;
 
 before(async () => {
-  lab = await startSshLab({
-    hosts: [{ name: "cp" }, { name: "w" }],
-    seed: [...new Set([...LAB_SEED, ...standinSeed(VERSION)])],
+  inventory = await startStandinInventory({
+    hosts: ["cp", "w"],
+    prefix: "runs-leftovers-",
+    registries: ["registry.k8s.io", "quay.io", "docker.io"],
   });
-  await Promise.all(lab.hosts.map((host) => installK0sStandin(lab, host, { version: VERSION })));
-  ({ dir, db, key } = labInventory("runs-leftovers-"));
-  putFleetSettings({
-    db,
-    settings: {
-      k0sVersion: VERSION,
-      registries: ["registry.k8s.io", "quay.io", "docker.io"],
-      mirror: { address: lab.registryAddress ?? "", scheme: "http", layout: "flat" },
-    },
-  });
+  ({ lab, db, key } = inventory);
   addLabNodes({ db, key }, lab, (host) => ({
     role: host.name === "cp" ? "controller" : "worker",
   }));
 });
 
-after(async () => {
-  db?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  await lab?.stop();
-});
+after(() => inventory?.stop());
 
 const apply = (nodes: string[], retryOf?: string) =>
   startRun({ db, key, action: "apply", nodes, startedBy: "test", retryOf, ...LAB_OVERRIDE });
