@@ -10,11 +10,8 @@ import { type RunningConsole, startConsole } from "../lab/console-server";
 import { waitFor } from "../lab/wait";
 import { assertAccessible } from "./axe";
 import { launchChromium } from "./browser";
+import { SIZES } from "./look";
 
-const SIZES = [
-  { width: 1440, height: 900 },
-  { width: 390, height: 844 },
-] as const;
 const MIN_TEXT_FIELD_PX = 120;
 
 let server: RunningConsole;

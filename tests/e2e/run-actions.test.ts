@@ -6,8 +6,6 @@
  * refused in the dialog, as by the API, while another run changes a host.
  */
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { after, before, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import type { RunningConsole } from "../lab/console-server";
@@ -17,6 +15,7 @@ import { waitFor } from "../lab/wait";
 import { assertAccessible } from "./axe";
 import { launchChromium } from "./browser";
 import { stopInOrder } from "./cleanup";
+import { lookAt } from "./look";
 import { RunsPage } from "./runs-page";
 import { startStandinFleet } from "./standin-fleet";
 
@@ -66,29 +65,7 @@ async function exists(host: string, file: string): Promise<boolean> {
   return result.stdout.trim() === "yes";
 }
 
-/** No horizontal overflow at a phone's width, and screenshots when E2E_SCREENSHOTS names a folder. */
-async function checkLayout(where: string): Promise<void> {
-  const folder = process.env.E2E_SCREENSHOTS;
-  for (const [width, height] of [
-    [1440, 900],
-    [390, 844],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    );
-    assert.ok(overflow <= 0, `${where} at ${width}px overflows sideways by ${overflow}px`);
-    if (!folder) continue;
-    mkdirSync(folder, { recursive: true });
-    for (const colorScheme of ["light", "dark"] as const) {
-      await page.emulateMedia({ colorScheme });
-      const name = `${where.replace(/\W+/g, "-")}-${width}-${colorScheme}.png`;
-      await page.screenshot({ path: path.join(folder, name) });
-    }
-    await page.emulateMedia({ colorScheme: null });
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
-}
+const checkLayout = (where: string) => lookAt(page, where);
 
 before(async () => {
   // the roles are given before the checks run: a later change would make their results stale
