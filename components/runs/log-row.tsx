@@ -1,5 +1,5 @@
 import type { EventStream, RunEvent } from "@/lib/client/runs-api";
-import { clockTime } from "./run-format";
+import { clockTime, oneRow } from "./run-format";
 
 /** Every row has this height (px): the list is virtualised on it. Matches h-5 / leading-5. */
 export const ROW_HEIGHT = 20;
@@ -54,7 +54,7 @@ export function LogRow({
       )}
       <span>
         {PREFIX[event.stream] ?? ""}
-        {event.line}
+        {oneRow(event.line)}
       </span>
     </div>
   );

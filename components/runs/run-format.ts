@@ -80,3 +80,11 @@ export const ACTION_LABEL: Record<string, string> = {
   rollback: "Rollback",
   reset: "Reset",
 };
+
+/**
+ * A log line as one fixed-height row of the virtualised log: its line breaks (a multi-line
+ * command echoed whole) shown as ↵, so it never spills over the rows below. Downloads keep them.
+ */
+export function oneRow(line: string): string {
+  return line.replace(/\r?\n/g, " ↵ ");
+}
