@@ -19,51 +19,68 @@ import {
 import { consoleToken } from "./token-file";
 
 const MINUTE = 60 * 1000;
-const LIMITER_KEY = Symbol.for("k0rdent-console.sign-in-limiter");
-type Holder = { [LIMITER_KEY]?: FailureLimiter };
+const LIMITERS_KEY = Symbol.for("k0rdent-console.token-limiters");
+type Holder = { [LIMITERS_KEY]?: { signIn: FailureLimiter; bearer: FailureLimiter } };
 
-/** 5 free tries per client, then 1 s, 2 s, 4 s… up to 15 min; 100 across all clients, up to 1 min. */
-function signInLimiter(): FailureLimiter {
+/**
+ * Wrong tokens, per client address. Sign-in: 5 free tries, then 1 s, 2 s, 4 s… up to 15 min;
+ * 100 across all clients, up to 1 min. Scripts' Bearer tokens: the same delays after 100 wrong
+ * ones per client (a misconfigured script retries; a guesser needs far more), 1,000 overall.
+ * Two limiters, so a browser's lockout never stops a script that has the token, nor the reverse.
+ */
+function limiters() {
   const holder = globalThis as Holder;
-  holder[LIMITER_KEY] ??= new FailureLimiter(
-    { freeFailures: 5, baseDelayMs: 1000, maxDelayMs: 15 * MINUTE, forgetAfterMs: 60 * MINUTE },
-    { freeFailures: 100, baseDelayMs: 1000, maxDelayMs: MINUTE, forgetAfterMs: 15 * MINUTE },
-  );
-  return holder[LIMITER_KEY];
+  holder[LIMITERS_KEY] ??= {
+    signIn: new FailureLimiter(
+      { freeFailures: 5, baseDelayMs: 1000, maxDelayMs: 15 * MINUTE, forgetAfterMs: 60 * MINUTE },
+      { freeFailures: 100, baseDelayMs: 1000, maxDelayMs: MINUTE, forgetAfterMs: 15 * MINUTE },
+    ),
+    bearer: new FailureLimiter(
+      { freeFailures: 100, baseDelayMs: 1000, maxDelayMs: 15 * MINUTE, forgetAfterMs: 60 * MINUTE },
+      { freeFailures: 1000, baseDelayMs: 1000, maxDelayMs: MINUTE, forgetAfterMs: 15 * MINUTE },
+    ),
+  };
+  return holder[LIMITERS_KEY];
 }
 
-/** Throws 429 while the client must wait, 401 when `typed` is not the token. */
-function checkSignInToken(typed: string, headers: Headers): void {
+/**
+ * Throws 429 while the client must wait (nothing it sends is checked then, not even the right
+ * token), `wrong()` when `typed` is not the token.
+ */
+function checkToken(
+  typed: string,
+  headers: Headers,
+  limiter: FailureLimiter,
+  surface: "sign_in" | "bearer",
+  wrong: () => AppError,
+): void {
   const client = clientAddress(headers);
   const now = Date.now();
-  const limiter = signInLimiter();
   const wait = limiter.check(client, now);
   if (wait > 0) {
     throw new AppError(
-      "rate_limited:sign_in",
+      `rate_limited:${surface}`,
       `Too many wrong tokens from this address: try again in ${wait} s.`,
       { headers: { "retry-after": String(wait) }, details: { retryAfterSeconds: wait } },
     );
   }
   if (!isConsoleToken(typed)) {
     limiter.failed(client, now);
-    throw new AppError(
-      "unauthorized:sign_in",
-      "That is not the console token. It was printed when the console first started.",
-    );
+    throw wrong();
   }
   limiter.succeeded(client);
 }
 
-/** The API's gate: a right Bearer token, or (without one) a live session cookie. */
+const signInFirst = () =>
+  new AppError("unauthorized:session", "sign in first: send Authorization: Bearer <console token>");
+
+/** The API's gate: a right Bearer token (rate limited), or (without one) a live session cookie. */
 export function authorize(request: Request, cookie: string | undefined): void {
   const bearer = bearerToken(request.headers.get("authorization"));
-  const allowed = bearer !== undefined ? isConsoleToken(bearer) : hasLiveSession(cookie);
-  if (!allowed) {
-    throw new AppError(
-      "unauthorized:session",
-      "sign in first: send Authorization: Bearer <console token>",
-    );
+  if (bearer !== undefined) {
+    checkToken(bearer, request.headers, limiters().bearer, "bearer", signInFirst);
+  } else if (!hasLiveSession(cookie)) {
+    throw signInFirst();
   }
 }
 
@@ -77,7 +94,17 @@ export function hasLiveSession(cookie: string | undefined): boolean {
 
 /** Checks the typed token (rate limited) and opens a session; returns the cookie to set. */
 export function signIn(typed: string, headers: Headers): string {
-  checkSignInToken(typed, headers);
+  checkToken(
+    typed,
+    headers,
+    limiters().signIn,
+    "sign_in",
+    () =>
+      new AppError(
+        "unauthorized:sign_in",
+        "That is not the console token. It was printed when the console first started.",
+      ),
+  );
   return createSession(consoleDatabase(), consoleToken(consoleEnv()));
 }
 

@@ -438,6 +438,22 @@ describe("sign-in rate limit", () => {
     });
     assert.equal(script.status, 200, "scripts with the token are not locked out");
   });
+
+  test("100 wrong Bearer tokens are answered; then 429, even for the right one", async () => {
+    const bearer = (token: string) =>
+      fetch(`${limited.url}/api/nodes`, { headers: { authorization: `Bearer ${token}` } });
+    for (let i = 0; i < 100; i++) {
+      const response = await bearer(`wrong-bearer-${i}`);
+      assert.equal(response.status, 401, `attempt ${i + 1}`);
+      await response.arrayBuffer();
+    }
+    const blocked = await bearer("wrong-bearer-100");
+    assert.equal(blocked.status, 429);
+    assert.equal((await blocked.json()).code, "rate_limited:bearer");
+    assert.ok(Number(blocked.headers.get("retry-after")) >= 1);
+    const right = await bearer(limited.token);
+    assert.equal(right.status, 429, "no guess is checked while blocked, not even the right one");
+  });
 });
 
 describe("the launcher prints the token only on the start that generated it", () => {
