@@ -49,11 +49,13 @@ export function FleetApp() {
   const shown = useMemo(
     () =>
       sortNodes(
-        nodes.filter((node) => matchesFacets(node, facets) && matchesFilter(node, filter)),
+        nodes.filter(
+          (node) => matchesFacets(node, facets, fleet.readiness) && matchesFilter(node, filter),
+        ),
         sort,
         fleet.checks,
       ),
-    [nodes, filter, facets, sort, fleet.checks],
+    [nodes, filter, facets, sort, fleet.checks, fleet.readiness],
   );
   const problems = useMemo(() => {
     const found = new Map<string, NonNullable<ReturnType<typeof hostKeyProblem>>>();
@@ -112,7 +114,14 @@ export function FleetApp() {
             onRunSelected={() => checkRun.start(selectedNames)}
             onRunAll={() => checkRun.start("all")}
           />
-          {nodes.length > 0 && <FleetFacets nodes={nodes} facets={facets} onChange={setFacets} />}
+          {nodes.length > 0 && (
+            <FleetFacets
+              nodes={nodes}
+              readiness={fleet.readiness}
+              facets={facets}
+              onChange={setFacets}
+            />
+          )}
           <BulkBar
             selected={selectedNames.length}
             matching={shown.length}

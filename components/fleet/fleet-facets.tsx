@@ -1,32 +1,54 @@
 "use client";
 
+import { READINESS_LABEL, type Readiness, type ReadinessState } from "@/lib/checks/readiness";
 import type { NodePublic, NodeRole } from "@/lib/inventory/types";
 import { NODE_ROLES } from "@/lib/render/nodes";
 
 export type TrustFacet = "all" | "trusted" | "untrusted";
 export interface Facets {
+  readiness: "all" | ReadinessState;
   trust: TrustFacet;
   role: "all" | NodeRole;
 }
-export const NO_FACETS: Facets = { trust: "all", role: "all" };
+export const NO_FACETS: Facets = { readiness: "all", trust: "all", role: "all" };
 
 const trusted = (node: NodePublic) => node.hostKey !== null;
+const READINESS_STATES: ReadinessState[] = ["ready", "failing", "stale", "not-checked"];
 
-export function matchesFacets(node: NodePublic, facets: Facets): boolean {
+/** A node's readiness state; a node the console has no word on yet counts as not checked. */
+const stateOf = (node: NodePublic, readiness: Map<string, Readiness>): ReadinessState =>
+  readiness.get(node.name)?.state ?? "not-checked";
+
+export function matchesFacets(
+  node: NodePublic,
+  facets: Facets,
+  readiness: Map<string, Readiness>,
+): boolean {
+  if (facets.readiness !== "all" && stateOf(node, readiness) !== facets.readiness) return false;
   if (facets.trust !== "all" && trusted(node) !== (facets.trust === "trusted")) return false;
   return facets.role === "all" || node.role === facets.role;
 }
 
-/** Filters by host-key trust and role, each choice with its count (readiness joins them here). */
+/** Filters by readiness, host-key trust and role, each choice with its count. */
 export function FleetFacets({
   nodes,
+  readiness,
   facets,
   onChange,
 }: {
   nodes: NodePublic[];
+  readiness: Map<string, Readiness>;
   facets: Facets;
   onChange: (facets: Facets) => void;
 }) {
+  const states: ["all" | ReadinessState, string, number][] = [
+    ["all", "All", nodes.length],
+    ...READINESS_STATES.map((state): [ReadinessState, string, number] => [
+      state,
+      READINESS_LABEL[state],
+      nodes.filter((node) => stateOf(node, readiness) === state).length,
+    ]),
+  ];
   const trustedCount = nodes.filter(trusted).length;
   const trust: [TrustFacet, string, number][] = [
     ["all", "All", nodes.length],
@@ -43,6 +65,12 @@ export function FleetFacets({
   ];
   return (
     <div className="mb-2 flex flex-wrap gap-x-4 gap-y-1 text-xs">
+      <FacetGroup
+        label="Readiness"
+        choices={states}
+        value={facets.readiness}
+        onChange={(value) => onChange({ ...facets, readiness: value })}
+      />
       <FacetGroup
         label="Host key"
         choices={trust}

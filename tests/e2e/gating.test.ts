@@ -65,6 +65,13 @@ test("the fleet table shows each node's readiness with its reasons", async () =>
     .row(FAILING)
     .getByText(/Init system: neither systemd nor OpenRC/)
     .waitFor();
+  // the readiness filter counts each state and shows only the nodes in it
+  await page.getByRole("button", { name: "Readiness: failing (1)" }).click();
+  await fleet.row(READY).waitFor({ state: "detached" });
+  await fleet.row(FAILING).waitFor();
+  await page.getByRole("button", { name: "Readiness: ready (1)" }).waitFor();
+  await page.getByRole("button", { name: "Readiness: All (2)" }).click();
+  await fleet.row(READY).waitFor();
   await assertAccessible(page, "the fleet page with readiness");
   await look("fleet-readiness", { wide: true });
 
