@@ -77,24 +77,24 @@ export function RunActions({ run, onChanged }: { run: RunDetail; onChanged: () =
         </button>
       )}
       {finishedApply && (
-        <button
-          type="button"
-          className={buttonClass}
-          data-testid="rollback-run"
-          onClick={() => setDialog("rollback")}
-        >
-          Roll back…
-        </button>
-      )}
-      {finishedApply && (
-        <button
-          type="button"
-          className={dangerButtonClass}
-          data-testid="reset-run"
-          onClick={() => setDialog("reset")}
-        >
-          Reset these nodes…
-        </button>
+        <>
+          <button
+            type="button"
+            className={buttonClass}
+            data-testid="rollback-run"
+            onClick={() => setDialog("rollback")}
+          >
+            Roll back…
+          </button>
+          <button
+            type="button"
+            className={dangerButtonClass}
+            data-testid="reset-run"
+            onClick={() => setDialog("reset")}
+          >
+            Reset these nodes…
+          </button>
+        </>
       )}
       {dialog === "apply" && (
         <ApplyDialog plan={run} launch={launch} onClose={() => setDialog(null)} />

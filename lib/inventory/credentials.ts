@@ -65,8 +65,8 @@ export function createCredential({
 }
 
 /**
- * Renames or rotates a credential. Every node using it changes with it: their updated_at moves
- * too, so whatever was checked with the old access is seen as older than the change.
+ * Renames or rotates a credential. Every node using it changes with it: a rotation is recorded
+ * as each node's access change, so checks that ran with the old access read as stale.
  */
 export function updateCredential({
   db,

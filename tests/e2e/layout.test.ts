@@ -10,7 +10,7 @@ import { type RunningConsole, startConsole } from "../lab/console-server";
 import { waitFor } from "../lab/wait";
 import { assertAccessible } from "./axe";
 import { launchChromium } from "./browser";
-import { SIZES } from "./look";
+import { SIZES, saveScreenshot } from "./look";
 
 const MIN_TEXT_FIELD_PX = 120;
 
@@ -100,6 +100,7 @@ async function checkPage(page: Page, where: string): Promise<void> {
       [],
       `${where} (${colorScheme})`,
     );
+    await saveScreenshot(page, `${where}-${colorScheme}`);
   }
   await assertAccessible(page, where);
 }

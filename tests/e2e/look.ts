@@ -23,13 +23,19 @@ export async function lookAt(page: Page, where: string, { wide = false } = {}): 
     if (!wide)
       assert.ok(overflow <= 0, `${where} at ${size.width}px overflows sideways by ${overflow}px`);
     if (!folder) continue;
-    mkdirSync(folder, { recursive: true });
     for (const colorScheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme });
-      const name = `${where.replace(/\W+/g, "-")}-${size.width}-${colorScheme}.png`;
-      await page.screenshot({ path: path.join(folder, name) });
+      await saveScreenshot(page, `${where}-${size.width}-${colorScheme}`);
     }
     await page.emulateMedia({ colorScheme: null });
   }
   await page.setViewportSize(SIZES[0]);
+}
+
+/** A screenshot of the page as it is, into E2E_SCREENSHOTS when that names a folder. */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  const folder = process.env.E2E_SCREENSHOTS;
+  if (!folder) return;
+  mkdirSync(folder, { recursive: true });
+  await page.screenshot({ path: path.join(folder, `${name.replace(/\W+/g, "-")}.png`) });
 }
