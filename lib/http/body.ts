@@ -1,7 +1,7 @@
 import { HttpError } from "./errors";
 
 /** Largest JSON body an API route reads. */
-export const MAX_JSON_BYTES = 8 * 1024 * 1024;
+const MAX_JSON_BYTES = 8 * 1024 * 1024;
 
 export async function readJson(request: Request): Promise<unknown> {
   return parseJson(await bodyText(request));
