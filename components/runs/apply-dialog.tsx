@@ -4,7 +4,13 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ActionDialog } from "@/components/fleet/action-dialog";
 import type { Readiness, ReadinessOverride } from "@/lib/checks/readiness";
-import { planResultOf, type RunDetail, runPath, startRun } from "@/lib/client/runs-api";
+import {
+  planResultOf,
+  type RunDetail,
+  runPath,
+  type StartRunRequest,
+  startRun,
+} from "@/lib/client/runs-api";
 import { summarisePlan } from "@/lib/runs/action-preview";
 import { ReadinessRefusal, refusedReadiness } from "./readiness-refusal";
 import type { RunStarter } from "./use-launch-run";
@@ -38,10 +44,10 @@ export function ApplyDialog({
   }));
   const summary = summarisePlan(planned);
   const names = plan.nodes.map((node) => node.node);
-  const { concurrency, stageTimeoutSeconds, k0sBinary } = (plan.inputs ?? {}) as {
+  const { concurrency, stageTimeoutSeconds, k0sBinaries } = (plan.inputs ?? {}) as {
     concurrency?: number;
     stageTimeoutSeconds?: number;
-    k0sBinary?: string;
+    k0sBinaries?: StartRunRequest["k0sBinaries"];
   };
   const router = useRouter();
   const [refusal, setRefusal] = useState<Refusal | null>(null);
@@ -55,7 +61,7 @@ export function ApplyDialog({
       fromPlan: plan.id,
       concurrency,
       stageTimeoutSeconds,
-      k0sBinary,
+      k0sBinaries,
       sudoPasswords,
       overrideReadiness,
     }).catch((failure: unknown) => {

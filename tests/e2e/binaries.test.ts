@@ -80,7 +80,9 @@ test("upload in the plan form → plan → apply from it: the node gets exactly 
     .status()
     .filter({ hasText: /^succeeded$/ })
     .waitFor();
-  assert.equal((await runInputs(planId)).k0sBinary, sha256);
+  // a script: the binary for every architecture
+  const everyArch = { amd64: sha256, arm64: sha256, arm: sha256 };
+  assert.deepEqual((await runInputs(planId)).k0sBinaries, everyArch);
 
   await page.getByTestId("apply-plan").getByText("Apply to these 1 node").click();
   await page.getByTestId("apply-dialog").getByRole("button", { name: "Apply to 1 node" }).click();
@@ -94,9 +96,12 @@ test("upload in the plan form → plan → apply from it: the node gets exactly 
     .waitFor({ timeout: 120_000 });
   assert.equal((await runs.status().textContent())?.trim(), "succeeded");
   const inputs = await runInputs(applyId);
-  assert.equal(inputs.k0sBinary, sha256);
+  assert.deepEqual(inputs.k0sBinaries, everyArch);
   assert.equal(inputs.fromPlan, planId);
   // the run's header says which binary it uploaded
-  await page.getByText(`v${STANDIN_VERSION}+k0s.0 ${sha256.slice(0, 12)}…`).waitFor();
+  await page
+    .getByTestId("run-binary-amd64")
+    .filter({ hasText: `v${STANDIN_VERSION}+k0s.0 ${sha256.slice(0, 12)}…` })
+    .waitFor();
   assert.equal(lab.host(NODE).readFile("/usr/local/bin/k0s"), executable);
 });
