@@ -138,3 +138,32 @@ export function sizeText(bytes: number): string {
   const mib = bytes / 1024 ** 2;
   return mib >= 1 ? `${mib.toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 }
+
+/** The fleet's architectures, from each node's recorded `uname -m` (null: never checked). */
+export interface FleetArches {
+  /** nodes per k0s architecture */
+  nodes: Partial<Record<K0sArch, number>>;
+  /** architectures k0s ships no binary for, as the nodes named them */
+  unsupported: string[];
+  /** nodes whose architecture is not known yet */
+  unknown: number;
+  /** nodes with a recorded architecture */
+  checked: number;
+}
+
+export function fleetArches(unames: readonly (string | null)[]): FleetArches {
+  const found: FleetArches = { nodes: {}, unsupported: [], unknown: 0, checked: unames.length };
+  for (const uname of unames) {
+    const arch = k0sArchOf(uname);
+    if (arch) found.nodes[arch] = (found.nodes[arch] ?? 0) + 1;
+    else if (uname && !found.unsupported.includes(uname)) found.unsupported.push(uname);
+    else if (!uname) found.unknown += 1;
+  }
+  return found;
+}
+
+/** The architectures a run should name a binary for: the fleet's, or all three while none is known. */
+export function archesToChoose(fleet: FleetArches): K0sArch[] {
+  const known = K0S_ARCHES.filter((arch) => fleet.nodes[arch]);
+  return known.length > 0 ? known : [...K0S_ARCHES];
+}

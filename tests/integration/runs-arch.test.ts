@@ -1,7 +1,6 @@
 /**
  * k0s binaries per architecture on real sshd test hosts: three fresh hosts (no k0s), two of them
- * made to report another architecture by a `uname` wrapper in their own /usr/local/sbin (each
- * host has its own overlay root). The run names one binary per architecture — two k0s stand-ins
+ * made to report another architecture (reportArch: a `uname` wrapper in their own root). The run names one binary per architecture — two k0s stand-ins
  * with different bytes (scripts: they must run on the host) — and each node gets exactly its
  * architecture's, once; a node whose architecture has none is refused by the plan and the apply
  * in the same words. ELF headers (nothing executes them) show the refusals of a binary of another
@@ -24,6 +23,7 @@ import { LAB_SEED } from "../lab/images";
 import { standinSeed } from "../lab/k0s-standin/images";
 import { installK0sStandin, k0sStandinExecutable } from "../lab/k0s-standin/install";
 import { addLabNodes, LAB_OVERRIDE, labInventory } from "../lab/lab-inventory";
+import { reportArch } from "../lab/node-arch";
 import { type SshLab, startSshLab } from "../lab/ssh-hosts";
 
 const VERSION = "1.32.8";
@@ -52,18 +52,6 @@ async function store(bytes: string | Uint8Array, name: string): Promise<string> 
   return binary.sha256;
 }
 
-/** A `uname` that answers `arch` for -m and asks the real one for anything else. */
-const unameWrapper = (arch: string) =>
-  [
-    "set -eu",
-    "mkdir -p /usr/local/sbin",
-    "cat > /usr/local/sbin/uname <<'EOF'",
-    "#!/bin/sh",
-    `if [ "$*" = "-m" ]; then echo ${arch}; else exec /usr/bin/uname "$@"; fi`,
-    "EOF",
-    "chmod 0755 /usr/local/sbin/uname",
-  ].join("\n");
-
 before(async () => {
   lab = await startSshLab({
     hosts: Object.keys(HOSTS).map((name) => ({ name })),
@@ -74,10 +62,7 @@ before(async () => {
       // the call log only: /usr/local/bin/k0s is the console's to upload
       await installK0sStandin(lab, host, { version: VERSION, writeBinary: false });
       const arch = HOSTS[host.name as keyof typeof HOSTS];
-      if (arch !== "x86_64") {
-        const wrapped = await lab.sshExec(host, unameWrapper(arch));
-        assert.equal(wrapped.code, 0, wrapped.stderr);
-      }
+      if (arch !== "x86_64") await reportArch(lab, host, arch);
     }),
   );
   ({ dir, db, key } = labInventory("runs-arch-"));

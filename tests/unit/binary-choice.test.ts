@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import type { K0sArch } from "@/lib/binaries/executable";
 import {
+  archesToChoose,
   type BinariesByArch,
   type BinaryInfo,
   type BinaryRequest,
   binaryFor,
+  type FleetArches,
+  fleetArches,
   NO_BINARY,
   recordedBinaries,
   requestedBinaries,
@@ -152,5 +156,34 @@ describe("a binary's k0s version against the fleet's", () => {
         assert.ok(mismatch?.includes(`k0s ${binary}`), mismatch ?? "");
         assert.ok(mismatch?.includes(`version is ${fleet}`), mismatch ?? "");
       }
+    });
+});
+
+describe("the fleet's architectures, from its nodes' checks", () => {
+  const table: [string, (string | null)[], FleetArches, K0sArch[]][] = [
+    [
+      "nothing checked: all three offered",
+      [null, null],
+      { nodes: {}, unsupported: [], unknown: 2, checked: 2 },
+      ["amd64", "arm64", "arm"],
+    ],
+    [
+      "x86_64 and aarch64 nodes: those two",
+      ["x86_64", "aarch64", "x86_64", "arm64", null],
+      { nodes: { amd64: 2, arm64: 2 }, unsupported: [], unknown: 1, checked: 5 },
+      ["amd64", "arm64"],
+    ],
+    [
+      "an architecture k0s does not ship is named apart",
+      ["armv7l", "riscv64", "riscv64"],
+      { nodes: { arm: 1 }, unsupported: ["riscv64"], unknown: 0, checked: 3 },
+      ["arm"],
+    ],
+  ];
+  for (const [name, unames, expected, offered] of table)
+    test(name, () => {
+      const fleet = fleetArches(unames);
+      assert.deepEqual(fleet, expected);
+      assert.deepEqual(archesToChoose(fleet), offered);
     });
 });
