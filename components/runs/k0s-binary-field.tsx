@@ -43,12 +43,17 @@ export function K0sBinariesField({
     allLatestChecks()
       .then((results) => {
         const recorded = results.filter((result) => result.check === "os.arch");
-        setFleet(fleetArches(recorded.map((result) => result.evidence.trim() || null)));
+        setFleet(
+          fleetArches(
+            recorded.map((result) => result.evidence.trim()),
+            nodeCount,
+          ),
+        );
       })
-      .catch(() => setFleet(fleetArches([]))); // all three are offered
-  }, []);
+      .catch(() => setFleet(fleetArches([], nodeCount))); // all three are offered
+  }, [nodeCount]);
 
-  const arches = archesToChoose(fleet ?? fleetArches([]));
+  const arches = fleet ? archesToChoose(fleet) : [];
   const uploaded = (binary: StoredBinary) =>
     setBinaries((current) => [binary, ...current.filter((b) => b.sha256 !== binary.sha256)]);
 
@@ -56,7 +61,7 @@ export function K0sBinariesField({
     <fieldset className="w-full max-w-2xl space-y-3" data-testid="k0s-binary-field">
       <legend className="text-sm font-semibold">k0s binaries</legend>
       <p className="text-xs text-slate-600 dark:text-slate-400" data-testid="fleet-arches">
-        {fleet ? archesSentence(fleet, nodeCount) : "Reading the nodes' architectures…"}
+        {fleet ? archesSentence(fleet) : "Reading the nodes' architectures…"}
       </p>
       {arches.map((arch) => (
         <ArchBinaryRow
@@ -82,22 +87,19 @@ export function K0sBinariesField({
   );
 }
 
-/** "amd64 (3 nodes), arm64 (1 node); 2 nodes not checked yet" */
-function archesSentence(fleet: FleetArches, nodeCount: number): string {
-  const counted = Object.entries(fleet.nodes).map(
-    ([arch, count]) => `${arch} (${count} node${count === 1 ? "" : "s"})`,
-  );
-  const unchecked = Math.max(0, nodeCount - fleet.checked + fleet.unknown);
-  const parts = [
-    counted.length > 0
-      ? `The fleet's architectures, from its checks: ${counted.join(", ")}.`
-      : "No node's architecture is known yet (run the checks): a binary can be chosen for each.",
+/** "…: amd64 (3 nodes), arm64 (1 node). 2 nodes not checked yet: …" */
+function archesSentence(fleet: FleetArches): string {
+  const nodes = (count: number) => `${count} node${count === 1 ? "" : "s"}`;
+  const counted = Object.entries(fleet.nodes).map(([arch, count]) => `${arch} (${nodes(count)})`);
+  return [
+    counted.length > 0 ? `The fleet's architectures, from its checks: ${counted.join(", ")}.` : "",
     fleet.unsupported.length > 0 ? `k0s ships no binary for ${fleet.unsupported.join(", ")}.` : "",
-    counted.length > 0 && unchecked > 0
-      ? `${unchecked} node${unchecked === 1 ? "" : "s"} not checked yet: the plan reads their architecture.`
+    fleet.unknown > 0
+      ? `${nodes(fleet.unknown)} not checked yet: a binary can be chosen for every architecture (the plan reads each node's).`
       : "",
-  ];
-  return parts.filter(Boolean).join(" ");
+  ]
+    .filter(Boolean)
+    .join(" ");
 }
 
 function ArchBinaryRow({

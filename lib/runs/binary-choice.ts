@@ -139,31 +139,34 @@ export function sizeText(bytes: number): string {
   return mib >= 1 ? `${mib.toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 }
 
-/** The fleet's architectures, from each node's recorded `uname -m` (null: never checked). */
+/** The fleet's architectures, from its nodes' recorded `uname -m` (the checks' os.arch). */
 export interface FleetArches {
   /** nodes per k0s architecture */
   nodes: Partial<Record<K0sArch, number>>;
   /** architectures k0s ships no binary for, as the nodes named them */
   unsupported: string[];
-  /** nodes whose architecture is not known yet */
+  /** nodes whose architecture is not known yet (never checked) */
   unknown: number;
-  /** nodes with a recorded architecture */
-  checked: number;
 }
 
-export function fleetArches(unames: readonly (string | null)[]): FleetArches {
-  const found: FleetArches = { nodes: {}, unsupported: [], unknown: 0, checked: unames.length };
-  for (const uname of unames) {
+/** `unames`: the architecture recorded for each checked node; `nodeCount`: the whole fleet. */
+export function fleetArches(unames: readonly string[], nodeCount: number): FleetArches {
+  const found: FleetArches = { nodes: {}, unsupported: [], unknown: nodeCount };
+  for (const uname of unames.filter(Boolean)) {
+    found.unknown -= 1;
     const arch = k0sArchOf(uname);
     if (arch) found.nodes[arch] = (found.nodes[arch] ?? 0) + 1;
-    else if (uname && !found.unsupported.includes(uname)) found.unsupported.push(uname);
-    else if (!uname) found.unknown += 1;
+    else if (!found.unsupported.includes(uname)) found.unsupported.push(uname);
   }
+  found.unknown = Math.max(0, found.unknown);
   return found;
 }
 
-/** The architectures a run should name a binary for: the fleet's, or all three while none is known. */
+/**
+ * The architectures to offer a binary for: the fleet's, or all three while a node's is not known
+ * (the plan reads it on the node, and may need any of them).
+ */
 export function archesToChoose(fleet: FleetArches): K0sArch[] {
   const known = K0S_ARCHES.filter((arch) => fleet.nodes[arch]);
-  return known.length > 0 ? known : [...K0S_ARCHES];
+  return known.length > 0 && fleet.unknown === 0 ? known : [...K0S_ARCHES];
 }

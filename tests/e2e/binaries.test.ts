@@ -90,9 +90,9 @@ test("one binary per architecture in the plan form → plan → apply: each node
   assert.match(armSha, /^[0-9a-f]{64}$/);
   assert.notEqual(armSha, amdSha);
 
-  // an arm64 ELF uploaded for amd64 is kept but not chosen there, saying why; a text file is
-  // refused; the chosen binary stays
-  await uploadIn(amd64, "k0s-elf-arm64", syntheticK0s("arm64"));
+  // an arm64 ELF (of another k0s version) uploaded for amd64 is kept but not chosen there,
+  // saying why; a text file is refused; the chosen binary stays
+  await uploadIn(amd64, "k0s-elf-arm64", syntheticK0s("arm64", { version: "v1.33.1+k0s.0" }));
   await amd64
     .getByText("k0s-elf-arm64 is the k0s binary for arm64, not amd64: it is kept")
     .waitFor();
@@ -102,13 +102,25 @@ test("one binary per architecture in the plan form → plan → apply: each node
     await amd64.getByLabel("k0s binary for amd64", { exact: true }).inputValue(),
     amdSha,
   );
-  // the ELF is offered where it fits
-  assert.equal(await arm64.getByRole("option", { name: /k0s-elf-arm64/ }).count(), 1);
+  // the ELF is offered where it fits; chosen there, the plan is refused naming both versions
   assert.equal(await amd64.getByRole("option", { name: /k0s-elf-arm64/ }).count(), 0);
+  const armSelect = arm64.getByLabel("k0s binary for arm64", { exact: true });
+  const elf = arm64.getByRole("option", { name: /k0s-elf-arm64/ });
+  await armSelect.selectOption((await elf.getAttribute("value")) ?? "");
+  const planButton = page.getByTestId("plan-form").getByRole("button", { name: "Plan on 2 nodes" });
+  await planButton.click();
+  await page
+    .getByRole("alert")
+    .filter({
+      hasText:
+        "The plan could not start: k0s binary for arm64: the k0s binary is k0s v1.33.1+k0s.0, but the fleet's k0s version is 1.32.8",
+    })
+    .waitFor();
+  await armSelect.selectOption(armSha);
   await assertAccessible(page, "the plan form with a binary per architecture");
   await lookAt(page, "plan-form-binaries");
 
-  await page.getByTestId("plan-form").getByRole("button", { name: "Plan on 2 nodes" }).click();
+  await planButton.click();
   const planId = await runs.runId();
   await runs.waitForStatus(/^succeeded$/);
   const byArch = { amd64: amdSha, arm64: armSha };

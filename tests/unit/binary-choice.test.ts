@@ -160,29 +160,34 @@ describe("a binary's k0s version against the fleet's", () => {
 });
 
 describe("the fleet's architectures, from its nodes' checks", () => {
-  const table: [string, (string | null)[], FleetArches, K0sArch[]][] = [
+  const ALL: K0sArch[] = ["amd64", "arm64", "arm"];
+  const table: [string, string[], number, FleetArches, K0sArch[]][] = [
+    ["nothing checked: all three offered", [], 2, { nodes: {}, unsupported: [], unknown: 2 }, ALL],
     [
-      "nothing checked: all three offered",
-      [null, null],
-      { nodes: {}, unsupported: [], unknown: 2, checked: 2 },
-      ["amd64", "arm64", "arm"],
+      "x86_64 and aarch64 nodes, every one checked: those two",
+      ["x86_64", "aarch64", "x86_64", "arm64"],
+      4,
+      { nodes: { amd64: 2, arm64: 2 }, unsupported: [], unknown: 0 },
+      ["amd64", "arm64"],
     ],
     [
-      "x86_64 and aarch64 nodes: those two",
-      ["x86_64", "aarch64", "x86_64", "arm64", null],
-      { nodes: { amd64: 2, arm64: 2 }, unsupported: [], unknown: 1, checked: 5 },
-      ["amd64", "arm64"],
+      "one node not checked: it may be any, all three offered",
+      ["x86_64", "x86_64"],
+      3,
+      { nodes: { amd64: 2 }, unsupported: [], unknown: 1 },
+      ALL,
     ],
     [
       "an architecture k0s does not ship is named apart",
       ["armv7l", "riscv64", "riscv64"],
-      { nodes: { arm: 1 }, unsupported: ["riscv64"], unknown: 0, checked: 3 },
+      3,
+      { nodes: { arm: 1 }, unsupported: ["riscv64"], unknown: 0 },
       ["arm"],
     ],
   ];
-  for (const [name, unames, expected, offered] of table)
+  for (const [name, unames, nodeCount, expected, offered] of table)
     test(name, () => {
-      const fleet = fleetArches(unames);
+      const fleet = fleetArches(unames, nodeCount);
       assert.deepEqual(fleet, expected);
       assert.deepEqual(archesToChoose(fleet), offered);
     });
