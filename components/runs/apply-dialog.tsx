@@ -12,6 +12,7 @@ import {
   startRun,
 } from "@/lib/client/runs-api";
 import { summarisePlan } from "@/lib/runs/action-preview";
+import { uploadSummary } from "@/lib/runs/binary-choice";
 import { ReadinessRefusal, refusedReadiness } from "./readiness-refusal";
 import type { RunStarter } from "./use-launch-run";
 
@@ -43,6 +44,12 @@ export function ApplyDialog({
     files: planResultOf(node.result)?.files ?? null,
   }));
   const summary = summarisePlan(planned);
+  const uploads = uploadSummary(
+    plan.nodes.map((node) => {
+      const result = planResultOf(node.result);
+      return { upload: result?.steps?.upload, nodeArch: result?.arch };
+    }),
+  );
   const names = plan.nodes.map((node) => node.node);
   const { concurrency, stageTimeoutSeconds, k0sBinaries } = (plan.inputs ?? {}) as {
     concurrency?: number;
@@ -109,6 +116,11 @@ export function ApplyDialog({
       {summary.unknown.length > 0 && (
         <p className="text-sm text-amber-800 dark:text-amber-300">
           The plan has no result for {summary.unknown.join(", ")}: the apply may fail there.
+        </p>
+      )}
+      {uploads && (
+        <p className="text-sm" data-testid="apply-uploads">
+          {uploads}.
         </p>
       )}
       <p className="text-xs text-slate-600 dark:text-slate-400">

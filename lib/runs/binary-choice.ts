@@ -170,3 +170,22 @@ export function archesToChoose(fleet: FleetArches): K0sArch[] {
   const known = K0S_ARCHES.filter((arch) => fleet.nodes[arch]);
   return known.length > 0 && fleet.unknown === 0 ? known : [...K0S_ARCHES];
 }
+
+/**
+ * What an apply from a plan uploads, from each node's `steps.upload` and `uname -m` as the plan
+ * found them: "k0s is uploaded to 3 nodes: amd64 to 2, arm64 to 1 (735.2 MiB in all)"; null when
+ * nothing is.
+ */
+export function uploadSummary(
+  nodes: readonly { upload: BinaryInfo | null | undefined; nodeArch: string | null | undefined }[],
+): string | null {
+  const sent = nodes.flatMap(({ upload, nodeArch }) =>
+    upload ? [{ upload, arch: upload.arch ?? k0sArchOf(nodeArch ?? null) ?? "script" }] : [],
+  );
+  if (sent.length === 0) return null;
+  const perArch = new Map<string, number>();
+  for (const { arch } of sent) perArch.set(arch, (perArch.get(arch) ?? 0) + 1);
+  const bytes = sent.reduce((sum, { upload }) => sum + upload.size, 0);
+  const arches = [...perArch].map(([arch, count]) => `${arch} to ${count}`).join(", ");
+  return `k0s is uploaded to ${sent.length} node${sent.length === 1 ? "" : "s"}: ${arches} (${sizeText(bytes)} in all)`;
+}

@@ -30,6 +30,8 @@ export interface PlanNodeResult {
   /** the k0s commands the apply will run on the node */
   commands: string[];
   k0s: K0sState;
+  /** the node's `uname -m` as the plan read it */
+  arch: string | null;
   steps: Pick<NodeSteps, "upload" | "binaryNote" | "refusal" | "note"> & {
     stage: string | null;
   };
@@ -67,6 +69,7 @@ export async function planNode(job: NodeJob, context: PlanContext): Promise<Plan
       files,
       commands: stepCommands(steps),
       k0s: found.state,
+      arch: found.arch,
       steps: {
         upload: steps.upload,
         binaryNote: steps.binaryNote,

@@ -139,7 +139,18 @@ test("one binary per architecture in the plan form → plan → apply: each node
   await assertAccessible(page, "a plan naming a binary per node");
   await lookAt(page, "plan-binaries");
 
-  const applyId = await runs.applyPlan(planId, 2);
+  // the confirmation says what is uploaded, from the plan
+  const dialog = await runs.openApplyDialog(2);
+  await dialog
+    .getByTestId("apply-uploads")
+    .filter({
+      hasText: /^k0s is uploaded to 2 nodes: amd64 to 1, arm64 to 1 \(\d+ KiB in all\)\.$/,
+    })
+    .waitFor();
+  await assertAccessible(page, "the apply confirmation with its uploads");
+  await lookAt(page, "apply-dialog-uploads");
+  await dialog.getByRole("button", { name: "Apply to 2 nodes" }).click();
+  const applyId = await runs.runId(planId);
   assert.equal(await runs.waitForStatus(/^(succeeded|failed)$/), "succeeded");
   const inputs = await runInputs(applyId);
   assert.deepEqual(inputs.k0sBinaries, byArch);

@@ -173,6 +173,7 @@ test("the plan says per node which binary it uploads (arch, version, size), and 
   );
   assert.equal(amd.steps.refusal, null);
   const arm64 = result("arm64");
+  assert.equal(arm64.arch, "aarch64");
   assert.equal(arm64.steps.upload?.sha256, sha.arm);
   assert.match(arm64.steps.binaryNote, /^upload the arm64 k0s v1\.32\.8\+k0s\.0 /);
   assert.equal(arm64.steps.refusal, null);

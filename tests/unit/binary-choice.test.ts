@@ -12,6 +12,7 @@ import {
   NO_BINARY,
   recordedBinaries,
   requestedBinaries,
+  uploadSummary,
   versionMismatch,
 } from "@/lib/runs/binary-choice";
 
@@ -191,4 +192,22 @@ describe("the fleet's architectures, from its nodes' checks", () => {
       assert.deepEqual(fleet, expected);
       assert.deepEqual(archesToChoose(fleet), offered);
     });
+});
+
+test("what an apply from a plan uploads, summed up for its confirmation", () => {
+  const big = { ...AMD64, size: 100 * 1024 ** 2 };
+  const on = (upload: BinaryInfo | null, nodeArch: string | null = "x86_64") => ({
+    upload,
+    nodeArch,
+  });
+  assert.equal(uploadSummary([on(null), { upload: undefined, nodeArch: undefined }]), null);
+  assert.equal(
+    uploadSummary([on(big), on(null), on(big), on({ ...ARM64, size: 50 * 1024 ** 2 }, "aarch64")]),
+    "k0s is uploaded to 3 nodes: amd64 to 2, arm64 to 1 (250.0 MiB in all)",
+  );
+  // a script is counted by the architecture of the node it goes to
+  assert.equal(
+    uploadSummary([on(SCRIPT, "aarch64"), on(SCRIPT, null)]),
+    "k0s is uploaded to 2 nodes: arm64 to 1, script to 1 (1 KiB in all)",
+  );
 });
