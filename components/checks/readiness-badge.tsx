@@ -18,7 +18,14 @@ const STYLE: Record<ReadinessState, { icon: string; className: string }> = {
 };
 
 /** A node's readiness for an apply: the badge, and the reasons a click away (as host validations). */
-export function ReadinessBadge({ readiness }: { readiness: Readiness | undefined }) {
+export function ReadinessBadge({
+  readiness,
+  floating = false,
+}: {
+  readiness: Readiness | undefined;
+  /** the reasons open over what follows (a fixed-height table row) instead of below the badge */
+  floating?: boolean;
+}) {
   if (!readiness) return <span className="text-xs text-slate-500 dark:text-slate-400">…</span>;
   const style = STYLE[readiness.state];
   const badge = (
@@ -34,14 +41,26 @@ export function ReadinessBadge({ readiness }: { readiness: Readiness | undefined
   );
   if (readiness.reasons.length === 0) return badge;
   return (
-    <details className="group min-w-44 max-w-xs">
+    <details className={floating ? "group relative" : "group min-w-44 max-w-xs"}>
       <summary className="cursor-pointer list-none rounded focus:outline-none focus:ring-2 focus:ring-blue-600/40">
         {badge}
         <span className="ml-1 text-xs text-slate-600 group-open:hidden dark:text-slate-400">
-          {readiness.reasons.length} reason{readiness.reasons.length === 1 ? "" : "s"}
+          {readiness.reasons.length}
+          {/* a table row has room for the count only */}
+          <span className={floating ? "sr-only" : ""}>
+            {" "}
+            reason{readiness.reasons.length === 1 ? "" : "s"}
+          </span>
+          {floating && <span aria-hidden> ▾</span>}
         </span>
       </summary>
-      <ReadinessReasons readiness={readiness} />
+      {floating ? (
+        <div className="absolute right-0 z-20 mt-1 w-72 max-w-[80vw] whitespace-normal rounded-md border border-slate-200 bg-white p-2 shadow-lg dark:border-slate-700 dark:bg-slate-900">
+          <ReadinessReasons readiness={readiness} />
+        </div>
+      ) : (
+        <ReadinessReasons readiness={readiness} />
+      )}
     </details>
   );
 }
