@@ -12,7 +12,7 @@ import { type RunningConsole, startConsole } from "../lab/console-server";
 import { assertAccessible } from "./axe";
 import { launchChromium } from "./browser";
 import { FleetPage, importGeneratedFleet } from "./fleet-page";
-import { lookAt, SIZES } from "./look";
+import { lookAt, SIZES, saveScreenshot } from "./look";
 
 const NODES = 1000;
 
@@ -75,6 +75,22 @@ test("the filter finds a node deep in the list", async () => {
   await row.getByText("root@127.0.3.238:22", { exact: true }).waitFor();
   await page.getByTestId("fleet-count").getByText(`1 of ${NODES} nodes shown`).waitFor();
   assert.equal(await domRows(), 1);
+
+  // its readiness reasons open over the page: neither clipped by the one-row scroll box nor under it
+  await row.getByTestId("readiness-node-987").click();
+  const reason = row.getByRole("listitem").first();
+  await reason.waitFor();
+  const panel = await reason.boundingBox();
+  const box = await page.getByTestId("fleet-scroll").boundingBox();
+  assert.ok(panel && box && panel.y + panel.height > box.y + box.height, "reaches below the box");
+  const onTop = await reason.evaluate((item) => {
+    const { x, y, height } = item.getBoundingClientRect();
+    return item.contains(document.elementFromPoint(x + 4, y + height / 2));
+  });
+  assert.ok(onTop, "the reasons are on top where they reach");
+  await saveScreenshot(page, "fleet-readiness-reasons");
+  await page.keyboard.press("Escape");
+  await reason.waitFor({ state: "detached" });
   await page.getByLabel("Filter nodes").fill("");
   await page.getByTestId("fleet-count").getByText(`${NODES} nodes`, { exact: true }).waitFor();
 });
