@@ -51,16 +51,34 @@ test("1,000 nodes: only the rows in view are rendered, under a header that stays
   assert.equal(row?.height, ROW_HEIGHT.table, "a compact row of the height the window counts on");
 
   const top = await headerTop();
+  const filterTop = async () => (await page.getByLabel("Filter nodes").boundingBox())?.y;
+  const toolbar = await filterTop();
   // sorted by name, numbers in order: node-500 is the 501st row
   await scrollTable(500 * ROW_HEIGHT.table);
   await fleet.row("node-500").waitFor();
   await fleet.row("node-0").waitFor({ state: "detached" });
   assert.equal(await headerTop(), top, "the header stays where it was");
+  assert.equal(await filterTop(), toolbar, "so does the toolbar");
   assert.ok((await domRows()) < 100);
   await scrollTable(NODES * ROW_HEIGHT.table);
   await fleet.row(`node-${NODES - 1}`).waitFor();
   assert.equal(await headerTop(), top);
   await assertAccessible(page, "the fleet page with 1,000 nodes");
+
+  // the keyboard goes on past the last rendered row: focusing it scrolls, the window follows
+  await scrollTable(0);
+  const last = async () =>
+    Number(
+      (await page.locator("[data-testid^=node-row-]").last().getAttribute("aria-rowindex")) ?? 0,
+    ) - 2;
+  const lastRow = await last();
+  await page.getByRole("button", { name: `Remove node-${lastRow}` }).focus();
+  await fleet.row(`node-${lastRow + 1}`).waitFor();
+  await page.keyboard.press("Tab");
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.getAttribute("aria-label")),
+    `Select node-${lastRow + 1}`,
+  );
 
   // an expanded node's details push the rows below it down, and the window follows
   await scrollTable(0);
@@ -107,6 +125,7 @@ test("select all selects every shown node, rendered or not", async () => {
   // with a filter, "select all" means the shown ones: unticking it leaves the others selected
   await fleet.show("node-99");
   await page.getByTestId("fleet-count").getByText(`11 of ${NODES} nodes shown`).waitFor();
+  await lookAt(page, "fleet-1000-filtered-selected");
   await page.getByLabel("Select all shown nodes").uncheck();
   await bar.getByText(`${NODES - 11} selected`, { exact: true }).waitFor();
   await bar.getByRole("button", { name: "Clear selection" }).click();
