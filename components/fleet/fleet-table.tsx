@@ -2,7 +2,7 @@
 
 import { type ReactNode, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useVirtualRows } from "@/components/runs/use-virtual-rows";
-import { type RowExtra, rowTop } from "@/components/runs/virtual-window";
+import { layOut, type RowExtra } from "@/components/runs/virtual-window";
 import type { Readiness } from "@/lib/checks/readiness";
 import type { NodePublic } from "@/lib/inventory/types";
 import type { HostKeyProblem } from "./check-model";
@@ -81,42 +81,49 @@ export function FleetTable({
     overscan: 20,
     extras,
   });
-  const after = rows.totalHeight - rowTop(rows.end, rowHeight, extras);
+  // the row holding the keyboard focus stays in the page when it scrolls out of the window
+  const [focused, setFocused] = useState<string | null>(null);
+  const keep = useMemo(
+    () => (focused === null ? null : nodes.findIndex((node) => node.name === focused)),
+    [nodes, focused],
+  );
 
-  const rendered: ReactNode[] = [];
-  for (let index = rows.start; index < rows.end; index += 1) {
-    const node = nodes[index];
-    if (!node) continue;
-    rendered.push(
+  const rendered = layOut(rows, keep, nodes.length, rowHeight, extras).flatMap((laid) => {
+    if ("gap" in laid)
+      return [<Spacer key={`gap-${laid.from}`} height={laid.gap} span={columns.length} />];
+    const node = nodes[laid.row];
+    if (!node) return [];
+    const row = (
       <NodeRow
         key={node.name}
         node={node}
         columns={columns}
-        position={index + 2}
+        position={laid.row + 2}
         results={checks[node.name]}
         readiness={readiness.get(node.name)}
         problem={problems.get(node.name) ?? null}
         selected={selected.has(node.name)}
         expanded={expanded.has(node.name)}
         actions={actions}
-      />,
+      />
     );
-    if (expanded.has(node.name))
-      rendered.push(
-        <DetailsRow
-          key={`details-${node.name}`}
-          name={node.name}
-          span={columns.length}
-          onHeight={(height) =>
-            setDetailHeights((current) =>
-              current.get(node.name) === height ? current : new Map(current).set(node.name, height),
-            )
-          }
-        >
-          {details(node)}
-        </DetailsRow>,
-      );
-  }
+    if (!expanded.has(node.name)) return [row];
+    return [
+      row,
+      <DetailsRow
+        key={`details-${node.name}`}
+        name={node.name}
+        span={columns.length}
+        onHeight={(height) =>
+          setDetailHeights((current) =>
+            current.get(node.name) === height ? current : new Map(current).set(node.name, height),
+          )
+        }
+      >
+        {details(node)}
+      </DetailsRow>,
+    ];
+  });
 
   return (
     <div
@@ -155,10 +162,17 @@ export function FleetTable({
             ))}
           </tr>
         </thead>
-        <tbody className="max-lg:block">
-          {rows.offset > 0 && <Spacer height={rows.offset} span={columns.length} />}
+        <tbody
+          className="max-lg:block"
+          onFocus={(event) => {
+            const row = event.target.closest<HTMLElement>("[data-node]");
+            setFocused(row?.dataset.node ?? null);
+          }}
+          onBlur={(event) => {
+            if (!event.currentTarget.contains(event.relatedTarget)) setFocused(null);
+          }}
+        >
           {rendered}
-          {after > 0 && <Spacer height={after} span={columns.length} />}
         </tbody>
       </table>
     </div>
@@ -241,6 +255,7 @@ function DetailsRow({
       ref={ref}
       id={`details-${name}`}
       data-testid={`node-details-${name}`}
+      data-node={name}
       className="max-lg:block"
     >
       <td

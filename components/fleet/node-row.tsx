@@ -171,6 +171,7 @@ export const NodeRow = memo(function NodeRow({
   return (
     <tr
       data-testid={`node-row-${node.name}`}
+      data-node={node.name}
       aria-rowindex={position}
       aria-selected={selected}
       className={`${CARD} ${selected ? "bg-blue-50/70 dark:bg-blue-950/30" : ""}`}

@@ -77,3 +77,39 @@ export function rowWindow({
     totalHeight,
   };
 }
+
+/** What a windowed list lays out: a row, or the height of the rows (and extras) not rendered. */
+export type Laid = { row: number } | { gap: number; from: number };
+
+/**
+ * The rows [start, end) and `keep` (a row outside the window that must stay in the page: it has
+ * the keyboard focus), in order, with a gap for every run of rows between them and after them.
+ */
+export function layOut(
+  { start, end }: Pick<RowWindow, "start" | "end">,
+  keep: number | null,
+  count: number,
+  rowHeight: number,
+  extras: readonly RowExtra[],
+): Laid[] {
+  const rows = Array.from({ length: end - start }, (_, i) => start + i);
+  if (keep !== null && keep >= 0 && keep < count && (keep < start || keep >= end)) {
+    if (keep < start) rows.unshift(keep);
+    else rows.push(keep);
+  }
+  const laid: Laid[] = [];
+  let next = 0;
+  const gapTo = (row: number) => {
+    if (row > next) {
+      const gap = rowTop(row, rowHeight, extras) - rowTop(next, rowHeight, extras);
+      laid.push({ gap, from: next });
+    }
+  };
+  for (const row of rows) {
+    gapTo(row);
+    laid.push({ row });
+    next = row + 1;
+  }
+  gapTo(count);
+  return laid;
+}

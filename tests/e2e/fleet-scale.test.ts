@@ -67,18 +67,30 @@ test("1,000 nodes: only the rows in view are rendered, under a header that stays
 
   // the keyboard goes on past the last rendered row: focusing it scrolls, the window follows
   await scrollTable(0);
+  await fleet.row(`node-${NODES - 1}`).waitFor({ state: "detached" });
   const last = async () =>
     Number(
       (await page.locator("[data-testid^=node-row-]").last().getAttribute("aria-rowindex")) ?? 0,
     ) - 2;
   const lastRow = await last();
-  await page.getByRole("button", { name: `Remove node-${lastRow}` }).focus();
+  await page.getByRole("button", { name: `Remove node-${lastRow}`, exact: true }).focus();
   await fleet.row(`node-${lastRow + 1}`).waitFor();
   await page.keyboard.press("Tab");
   assert.equal(
     await page.evaluate(() => document.activeElement?.getAttribute("aria-label")),
     `Select node-${lastRow + 1}`,
   );
+
+  // the row holding the focus stays in the page when it scrolls out of the window
+  await scrollTable(0);
+  const edit = page.getByRole("button", { name: "Edit node-3", exact: true });
+  await edit.focus();
+  await scrollTable(500 * ROW_HEIGHT.table);
+  await fleet.row("node-500").waitFor();
+  await fleet.row("node-4").waitFor({ state: "detached" });
+  assert.equal(await edit.evaluate((button) => button === document.activeElement), true);
+  await edit.blur();
+  await fleet.row("node-3").waitFor({ state: "detached" });
 
   // an expanded node's details push the rows below it down, and the window follows
   await scrollTable(0);

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type RowExtra, rowAt, rowTop, rowWindow } from "@/components/runs/virtual-window";
+import {
+  type Laid,
+  layOut,
+  type RowExtra,
+  rowAt,
+  rowTop,
+  rowWindow,
+} from "@/components/runs/virtual-window";
 
 /** rows of 10 px; row 2 has 25 px of details under it, row 5 has 100 */
 const EXTRAS: RowExtra[] = [
@@ -73,5 +80,38 @@ const WINDOWS: [string, Parameters<typeof rowWindow>[0], ReturnType<typeof rowWi
 for (const [what, input, expected] of WINDOWS) {
   test(`rowWindow: ${what}`, () => {
     assert.deepEqual(rowWindow(input), expected);
+  });
+}
+
+const LAYOUTS: [string, [number, number], number | null, number, Laid[]][] = [
+  ["no rows", [0, 0], null, 0, []],
+  ["every row", [0, 3], null, 3, [{ row: 0 }, { row: 1 }, { row: 2 }]],
+  [
+    "a window in the middle: a gap each side (the first holds row 2's details; row 5's come with it)",
+    [4, 6],
+    null,
+    8,
+    [{ gap: 65, from: 0 }, { row: 4 }, { row: 5 }, { gap: 20, from: 6 }],
+  ],
+  [
+    "the focused row above the window stays, between two gaps",
+    [6, 8],
+    1,
+    8,
+    [{ gap: 10, from: 0 }, { row: 1 }, { gap: 165, from: 2 }, { row: 6 }, { row: 7 }],
+  ],
+  [
+    "the focused row below the window stays",
+    [0, 2],
+    7,
+    8,
+    [{ row: 0 }, { row: 1 }, { gap: 175, from: 2 }, { row: 7 }],
+  ],
+  ["a focused row inside the window is laid out once", [0, 2], 1, 2, [{ row: 0 }, { row: 1 }]],
+  ["a focused row no longer shown is left out", [0, 1], 5, 1, [{ row: 0 }]],
+];
+for (const [what, [start, end], keep, count, laid] of LAYOUTS) {
+  test(`layOut: ${what}`, () => {
+    assert.deepEqual(layOut({ start, end }, keep, count, 10, EXTRAS), laid);
   });
 }
