@@ -22,7 +22,7 @@ import type { ChecksByNode } from "./use-fleet";
 import { useWidthStep } from "./use-width-step";
 
 /** a header cell: sticky with the header, and where it sits in a phone's header bar */
-const HEAD = "bg-white px-2 py-2 dark:bg-slate-900";
+const HEAD = "bg-white py-2 lg:px-2 dark:bg-slate-900";
 
 /**
  * The fleet: sortable columns, row selection, a details row under each expanded node. Only the
