@@ -432,7 +432,7 @@ export class RegistryClient {
         );
       });
       if (body === undefined || body instanceof Uint8Array) {
-        req.end(body);
+        req.end(body, () => options.onBytes?.(body?.length ?? 0));
         return;
       }
       writeStream(req, body.open(), options.onBytes).then(

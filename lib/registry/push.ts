@@ -1,0 +1,581 @@
+import type { ByteSource } from "@/lib/catalog/byte-source";
+import { CatalogLimitError, NotACatalogError } from "@/lib/catalog/errors";
+import { readTarEntries } from "@/lib/catalog/tar";
+import { mapLimit } from "@/lib/util/map-limit";
+import { type BlobOutcome, BlobStore, type BlobTracker } from "./blob-store";
+import {
+  type BundleFile,
+  type BundleInput,
+  fileBody,
+  layoutBlobPath,
+  layoutBlobSize,
+  openBundleInput,
+  openTarFile,
+  readLayoutFile,
+} from "./bundle-source";
+import type { Body, RegistryClient } from "./client";
+import { bundleError, inArtifact, RegistryError } from "./errors";
+import {
+  archiveImage,
+  checkLayoutFile,
+  type ImagePlan,
+  layoutImages,
+  planImage,
+  readIndexJson,
+} from "./layout";
+import { type Descriptor, isManifestMediaType, parseManifest } from "./media-types";
+import { isLayoutMember, OciLayoutCollector, readOciArchive } from "./oci-archive";
+import { bundleEntryTarget, formatReference, type TargetReference } from "./reference";
+
+/**
+ * The push engine: every artifact of a bundle into `<prefix>/<bundle path>:<tag>`, blobs before
+ * manifests, the tag last (nothing half-pushed is tagged). A failed artifact never stops the
+ * others; a second push skips whatever is there (resume). Without a client it is a dry run:
+ * every target reference is listed and every archive checked, nothing is sent.
+ */
+
+export interface PushOptions {
+  /** the registry; absent = dry run */
+  client?: RegistryClient;
+  /** repository prefix, e.g. "k0rdent-enterprise" ("" for none) */
+  prefix: string;
+  /** artifacts (and blobs of one artifact) pushed at once; default 4 */
+  concurrency?: number;
+  signal?: AbortSignal;
+  onEvent?: (event: PushEvent) => void;
+}
+
+export type ArtifactState = "queued" | "uploading" | "skipped" | "done" | "failed" | "planned";
+
+interface ArtifactEventBase {
+  type: "artifact";
+  /** the artifact's path in the bundle (or its image name in an OCI layout) */
+  artifact: string;
+  /** where it lands: repository:tag (absent when the name itself is the problem) */
+  reference?: string;
+}
+
+/** An artifact's state, with what each state carries. */
+export type ArtifactStatus =
+  | { state: "queued" }
+  | { state: "uploading"; bytes: number; total: number }
+  | { state: "skipped"; digest: string }
+  | { state: "done"; digest: string; uploadedBytes: number }
+  | { state: "failed"; error: RegistryError }
+  | { state: "planned"; digest: string; mediaType: string; platforms: string[]; size: number };
+
+export type ArtifactEvent = ArtifactEventBase & ArtifactStatus;
+
+export interface ProgressEvent {
+  type: "progress";
+  /** bytes of the bundle file(s) read so far, and their total */
+  readBytes: number;
+  totalBytes: number;
+  /** blob bytes sent to the registry */
+  uploadedBytes: number;
+  /** blob bytes the registry had (or got by mount) */
+  skippedBytes: number;
+}
+
+export type PushEvent = ArtifactEvent | ProgressEvent;
+
+export interface ArtifactResult {
+  artifact: string;
+  reference?: string;
+  state: "skipped" | "done" | "failed" | "planned";
+  digest?: string;
+  mediaType?: string;
+  platforms?: string[];
+  size?: number;
+  uploadedBytes: number;
+  error?: RegistryError;
+}
+
+export interface PushSummary {
+  artifacts: ArtifactResult[];
+  readBytes: number;
+  totalBytes: number;
+  uploadedBytes: number;
+  skippedBytes: number;
+  failed: number;
+}
+
+const EVENT_INTERVAL_MS = 250;
+
+/** Plan (no client) or push the bundle at `path`. Rejects only for the whole bundle (unreadable, cancelled). */
+export async function pushBundle(path: string, options: PushOptions): Promise<PushSummary> {
+  const input = await openBundleInput(path);
+  const run = new PushRun(options, totalBytesOf(input));
+  try {
+    await run.pushInput(input);
+  } finally {
+    await run.settle();
+  }
+  return run.summary();
+}
+
+function totalBytesOf(input: BundleInput): number {
+  if (input.kind === "archive") return input.file.size;
+  if (input.kind === "archive-dir") return input.files.reduce((sum, f) => sum + f.size, 0);
+  return 0;
+}
+
+/** One artifact's counters and its throttled "uploading" events. */
+class ArtifactTrack implements BlobTracker {
+  uploadedBytes = 0;
+  private done = 0;
+  private lastEvent = 0;
+
+  constructor(
+    private readonly run: PushRun,
+    readonly artifact: string,
+    readonly reference: string,
+    public total: number,
+  ) {}
+
+  uploaded(bytes: number): void {
+    this.uploadedBytes += bytes;
+    this.done += bytes;
+    this.run.uploadedBytes += bytes;
+    this.tick();
+  }
+
+  settled(size: number): void {
+    this.done += size;
+    this.run.skippedBytes += size;
+    this.tick();
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    if (now - this.lastEvent < EVENT_INTERVAL_MS) return;
+    this.lastEvent = now;
+    this.run.emitArtifact(this, {
+      state: "uploading",
+      bytes: this.done,
+      total: Math.max(this.total, this.done),
+    });
+    this.run.progress();
+  }
+}
+
+class PushRun {
+  readonly results: ArtifactResult[] = [];
+  readBytes = 0;
+  uploadedBytes = 0;
+  skippedBytes = 0;
+  private readonly blobs: BlobStore | undefined;
+  private readonly concurrency: number;
+  private readonly pending = new Set<Promise<void>>();
+  private lastProgress = 0;
+
+  constructor(
+    private readonly options: PushOptions,
+    private readonly totalBytes: number,
+  ) {
+    this.blobs = options.client ? new BlobStore(options.client, options.signal) : undefined;
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
+  }
+
+  async pushInput(input: BundleInput): Promise<void> {
+    if (input.kind === "layout-dir") return this.pushLayoutDir(input.dir);
+    if (input.kind === "archive-dir") {
+      await mapLimit(input.files, this.concurrency, (file) => this.pushArchiveFile(file));
+      return;
+    }
+    await this.pushBundleArchive(input.file);
+  }
+
+  /** A .tar/.tar.gz: k0rdent bundle files streamed one by one, or a single OCI layout. */
+  private async pushBundleArchive(file: BundleFile): Promise<void> {
+    const source = await this.open(file);
+    const layout = new OciLayoutCollector(file.relative);
+    let archives = 0;
+    try {
+      for await (const entry of readTarEntries(source, 16 * 1024 * 1024)) {
+        this.options.signal?.throwIfAborted();
+        if (isLayoutMember(entry.name)) {
+          await layout.add(entry, async () => undefined); // large blobs: second pass
+        } else if (entry.name.endsWith(".tar")) {
+          archives++;
+          await this.pushArchive(entry.name, entry.body, entry.size);
+        }
+      }
+    } catch (error) {
+      throw wholeBundleError(error, file.relative);
+    } finally {
+      await source.cancel();
+    }
+    if (layout.index !== undefined || layout.dockerManifest) {
+      await this.pushLayoutArchive(file, layout);
+    } else if (archives === 0) {
+      throw bundleError(
+        `${file.relative}: not a bundle (no <path>/<name>_<tag>.tar files, and no OCI layout: index.json)`,
+      );
+    }
+  }
+
+  /** One file of a bundle directory: an oci-archive named <name>_<tag>.tar. */
+  private async pushArchiveFile(file: BundleFile): Promise<void> {
+    let source: ByteSource;
+    try {
+      source = await this.open(file);
+    } catch (error) {
+      this.fail(file.relative, undefined, error);
+      return;
+    }
+    try {
+      await this.pushArchive(file.relative, source, file.size);
+    } finally {
+      await source.cancel();
+    }
+  }
+
+  /** A k0rdent bundle file: large blobs streamed to the repository as they come, then the image. */
+  private async pushArchive(name: string, body: ByteSource, size: number): Promise<void> {
+    const target = bundleEntryTarget(name, this.options.prefix);
+    if (typeof target === "string") {
+      this.fail(name, undefined, bundleError(target, name));
+      return;
+    }
+    const reference = formatReference(target);
+    const track = new ArtifactTrack(this, name, reference, size);
+    this.emitArtifact(track, { state: "queued" });
+    try {
+      const archive = await readOciArchive(body, name, async (digest, blobSize, blobBody) => {
+        await this.blobs?.ensure(
+          target.repository,
+          digest,
+          blobSize,
+          streamBody(blobBody, blobSize),
+          track,
+        );
+      });
+      const top = archiveImage(readIndexJson(archive.indexOrThrow()), target.tag);
+      const plan = planImage(
+        target,
+        top,
+        (d) => archive.held.get(d),
+        (d) => archive.sizes.has(d),
+      );
+      track.total = plan.totalBytes;
+      await this.schedule(() => this.pushImage(plan, track, (d) => archive.held.get(d)));
+    } catch (error) {
+      this.fail(name, reference, error);
+    }
+  }
+
+  /** A single OCI layout in an archive: index.json read in the first pass, large blobs in a second. */
+  private async pushLayoutArchive(file: BundleFile, layout: OciLayoutCollector): Promise<void> {
+    const images = this.layoutPlans(
+      file.relative,
+      layout.indexOrThrow(),
+      layout.held,
+      layout.sizes,
+    );
+    const wanted = new Map<string, TargetReference[]>();
+    for (const { plan } of images) {
+      for (const blob of plan.blobs) {
+        if (layout.held.has(blob.digest)) continue;
+        wanted.set(blob.digest, [...(wanted.get(blob.digest) ?? []), plan.target]);
+      }
+    }
+    if (this.blobs && wanted.size > 0) {
+      const tracks = new Map(images.map(({ plan, track }) => [plan.target.repository, track]));
+      const source = await this.open(file);
+      try {
+        for await (const entry of readTarEntries(source, 16 * 1024 * 1024)) {
+          const digest = entry.name.startsWith("blobs/sha256/")
+            ? `sha256:${entry.name.slice(13)}`
+            : "";
+          const targets = wanted.get(digest) ?? [];
+          for (const [index, target] of targets.entries()) {
+            const track = tracks.get(target.repository) as ArtifactTrack;
+            const body = index === 0 ? streamBody(entry.body, entry.size) : undefined;
+            await this.blobs
+              .ensure(target.repository, digest, entry.size, body, track)
+              .catch((error) => {
+                this.fail(track.artifact, track.reference, error);
+              });
+          }
+        }
+      } catch (error) {
+        throw wholeBundleError(error, file.relative);
+      } finally {
+        await source.cancel();
+      }
+    }
+    await mapLimit(images, this.concurrency, async ({ plan, track }) => {
+      if (this.failed(track.artifact)) return;
+      await this.pushImage(plan, track, (d) => layout.held.get(d)).catch((error) =>
+        this.fail(track.artifact, track.reference, error),
+      );
+    });
+  }
+
+  /** An OCI layout directory: every blob is a file, so every upload can be retried. */
+  private async pushLayoutDir(dir: string): Promise<void> {
+    const name = dir.split("/").pop() ?? dir;
+    const layoutFile = await readLayoutFile(dir, "oci-layout", 64 * 1024);
+    const index = await readLayoutFile(dir, "index.json", 16 * 1024 * 1024);
+    if (!layoutFile || !index)
+      throw bundleError(`${name}: not an OCI layout (oci-layout, index.json)`);
+    try {
+      checkLayoutFile(layoutFile);
+    } catch (error) {
+      throw bundleError((error as Error).message, name);
+    }
+    const { manifests, sizes } = await loadLayoutDir(dir, readIndexJsonOrThrow(index, name));
+    const images = this.layoutPlans(name, index, manifests, sizes);
+    await mapLimit(images, this.concurrency, ({ plan, track }) =>
+      this.pushImage(plan, track, (d) => fileBody(layoutBlobPath(dir, d), sizes.get(d) ?? 0)).catch(
+        (error) => this.fail(track.artifact, track.reference, error),
+      ),
+    );
+  }
+
+  private layoutPlans(
+    name: string,
+    index: Uint8Array,
+    manifests: Map<string, Uint8Array>,
+    sizes: Map<string, number>,
+  ): { plan: ImagePlan; track: ArtifactTrack }[] {
+    let entries: ReturnType<typeof layoutImages>;
+    try {
+      entries = layoutImages(readIndexJson(index), this.options.prefix);
+    } catch (error) {
+      throw bundleError((error as Error).message, name);
+    }
+    const images: { plan: ImagePlan; track: ArtifactTrack }[] = [];
+    for (const { descriptor, target } of entries) {
+      const reference = formatReference(target);
+      const artifact = `${name}:${reference}`;
+      try {
+        const plan = planImage(
+          target,
+          descriptor,
+          (d) => manifests.get(d),
+          (d) => sizes.has(d),
+        );
+        const track = new ArtifactTrack(this, artifact, reference, plan.totalBytes);
+        this.emitArtifact(track, { state: "queued" });
+        images.push({ plan, track });
+      } catch (error) {
+        this.fail(artifact, reference, error);
+      }
+    }
+    return images;
+  }
+
+  /**
+   * The image stage: blobs at hand (held or files), child manifests by digest, then the tag —
+   * skipped when the tag already names this digest and nothing had to be uploaded.
+   */
+  private async pushImage(
+    plan: ImagePlan,
+    track: ArtifactTrack,
+    bodyOf: (digest: string) => Body | undefined,
+  ): Promise<void> {
+    const { client, signal } = this.options;
+    const top = plan.manifests[plan.manifests.length - 1];
+    if (top === undefined) throw new Error("an image without a manifest");
+    const { repository, tag } = plan.target;
+    if (!client || !this.blobs) {
+      this.finish(track, {
+        state: "planned",
+        digest: plan.top.digest,
+        mediaType: top.parsed.mediaType,
+        platforms: plan.platforms,
+        size: plan.totalBytes,
+      });
+      return;
+    }
+    const blobs = this.blobs;
+    const atHand = plan.blobs.filter((b) => bodyOf(b.digest) !== undefined);
+    await mapLimit(
+      atHand,
+      this.concurrency,
+      (blob: Descriptor): Promise<BlobOutcome> =>
+        blobs.ensure(repository, blob.digest, blob.size, bodyOf(blob.digest), track),
+    );
+    const existing = await client.headManifest(repository, tag, signal);
+    if (existing?.digest === plan.top.digest && track.uploadedBytes === 0) {
+      this.finish(track, { state: "skipped", digest: plan.top.digest });
+      return;
+    }
+    for (const manifest of plan.manifests.slice(0, -1)) {
+      const { descriptor, parsed, bytes } = manifest;
+      await client.putManifest(repository, descriptor.digest, parsed.mediaType, bytes, signal);
+    }
+    await client.putManifest(repository, tag, top.parsed.mediaType, top.bytes, signal);
+    this.finish(track, {
+      state: "done",
+      digest: plan.top.digest,
+      uploadedBytes: track.uploadedBytes,
+    });
+  }
+
+  /** Runs `work` beside the reading, at most `concurrency` at once (the bundle stream goes on). */
+  private async schedule(work: () => Promise<void>): Promise<void> {
+    while (this.pending.size >= this.concurrency) await Promise.race(this.pending);
+    const track = work()
+      .catch(() => undefined) // work reports its own failure
+      .finally(() => this.pending.delete(track));
+    this.pending.add(track);
+  }
+
+  async settle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.race(this.pending);
+    this.progress(true);
+  }
+
+  private open(file: BundleFile): Promise<ByteSource> {
+    return openTarFile(file, {
+      signal: this.options.signal,
+      onRead: (bytes) => {
+        this.readBytes += bytes;
+        this.progress();
+      },
+    });
+  }
+
+  emitArtifact(track: ArtifactTrack, status: ArtifactStatus) {
+    this.options.onEvent?.({
+      type: "artifact",
+      artifact: track.artifact,
+      reference: track.reference,
+      ...status,
+    });
+  }
+
+  progress(force = false): void {
+    const now = Date.now();
+    if (!force && now - this.lastProgress < EVENT_INTERVAL_MS) return;
+    this.lastProgress = now;
+    this.options.onEvent?.({
+      type: "progress",
+      readBytes: this.readBytes,
+      totalBytes: Math.max(this.totalBytes, this.readBytes),
+      uploadedBytes: this.uploadedBytes,
+      skippedBytes: this.skippedBytes,
+    });
+  }
+
+  private finish(
+    track: ArtifactTrack,
+    outcome:
+      | { state: "skipped"; digest: string }
+      | { state: "done"; digest: string; uploadedBytes: number }
+      | { state: "planned"; digest: string; mediaType: string; platforms: string[]; size: number },
+  ): void {
+    this.results.push({
+      artifact: track.artifact,
+      reference: track.reference,
+      uploadedBytes: track.uploadedBytes,
+      ...outcome,
+    });
+    this.emitArtifact(track, outcome);
+  }
+
+  private fail(artifact: string, reference: string | undefined, error: unknown): void {
+    if (this.options.signal?.aborted) throw this.options.signal.reason;
+    if (this.failed(artifact)) return;
+    const named = asRegistryError(error, artifact);
+    this.results.push({ artifact, reference, state: "failed", uploadedBytes: 0, error: named });
+    this.options.onEvent?.({
+      type: "artifact",
+      artifact,
+      reference,
+      state: "failed",
+      error: named,
+    });
+  }
+
+  private failed(artifact: string): boolean {
+    return this.results.some((r) => r.artifact === artifact && r.state === "failed");
+  }
+
+  summary(): PushSummary {
+    return {
+      artifacts: this.results,
+      readBytes: this.readBytes,
+      totalBytes: Math.max(this.totalBytes, this.readBytes),
+      uploadedBytes: this.uploadedBytes,
+      skippedBytes: this.skippedBytes,
+      failed: this.results.filter((r) => r.state === "failed").length,
+    };
+  }
+}
+
+/** A blob's bytes as they stream out of the bundle: sent once, never held. */
+function streamBody(source: ByteSource, length: number): Body {
+  return { length, replayable: false, open: () => chunksOf(source.rest()) };
+}
+
+async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+function asRegistryError(error: unknown, artifact: string): RegistryError {
+  const named = inArtifact(error, artifact);
+  if (named instanceof RegistryError) return named;
+  const message =
+    error instanceof Error ? error.message.replace(/^not a catalog: /, "") : String(error);
+  return bundleError(message, artifact);
+}
+
+/** The bundle itself is unreadable (damaged tar or gzip, a limit): the whole push stops. */
+function wholeBundleError(error: unknown, name: string): unknown {
+  if (error instanceof NotACatalogError || error instanceof CatalogLimitError) {
+    return bundleError(`${name}: ${error.message.replace(/^not a catalog: /, "")}`);
+  }
+  if (error instanceof TypeError && /decompress|gzip|zlib|incorrect header/i.test(error.message)) {
+    return bundleError(`${name}: damaged gzip data (${error.message})`);
+  }
+  return error;
+}
+
+function readIndexJsonOrThrow(index: Uint8Array, name: string): Descriptor[] {
+  try {
+    return readIndexJson(index);
+  } catch (error) {
+    throw bundleError((error as Error).message, name);
+  }
+}
+
+/** Every manifest (bytes) and blob (size) an OCI layout directory's index.json reaches. */
+async function loadLayoutDir(dir: string, entries: Descriptor[]) {
+  const manifests = new Map<string, Uint8Array>();
+  const sizes = new Map<string, number>();
+  const queue = [...entries];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    if (sizes.has(next.digest)) continue;
+    const size = await layoutBlobSize(dir, next.digest);
+    if (size === undefined) continue; // planImage names what is missing
+    sizes.set(next.digest, size);
+    if (!isManifestMediaType(next.mediaType) || size > 4 * 1024 * 1024) continue;
+    const bytes = await readLayoutFile(
+      dir,
+      layoutBlobPath(dir, next.digest).slice(dir.length + 1),
+      size,
+    );
+    if (!bytes) continue;
+    manifests.set(next.digest, bytes);
+    try {
+      const parsed = parseManifest(bytes, next.mediaType);
+      queue.push(...parsed.manifests, ...parsed.blobs);
+    } catch {
+      // planImage reports the unreadable manifest with its digest
+    }
+  }
+  return { manifests, sizes };
+}
