@@ -305,12 +305,14 @@ export class RegistryClient {
         answer = await this.once(options);
       } catch (error) {
         if (options.signal?.aborted) throw options.signal.reason;
+        if (error instanceof RegistryError) throw error;
+        const transient = isTransientNetworkError(error);
         const failure = new RegistryError(
           "upstream:registry",
           `${options.method} ${describePath(options.path)}: ${(error as Error).message}`,
-          { transient: true, cause: error, repository: options.repository, digest: options.digest },
+          { transient, cause: error, repository: options.repository, digest: options.digest },
         );
-        if (!replayable || attempt >= attempts) throw failure;
+        if (!transient || !replayable || attempt >= attempts) throw failure;
         await this.pause(attempt, undefined, options.signal);
         continue;
       }
@@ -486,6 +488,24 @@ async function writeStream(
     }
     onBytes?.(chunk.length);
   }
+}
+
+const TRANSIENT_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ECONNABORTED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+]);
+
+/** A dropped or refused connection is worth another try; a certificate the CA does not sign is not. */
+function isTransientNetworkError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string") return TRANSIENT_CODES.has(code);
+  return /socket hang up|no answer in time/.test((error as Error).message ?? "");
 }
 
 function headerValue(answer: Answer, name: string): string | undefined {

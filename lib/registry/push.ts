@@ -259,7 +259,11 @@ class PushRun {
         (d) => archive.sizes.has(d),
       );
       track.total = plan.totalBytes;
-      await this.schedule(() => this.pushImage(plan, track, (d) => archive.held.get(d)));
+      await this.schedule(() =>
+        this.pushImage(plan, track, (d) => archive.held.get(d)).catch((error) =>
+          this.fail(name, reference, error),
+        ),
+      );
     } catch (error) {
       this.fail(name, reference, error);
     }
@@ -419,7 +423,7 @@ class PushRun {
   private async schedule(work: () => Promise<void>): Promise<void> {
     while (this.pending.size >= this.concurrency) await Promise.race(this.pending);
     const track = work()
-      .catch(() => undefined) // work reports its own failure
+      .catch(() => undefined) // work reports its own failure; a cancel surfaces in the reading loop
       .finally(() => this.pending.delete(track));
     this.pending.add(track);
   }

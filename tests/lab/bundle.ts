@@ -44,6 +44,12 @@ export interface BundleArtifact {
   children: Descriptor[];
 }
 
+/** The artifact's blobs that are not manifests (configs and layers). */
+export function layerAndConfigDigests(artifact: BundleArtifact): string[] {
+  const manifests = new Set([artifact.top.digest, ...artifact.children.map((c) => c.digest)]);
+  return [...artifact.blobs.keys()].filter((digest) => !manifests.has(digest));
+}
+
 const busybox = (() => {
   let bytes: Buffer | undefined;
   return () => {
