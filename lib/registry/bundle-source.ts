@@ -1,7 +1,9 @@
 import { createReadStream } from "node:fs";
-import { lstat, readdir, readFile } from "node:fs/promises";
+import { type FileHandle, lstat, open, readdir, readFile } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
-import { Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import { createGunzip } from "node:zlib";
 import { ByteSource } from "@/lib/catalog/byte-source";
 import { DecompressionGuard } from "@/lib/catalog/decompression-guard";
 import { MAX_DECOMPRESSED_BYTES } from "@/lib/catalog/limits";
@@ -70,26 +72,14 @@ export async function openTarFile(
     Math.max(MAX_DECOMPRESSED_BYTES, file.size * 4),
     options.signal,
   );
-  const raw = Readable.toWeb(
-    createReadStream(file.path, { highWaterMark: 1024 * 1024 }),
-  ) as ReadableStream<Uint8Array>;
-  const counted = raw.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        options.onRead?.(chunk.length);
-        controller.enqueue(chunk);
-      },
-    }),
-  );
+  const counted = fileStream(file.path, options.onRead);
   let source = new ByteSource(guard.received(counted));
   const head = await source.peek(2);
   if (head[0] === 0x1f && head[1] === 0x8b) {
-    // Cast: TS types the writable side as BufferSource (ArrayBuffer-backed); our chunks are too.
-    const gunzip = new DecompressionStream("gzip") as unknown as TransformStream<
-      Uint8Array,
-      Uint8Array
-    >;
-    source = new ByteSource(guard.inflated(source.rest().pipeThrough(gunzip)));
+    // Node's zlib, not the web DecompressionStream: that one buffers its input without bound.
+    const compressed = Readable.fromWeb(source.rest() as WebReadableStream<Uint8Array>);
+    const inflated = pipeline(compressed, createGunzip({ chunkSize: 256 * 1024 }), () => undefined);
+    source = new ByteSource(guard.inflated(Readable.toWeb(inflated) as ReadableStream<Uint8Array>));
   }
   if (!looksLikeTar(await source.peek(512))) {
     await source.cancel();
@@ -99,6 +89,36 @@ export async function openTarFile(
   }
   return source;
 }
+
+/**
+ * A file as a web stream that reads only when pulled (Readable.toWeb on Node 20 reads ahead
+ * without bound: a multi-GB bundle would end up in memory).
+ */
+function fileStream(path: string, onRead?: (bytes: number) => void): ReadableStream<Uint8Array> {
+  let handle: FileHandle | undefined;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull: async (controller) => {
+        handle ??= await open(path, "r");
+        const buffer = new Uint8Array(READ_CHUNK_BYTES);
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+        if (bytesRead === 0) {
+          await handle.close();
+          controller.close();
+          return;
+        }
+        onRead?.(bytesRead);
+        controller.enqueue(buffer.subarray(0, bytesRead));
+      },
+      cancel: async () => {
+        await handle?.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 /** A file of an OCI layout directory, by digest (checked to stay inside `blobs/sha256/`). */
 export function layoutBlobPath(dir: string, digest: string): string {

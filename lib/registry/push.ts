@@ -542,8 +542,9 @@ function wholeBundleError(error: unknown, name: string): unknown {
   if (error instanceof NotACatalogError || error instanceof CatalogLimitError) {
     return bundleError(`${name}: ${error.message.replace(/^not a catalog: /, "")}`);
   }
-  if (error instanceof TypeError && /decompress|gzip|zlib|incorrect header/i.test(error.message)) {
-    return bundleError(`${name}: damaged gzip data (${error.message})`);
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && code.startsWith("Z_")) {
+    return bundleError(`${name}: damaged gzip data (${(error as Error).message})`);
   }
   return error;
 }

@@ -3,7 +3,7 @@
  * and each bad bundle refused with the artifact named.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -128,6 +128,19 @@ describe("bad bundles are refused, naming the artifact", () => {
         error.message,
         /notes\.txt: not a bundle \(neither a tar archive nor a gzip-compressed tar\)/,
       );
+      return true;
+    });
+  });
+
+  test("a damaged gzip stream stops the push with the bundle named", async () => {
+    const path = join(dir, "damaged.tar.gz");
+    await writeBundle(path, bundleEntries(artifacts));
+    const bytes = readFileSync(path);
+    bytes.fill(0x55, 2000, 2400);
+    writeFileSync(path, bytes);
+    await assert.rejects(plan(path), (error: unknown) => {
+      assert.ok(error instanceof RegistryError);
+      assert.match(error.message, /^damaged\.tar\.gz: damaged gzip data/);
       return true;
     });
   });
