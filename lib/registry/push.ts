@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ByteSource } from "@/lib/catalog/byte-source";
 import { CatalogLimitError, NotACatalogError } from "@/lib/catalog/errors";
 import { readTarEntries } from "@/lib/catalog/tar";
@@ -101,6 +102,9 @@ export interface PushSummary {
 }
 
 const EVENT_INTERVAL_MS = 250;
+/** readings of the bundle for artifacts that failed transiently: the first and two retries */
+const MAX_PASSES = 3;
+const PASS_PAUSE_MS = 500;
 
 /** Plan (no client) or push the bundle at `path`. Rejects only for the whole bundle (unreadable, cancelled). */
 export async function pushBundle(path: string, options: PushOptions): Promise<PushSummary> {
@@ -180,21 +184,55 @@ class PushRun {
   async pushInput(input: BundleInput): Promise<void> {
     if (input.kind === "layout-dir") return this.pushLayoutDir(input.dir);
     if (input.kind === "archive-dir") {
-      await mapLimit(input.files, this.concurrency, (file) => this.pushArchiveFile(file));
+      const { files } = input;
+      await this.inPasses(async (only) => {
+        const wanted = only ? files.filter((f) => only.has(f.relative)) : files;
+        await mapLimit(wanted, this.concurrency, (file) => this.pushArchiveFile(file));
+      });
       return;
     }
-    await this.pushBundleArchive(input.file);
+    const { file } = input;
+    await this.inPasses((only) => this.pushBundleArchive(file, only));
   }
 
-  /** A .tar/.tar.gz: k0rdent bundle files streamed one by one, or a single OCI layout. */
-  private async pushBundleArchive(file: BundleFile): Promise<void> {
+  /**
+   * Runs `pass` again for the artifacts that failed transiently (a streamed blob cannot be sent
+   * twice, so its artifact is read again), up to MAX_PASSES, with a growing pause between.
+   */
+  private async inPasses(pass: (only: Set<string> | undefined) => Promise<void>): Promise<void> {
+    await pass(undefined);
+    for (let attempt = 2; attempt <= MAX_PASSES; attempt++) {
+      await this.settle();
+      const retry = new Set(
+        this.results
+          .filter((r) => r.state === "failed" && r.error?.transient)
+          .map((r) => r.artifact),
+      );
+      if (retry.size === 0) return;
+      this.results.splice(
+        0,
+        this.results.length,
+        ...this.results.filter((r) => !retry.has(r.artifact)),
+      );
+      await sleep(PASS_PAUSE_MS * 2 ** (attempt - 2), undefined, { signal: this.options.signal });
+      await pass(retry);
+    }
+  }
+
+  /**
+   * A .tar/.tar.gz: k0rdent bundle files streamed one by one, or a single OCI layout. `only`:
+   * a retry pass, for these bundle files alone.
+   */
+  private async pushBundleArchive(file: BundleFile, only?: Set<string>): Promise<void> {
     const source = await this.open(file);
     const layout = new OciLayoutCollector(file.relative);
     let archives = 0;
     try {
       for await (const entry of readTarEntries(source, 16 * 1024 * 1024)) {
         this.options.signal?.throwIfAborted();
-        if (isLayoutMember(entry.name)) {
+        if (only) {
+          if (only.has(entry.name)) await this.pushArchive(entry.name, entry.body, entry.size);
+        } else if (isLayoutMember(entry.name)) {
           await layout.add(entry, async () => undefined); // large blobs: second pass
         } else if (entry.name.endsWith(".tar")) {
           archives++;
@@ -206,6 +244,7 @@ class PushRun {
     } finally {
       await source.cancel();
     }
+    if (only) return;
     if (layout.index !== undefined || layout.dockerManifest) {
       await this.pushLayoutArchive(file, layout);
     } else if (archives === 0) {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { RegistryClient, type RegistryConnection } from "@/lib/registry/client";
 import { RegistryError } from "@/lib/registry/errors";
-import { OCI_INDEX } from "@/lib/registry/media-types";
+import { OCI_INDEX, OCI_MANIFEST } from "@/lib/registry/media-types";
 import { type PushEvent, type PushSummary, pushBundle } from "@/lib/registry/push";
 import {
   type BundleArtifact,
@@ -19,6 +19,7 @@ import {
   ociArchive,
   writeBundle,
 } from "../lab/bundle";
+import { startFlakyProxy } from "../lab/flaky-proxy";
 import { type LabRun, startLabRun } from "../lab/lab-run";
 import { type PushRegistry, startPushRegistry } from "../lab/push-registry";
 
@@ -147,6 +148,88 @@ describe("plain http registry", SUITE, () => {
     const tags: string[] = [];
     for await (const tag of client.tags(`${PREFIX}/k8s/pause`, 1)) tags.push(tag);
     assert.deepEqual(tags, ["3.9"]);
+  });
+});
+
+describe("transient failures", SUITE, () => {
+  test("503, 429 and dropped connections are retried: the push completes, even a streamed upload that failed", async () => {
+    const target = await registry("plain");
+    const seen = new Map<string, number>();
+    /** the first time each kind of request is made: one fault each */
+    const firstTime = (key: string) => {
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+      return seen.get(key) === 1;
+    };
+    const proxy = await startFlakyProxy(target.connection.url, (req) => {
+      const path = req.url?.split("?")[0] ?? "";
+      if (req.method === "HEAD" && path.includes("/blobs/") && firstTime("head")) return "503";
+      if (req.method === "PUT" && path.includes("/manifests/") && firstTime("manifest"))
+        return "429";
+      if (req.method === "POST" && firstTime("post")) return "reset";
+      // a streamed layer upload (the first large PUT) fails once: its artifact is read again
+      if (
+        req.method === "PUT" &&
+        path.includes("/blobs/uploads/") &&
+        Number(req.headers["content-length"]) > 1024 * 1024 &&
+        firstTime("stream")
+      )
+        return "503";
+      return undefined;
+    });
+    const client = new RegistryClient({ url: proxy.url, backoffBaseMs: 20 });
+    try {
+      const summary = await push(client);
+      assert.deepEqual(
+        summary.artifacts.filter((a) => a.state === "failed").map((a) => a.error?.message),
+        [],
+      );
+      assert.equal(proxy.injected.length, 4, proxy.injected.join("\n"));
+      assert.ok(
+        proxy.injected.some((line) => line.startsWith("PUT") && line.includes("/blobs/uploads/")),
+      );
+      await assertAllThere(client);
+    } finally {
+      client.close();
+      await proxy.stop();
+    }
+  });
+
+  test("a 4xx other than 429 is not retried", async () => {
+    const target = await registry("plain");
+    let manifestPuts = 0;
+    const proxy = await startFlakyProxy(target.connection.url, (req) => {
+      if (req.method === "PUT") manifestPuts++;
+      return undefined;
+    });
+    const client = new RegistryClient({ url: proxy.url, backoffBaseMs: 20 });
+    const missing = {
+      mediaType: "application/vnd.oci.image.config.v1+json",
+      digest: `sha256:${"0".repeat(64)}`,
+      size: 2,
+    };
+    const manifest = Buffer.from(
+      JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: missing, layers: [] }),
+    );
+    try {
+      await assert.rejects(
+        client.putManifest(`${PREFIX}/x`, "1.0", OCI_MANIFEST, manifest),
+        (error: unknown) => {
+          assert.ok(error instanceof RegistryError);
+          assert.equal(error.registryStatus, 400);
+          assert.equal(error.registryCode, "MANIFEST_BLOB_UNKNOWN");
+          assert.equal(error.transient, false);
+          assert.match(
+            error.message,
+            /^PUT \/v2\/k0rdent-enterprise\/x\/manifests\/1\.0: HTTP 400 MANIFEST_BLOB_UNKNOWN/,
+          );
+          return true;
+        },
+      );
+      assert.equal(manifestPuts, 1);
+    } finally {
+      client.close();
+      await proxy.stop();
+    }
   });
 });
 

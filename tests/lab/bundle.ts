@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createWriteStream, readFileSync } from "node:fs";
 import { createGzip, gzipSync } from "node:zlib";
@@ -70,9 +70,25 @@ function manifestDescriptor(image: TinyImage): Descriptor {
   return { mediaType: OCI_MANIFEST, digest: image.manifestDigest, size: image.manifest.length };
 }
 
+/**
+ * /bin/busybox plus 1 MiB of bytes derived from the label (incompressible, reproducible): the layer
+ * passes the engine's 1 MiB hold limit, so it is streamed like a real layer.
+ */
+function layerFiles(label: string): { name: string; data: Buffer }[] {
+  const seed = createHash("sha256").update(label).digest();
+  const filler = Buffer.alloc(1024 * 1024);
+  for (let offset = 0; offset < filler.length; offset += 32) {
+    createHash("sha256").update(seed).update(String(offset)).digest().copy(filler, offset);
+  }
+  return [
+    { name: "bin/busybox", data: busybox() },
+    { name: "k0lab-filler.bin", data: filler },
+  ];
+}
+
 /** A busybox-based single-platform image (its layer holds /bin/busybox: larger than 1 MiB unpacked). */
 export function imageArtifact(entry: string, label = entry): BundleArtifact {
-  const image = buildTinyImage(label, { files: [{ name: "bin/busybox", data: busybox() }] });
+  const image = buildTinyImage(label, { files: layerFiles(label) });
   return {
     ...split(entry),
     top: manifestDescriptor(image),
@@ -87,7 +103,7 @@ export function indexArtifact(entry: string, archs: string[]): BundleArtifact {
   const children = archs.map((arch) => {
     const image = buildTinyImage(`${entry} ${arch}`, {
       arch,
-      files: [{ name: "bin/busybox", data: busybox() }],
+      files: layerFiles(`${entry} ${arch}`),
     });
     for (const [digest, bytes] of imageBlobs(image)) blobs.set(digest, bytes);
     return { ...manifestDescriptor(image), platform: { os: "linux", architecture: arch } };
