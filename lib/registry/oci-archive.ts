@@ -20,10 +20,18 @@ const MAX_LAYOUT_FILE_BYTES = 16 * 1024 * 1024;
 
 const blobMember = /^blobs\/sha256\/([a-f0-9]{64})$/;
 const layoutFiles = new Set(["oci-layout", "index.json", "manifest.json", "repositories"]);
+/** docker save < 25: `<config>.json` at the top, `<id>/layer.tar` (+ json, VERSION) per layer */
+const dockerConfigMember = /^[^/]+\.json$/;
+const dockerLayerMember = /^[a-f0-9]{64}\/(?:layer\.tar|json|VERSION)$/;
 
 /** True for the members an OCI layout (or docker save archive) is made of. */
 export function isLayoutMember(name: string): boolean {
-  return layoutFiles.has(name) || name.startsWith("blobs/");
+  return (
+    layoutFiles.has(name) ||
+    name.startsWith("blobs/") ||
+    dockerConfigMember.test(name) ||
+    dockerLayerMember.test(name)
+  );
 }
 
 /** Streams a large blob somewhere (or leaves it unread: the reader skips it). */
@@ -34,7 +42,11 @@ export class OciLayoutCollector {
   /** every blob of the archive, by digest, with its size */
   readonly sizes = new Map<string, number>();
   index: Uint8Array | undefined;
-  dockerManifest = false;
+  /** docker save's manifest.json */
+  dockerManifest: Uint8Array | undefined;
+  /** docker save < 25: its config files by path, and every file's size by path */
+  readonly dockerConfigs = new Map<string, Uint8Array>();
+  readonly fileSizes = new Map<string, number>();
   private heldBytes = 0;
 
   constructor(private readonly name: string) {}
@@ -45,39 +57,42 @@ export class OciLayoutCollector {
       const digest = `sha256:${blob[1]}`;
       this.sizes.set(digest, entry.size);
       if (await this.worthHolding(entry)) {
-        this.heldBytes += entry.size;
-        if (this.heldBytes > MAX_HELD_BYTES) {
-          throw bundleError(
-            `holds more than ${MAX_HELD_BYTES / 1024 / 1024} MiB of manifests and small blobs`,
-            this.name,
-          );
-        }
+        this.hold(entry.size);
         this.held.set(digest, await entry.body.read(entry.size));
       } else {
         await onLargeBlob(digest, entry.size, entry.body);
       }
       return;
     }
-    if (entry.name === "index.json" || entry.name === "oci-layout") {
-      if (entry.size > MAX_LAYOUT_FILE_BYTES) {
-        throw bundleError(`${entry.name} is larger than 16 MiB`, this.name);
-      }
-      const bytes = await entry.body.read(entry.size);
-      if (entry.name === "index.json") this.index = bytes;
-      else checkOrThrow(() => checkLayoutFile(bytes), this.name);
+    this.fileSizes.set(entry.name, entry.size);
+    if (!dockerConfigMember.test(entry.name) && entry.name !== "oci-layout") return;
+    if (entry.size > MAX_LAYOUT_FILE_BYTES) {
+      throw bundleError(`${entry.name} is larger than 16 MiB`, this.name);
     }
-    if (entry.name === "manifest.json") this.dockerManifest = true;
+    const bytes = await entry.body.read(entry.size);
+    if (entry.name === "index.json") this.index = bytes;
+    else if (entry.name === "manifest.json") this.dockerManifest = bytes;
+    else if (entry.name === "oci-layout") checkOrThrow(() => checkLayoutFile(bytes), this.name);
+    else {
+      this.hold(entry.size);
+      this.dockerConfigs.set(entry.name, bytes);
+    }
   }
 
   /** index.json, or the error that says why this archive cannot be pushed. */
   indexOrThrow(): Uint8Array {
     if (this.index) return this.index;
-    throw bundleError(
-      this.dockerManifest
-        ? "a docker save archive without index.json (Docker < 25): save it again with Docker 25 or later"
-        : "has no index.json: not an OCI archive",
-      this.name,
-    );
+    throw bundleError("has no index.json: not an OCI archive", this.name);
+  }
+
+  private hold(bytes: number): void {
+    this.heldBytes += bytes;
+    if (this.heldBytes > MAX_HELD_BYTES) {
+      throw bundleError(
+        `holds more than ${MAX_HELD_BYTES / 1024 / 1024} MiB of manifests, configs and small blobs`,
+        this.name,
+      );
+    }
   }
 
   private async worthHolding(entry: TarEntry): Promise<boolean> {

@@ -15,6 +15,7 @@ import {
   readLayoutFile,
 } from "./bundle-source";
 import type { Body, RegistryClient } from "./client";
+import { type DockerArchiveImage, dockerArchiveImages } from "./docker-archive";
 import { bundleError, inArtifact, RegistryError } from "./errors";
 import {
   archiveImage,
@@ -245,8 +246,17 @@ class PushRun {
       await source.cancel();
     }
     if (only) return;
-    if (layout.index !== undefined || layout.dockerManifest) {
-      await this.pushLayoutArchive(file, layout);
+    if (layout.index !== undefined) {
+      const { held, sizes } = layout;
+      const plans = this.layoutPlans(
+        file.relative,
+        this.indexEntries(file.relative, layout.index),
+        held,
+        sizes,
+      );
+      await this.pushLayoutArchive(file, plans, held, blobDigestOfMember);
+    } else if (layout.dockerManifest !== undefined) {
+      await this.pushDockerArchive(file, layout, layout.dockerManifest);
     } else if (archives === 0) {
       throw bundleError(
         `${file.relative}: not a bundle (no <path>/<name>_<tag>.tar files, and no OCI layout: index.json)`,
@@ -309,31 +319,30 @@ class PushRun {
   }
 
   /** A single OCI layout in an archive: index.json read in the first pass, large blobs in a second. */
-  private async pushLayoutArchive(file: BundleFile, layout: OciLayoutCollector): Promise<void> {
-    const images = this.layoutPlans(
-      file.relative,
-      layout.indexOrThrow(),
-      layout.held,
-      layout.sizes,
-    );
+  private async pushLayoutArchive(
+    file: BundleFile,
+    images: TrackedPlan[],
+    held: ReadonlyMap<string, Uint8Array>,
+    digestOfMember: (name: string) => string | undefined,
+  ): Promise<void> {
     const wanted = new Map<string, TargetReference[]>();
     for (const { plan } of images) {
       for (const blob of plan.blobs) {
-        if (layout.held.has(blob.digest)) continue;
+        if (held.has(blob.digest)) continue;
         wanted.set(blob.digest, [...(wanted.get(blob.digest) ?? []), plan.target]);
       }
     }
     if (this.blobs && wanted.size > 0) {
-      const tracks = new Map(images.map(({ plan, track }) => [plan.target.repository, track]));
+      const tracks = new Map(
+        images.map(({ plan, track }) => [formatReference(plan.target), track]),
+      );
       const source = await this.open(file);
       try {
         for await (const entry of readTarEntries(source, 16 * 1024 * 1024)) {
-          const digest = entry.name.startsWith("blobs/sha256/")
-            ? `sha256:${entry.name.slice(13)}`
-            : "";
+          const digest = digestOfMember(entry.name) ?? "";
           const targets = wanted.get(digest) ?? [];
           for (const [index, target] of targets.entries()) {
-            const track = tracks.get(target.repository) as ArtifactTrack;
+            const track = tracks.get(formatReference(target)) as ArtifactTrack;
             const body = index === 0 ? streamBody(entry.body, entry.size) : undefined;
             await this.blobs
               .ensure(target.repository, digest, entry.size, body, track)
@@ -350,7 +359,7 @@ class PushRun {
     }
     await mapLimit(images, this.concurrency, async ({ plan, track }) => {
       if (this.failed(track.artifact)) return;
-      await this.pushImage(plan, track, (d) => layout.held.get(d)).catch((error) =>
+      await this.pushImage(plan, track, (d) => held.get(d)).catch((error) =>
         this.fail(track.artifact, track.reference, error),
       );
     });
@@ -369,7 +378,7 @@ class PushRun {
       throw bundleError((error as Error).message, name);
     }
     const { manifests, sizes } = await loadLayoutDir(dir, readIndexJsonOrThrow(index, name));
-    const images = this.layoutPlans(name, index, manifests, sizes);
+    const images = this.layoutPlans(name, this.indexEntries(name, index), manifests, sizes);
     await mapLimit(images, this.concurrency, ({ plan, track }) =>
       this.pushImage(plan, track, (d) => fileBody(layoutBlobPath(dir, d), sizes.get(d) ?? 0)).catch(
         (error) => this.fail(track.artifact, track.reference, error),
@@ -377,19 +386,23 @@ class PushRun {
     );
   }
 
-  private layoutPlans(
-    name: string,
-    index: Uint8Array,
-    manifests: Map<string, Uint8Array>,
-    sizes: Map<string, number>,
-  ): { plan: ImagePlan; track: ArtifactTrack }[] {
-    let entries: ReturnType<typeof layoutImages>;
+  /** The index.json images of a standalone OCI layout, each with where it lands. */
+  private indexEntries(name: string, index: Uint8Array) {
     try {
-      entries = layoutImages(readIndexJson(index), this.options.prefix);
+      return layoutImages(readIndexJson(index), this.options.prefix);
     } catch (error) {
       throw bundleError((error as Error).message, name);
     }
-    const images: { plan: ImagePlan; track: ArtifactTrack }[] = [];
+  }
+
+  /** A plan per image (queued), or its failure named. */
+  private layoutPlans(
+    name: string,
+    entries: { descriptor: Descriptor; target: TargetReference }[],
+    manifests: ReadonlyMap<string, Uint8Array>,
+    sizes: ReadonlyMap<string, number>,
+  ): TrackedPlan[] {
+    const images: TrackedPlan[] = [];
     for (const { descriptor, target } of entries) {
       const reference = formatReference(target);
       const artifact = `${name}:${reference}`;
@@ -408,6 +421,36 @@ class PushRun {
       }
     }
     return images;
+  }
+
+  /** docker save < 25: Docker v2 manifests built from manifest.json, then pushed like a layout. */
+  private async pushDockerArchive(file: BundleFile, layout: OciLayoutCollector, json: Uint8Array) {
+    let images: DockerArchiveImage[];
+    try {
+      images = dockerArchiveImages(
+        json,
+        layout.dockerConfigs,
+        layout.fileSizes,
+        this.options.prefix,
+      );
+    } catch (error) {
+      throw bundleError((error as Error).message, file.relative);
+    }
+    const held = new Map<string, Uint8Array>();
+    const manifests = new Map<string, Uint8Array>();
+    const sizes = new Map<string, number>();
+    const memberDigests = new Map<string, string>();
+    for (const image of images) {
+      held.set(image.config.digest, image.config.bytes);
+      sizes.set(image.config.digest, image.config.bytes.length);
+      manifests.set(image.descriptor.digest, image.manifest);
+      for (const layer of image.layers) {
+        sizes.set(layer.digest, layer.size);
+        memberDigests.set(layer.path, layer.digest);
+      }
+    }
+    const plans = this.layoutPlans(file.relative, images, manifests, sizes);
+    await this.pushLayoutArchive(file, plans, held, (name) => memberDigests.get(name));
   }
 
   /**
@@ -548,6 +591,16 @@ class PushRun {
       failed: this.results.filter((r) => r.state === "failed").length,
     };
   }
+}
+
+interface TrackedPlan {
+  plan: ImagePlan;
+  track: ArtifactTrack;
+}
+
+/** `blobs/sha256/<hex>` → its digest */
+function blobDigestOfMember(name: string): string | undefined {
+  return name.startsWith("blobs/sha256/") ? `sha256:${name.slice(13)}` : undefined;
 }
 
 /** A blob's bytes as they stream out of the bundle: sent once, never held. */

@@ -4,6 +4,7 @@
  * a cancelled push resumes; TLS with its own CA + htpasswd; the token flow; errors named.
  */
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { RegistryClient, type RegistryConnection } from "@/lib/registry/client";
@@ -13,14 +14,18 @@ import { type PushEvent, type PushSummary, pushBundle } from "@/lib/registry/pus
 import {
   type BundleArtifact,
   bundleEntries,
+  dockerSaveLegacy,
   imageArtifact,
+  type LayoutImage,
   labBundle,
   layerAndConfigDigests,
   ociArchive,
+  ociLayoutEntries,
   writeBundle,
 } from "../lab/bundle";
 import { startFlakyProxy } from "../lab/flaky-proxy";
 import { type LabRun, startLabRun } from "../lab/lab-run";
+import { TAR_END } from "../lab/oci-image";
 import { type PushRegistry, startPushRegistry } from "../lab/push-registry";
 
 const PREFIX = "k0rdent-enterprise";
@@ -377,6 +382,74 @@ describe("token auth (distribution token flow)", SUITE, () => {
         );
       } finally {
         bad.close();
+      }
+    } finally {
+      client.close();
+    }
+  });
+});
+
+describe("other bundle shapes", SUITE, () => {
+  test("a docker save archive (Docker < 25) and a standalone OCI layout land with their digests", async () => {
+    const client = new RegistryClient((await registry("plain")).connection);
+    try {
+      const legacy = dockerSaveLegacy(["busybox:1.36", "quay.io/k0sproject/coredns:1.12.2"]);
+      const dockerPath = join(run.dir, "docker-save.tar");
+      writeFileSync(dockerPath, Buffer.concat([...legacy.entries, TAR_END]));
+      const pushed = await pushBundle(dockerPath, { client, prefix: PREFIX });
+      assert.deepEqual(
+        pushed.artifacts.map((a) => a.state),
+        ["done", "done"],
+      );
+      for (const [image, repository] of [
+        [legacy.images[0], `${PREFIX}/library/busybox`],
+        [legacy.images[1], `${PREFIX}/k0sproject/coredns`],
+      ] as const) {
+        assert.ok(image);
+        const tag = image.repoTag.split(":").pop() ?? "";
+        const manifest = JSON.parse(
+          (await client.getManifest(repository, tag)).bytes.toString(),
+        ) as {
+          config: { digest: string };
+          layers: { digest: string }[];
+        };
+        assert.equal(manifest.config.digest, image.configDigest);
+        assert.deepEqual(
+          manifest.layers.map((l) => l.digest),
+          [image.layerDigest],
+        );
+        assert.equal(await client.hasBlob(repository, image.layerDigest), true);
+      }
+
+      const [one, two] = labBundle();
+      assert.ok(one && two);
+      const layoutPath = join(run.dir, "layout.tar");
+      const layoutImages: LayoutImage[] = [
+        {
+          artifact: one,
+          annotations: { "io.containerd.image.name": "registry.k8s.io/pause:3.10" },
+        },
+        {
+          artifact: two,
+          annotations: { "org.opencontainers.image.ref.name": "quay.io/k0sproject/coredns:1.12.3" },
+        },
+      ];
+      writeFileSync(layoutPath, Buffer.concat([...ociLayoutEntries(layoutImages), TAR_END]));
+      const layout = await pushBundle(layoutPath, { client, prefix: PREFIX });
+      assert.deepEqual(
+        layout.artifacts.map((a) => a.state),
+        ["done", "done"],
+      );
+      assert.equal((await client.headManifest(`${PREFIX}/pause`, "3.10"))?.digest, one.top.digest);
+      assert.equal(
+        (await client.headManifest(`${PREFIX}/k0sproject/coredns`, "1.12.3"))?.digest,
+        two.top.digest,
+      );
+      for (const child of two.children) {
+        assert.equal(
+          (await client.headManifest(`${PREFIX}/k0sproject/coredns`, child.digest))?.digest,
+          child.digest,
+        );
       }
     } finally {
       client.close();

@@ -208,11 +208,14 @@ export function ociArchive(artifact: BundleArtifact, options: ArchiveOptions = {
   ]);
 }
 
+/** One image of a standalone OCI layout, with its index.json annotations. */
+export interface LayoutImage {
+  artifact: BundleArtifact;
+  annotations?: Record<string, string>;
+}
+
 /** The tar entries of an OCI layout holding `images` (one index.json entry each). */
-export function ociLayoutEntries(
-  images: { artifact: BundleArtifact; annotations?: Record<string, string> }[],
-  options: ArchiveOptions = {},
-): Buffer[] {
+export function ociLayoutEntries(images: LayoutImage[], options: ArchiveOptions = {}): Buffer[] {
   const index = tarEntry(
     "index.json",
     Buffer.from(
@@ -233,6 +236,64 @@ export function ociLayoutEntries(
   }
   if (!options.indexFirst) entries.push(index);
   return entries;
+}
+
+interface DockerSaveEntry {
+  Config: string;
+  RepoTags: string[] | null;
+  Layers: string[];
+}
+
+/** What a legacy `docker save` archive must put in the registry: the config's and the layer's digests. */
+export interface DockerSaveImage {
+  repoTag: string;
+  configDigest: string;
+  layerDigest: string;
+}
+
+/**
+ * A `docker save` archive as Docker < 25 writes it: `<id>/layer.tar` (uncompressed), `<config>.json`,
+ * then manifest.json and repositories — no index.json, no blobs/.
+ */
+export function dockerSaveLegacy(repoTags: string[]): {
+  entries: Buffer[];
+  images: DockerSaveImage[];
+  /** manifest.json's entries (its tar entry is the second last) */
+  manifest: DockerSaveEntry[];
+} {
+  const entries: Buffer[] = [];
+  const manifest: DockerSaveEntry[] = [];
+  const images = repoTags.map((repoTag) => {
+    const layer = Buffer.concat([
+      ...layerFiles(repoTag).map((f) => tarEntry(f.name, f.data)),
+      TAR_END,
+    ]);
+    const layerDigest = sha256Digest(layer);
+    const layerId = createHash("sha256").update(`layer ${repoTag}`).digest("hex");
+    const config = Buffer.from(
+      JSON.stringify({
+        architecture: "amd64",
+        os: "linux",
+        config: { Cmd: ["/bin/busybox", "true"] },
+        rootfs: { type: "layers", diff_ids: [layerDigest] },
+      }),
+    );
+    const configDigest = sha256Digest(config);
+    entries.push(
+      tarEntry(`${layerId}/layer.tar`, layer),
+      tarEntry(`${layerId}/VERSION`, Buffer.from("1.0")),
+    );
+    entries.push(tarEntry(`${configDigest.slice(7)}.json`, config));
+    manifest.push({
+      Config: `${configDigest.slice(7)}.json`,
+      RepoTags: [repoTag],
+      Layers: [`${layerId}/layer.tar`],
+    });
+    return { repoTag, configDigest, layerDigest };
+  });
+  entries.push(tarEntry("manifest.json", Buffer.from(JSON.stringify(manifest))));
+  entries.push(tarEntry("repositories", Buffer.from("{}")));
+  return { entries, images, manifest };
 }
 
 /** The small bundle the integration tests push: every shape the issue names. */

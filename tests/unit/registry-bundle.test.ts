@@ -11,7 +11,9 @@ import { RegistryError } from "@/lib/registry/errors";
 import { type PushEvent, pushBundle } from "@/lib/registry/push";
 import {
   bundleEntries,
+  dockerSaveLegacy,
   imageArtifact,
+  type LayoutImage,
   labBundle,
   ociArchive,
   ociLayoutEntries,
@@ -79,11 +81,18 @@ describe("the k0rdent Enterprise layout", () => {
   });
 });
 
+test("a docker save archive from Docker < 25: RepoTags under the prefix", async () => {
+  const path = join(dir, "docker-save.tar");
+  const legacy = dockerSaveLegacy(["busybox:1.36", "quay.io/k0sproject/coredns:1.12.2"]);
+  writeFileSync(path, Buffer.concat([...legacy.entries, TAR_END]));
+  assert.deepEqual(planned(await plan(path)), [
+    `${PREFIX}/k0sproject/coredns:1.12.2`,
+    `${PREFIX}/library/busybox:1.36`,
+  ]);
+});
+
 describe("a single OCI layout", () => {
-  const images: {
-    artifact: ReturnType<typeof imageArtifact>;
-    annotations: Record<string, string>;
-  }[] = [
+  const images: LayoutImage[] = [
     {
       artifact: imageArtifact("x/a_1.tar"),
       annotations: { "io.containerd.image.name": "quay.io/k0sproject/kube-proxy:v1.32.8" },
@@ -199,9 +208,22 @@ describe("bad bundles are refused, naming the artifact", () => {
     assert.deepEqual(planned(summary), rest.map((a) => `${PREFIX}/${a.path}:${a.tag}`).sort());
   });
 
-  test("a docker save archive from Docker < 25 (manifest.json only) says so", async () => {
-    const path = join(dir, "legacy-docker.tar");
-    await writeBundle(path, [{ name: "manifest.json", data: Buffer.from("[]") }]);
-    await assert.rejects(plan(path), /docker save archive without index\.json \(Docker < 25\)/);
+  test("a docker save archive without RepoTags is refused, naming the config", async () => {
+    const path = join(dir, "untagged-docker.tar");
+    const legacy = dockerSaveLegacy(["busybox:1.36"]);
+    const entries = legacy.entries.slice(0, -2);
+    const manifest = legacy.manifest.map((entry) => ({ ...entry, RepoTags: null }));
+    writeFileSync(
+      path,
+      Buffer.concat([
+        ...entries,
+        tarEntry("manifest.json", Buffer.from(JSON.stringify(manifest))),
+        TAR_END,
+      ]),
+    );
+    await assert.rejects(
+      plan(path),
+      /manifest\.json entry 1 \([a-f0-9]{64}\.json\) has no RepoTags/,
+    );
   });
 });
