@@ -8,7 +8,10 @@ import { ByteSource } from "@/lib/catalog/byte-source";
 import { DecompressionGuard } from "@/lib/catalog/decompression-guard";
 import { MAX_DECOMPRESSED_BYTES } from "@/lib/catalog/limits";
 import { looksLikeTar } from "@/lib/catalog/tar";
+import type { Body } from "./client";
 import { bundleError } from "./errors";
+import { readIndexJson } from "./layout";
+import { type Descriptor, isManifestMediaType, parseManifest } from "./media-types";
 
 /**
  * Where a bundle comes from: one archive file (.tar or .tar.gz: the k0rdent Enterprise layout,
@@ -149,4 +152,58 @@ export function fileBody(path: string, length: number) {
     replayable: true,
     open: () => createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Uint8Array>,
   };
+}
+
+/** A blob's bytes as they stream out of the bundle: sent once, never held. */
+export function streamBody(source: ByteSource, length: number): Body {
+  return { length, replayable: false, open: () => chunksOf(source.rest()) };
+}
+
+async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+export function readIndexJsonOrThrow(index: Uint8Array, name: string): Descriptor[] {
+  try {
+    return readIndexJson(index);
+  } catch (error) {
+    throw bundleError((error as Error).message, name);
+  }
+}
+
+/** Every manifest (bytes) and blob (size) an OCI layout directory's index.json reaches. */
+export async function loadLayoutDir(dir: string, entries: Descriptor[]) {
+  const manifests = new Map<string, Uint8Array>();
+  const sizes = new Map<string, number>();
+  const queue = [...entries];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    if (sizes.has(next.digest)) continue;
+    const size = await layoutBlobSize(dir, next.digest);
+    if (size === undefined) continue; // planImage names what is missing
+    sizes.set(next.digest, size);
+    if (!isManifestMediaType(next.mediaType) || size > 4 * 1024 * 1024) continue;
+    const bytes = await readLayoutFile(
+      dir,
+      layoutBlobPath(dir, next.digest).slice(dir.length + 1),
+      size,
+    );
+    if (!bytes) continue;
+    manifests.set(next.digest, bytes);
+    try {
+      const parsed = parseManifest(bytes, next.mediaType);
+      queue.push(...parsed.manifests, ...parsed.blobs);
+    } catch {
+      // planImage reports the unreadable manifest with its digest
+    }
+  }
+  return { manifests, sizes };
 }

@@ -1,3 +1,4 @@
+import { CatalogLimitError, NotACatalogError } from "@/lib/catalog/errors";
 import { AppError, type ErrorCode } from "@/lib/errors";
 
 /** What a registry error concerns, for a person reading a push's report. */
@@ -67,4 +68,25 @@ export function inArtifact(error: unknown, artifact: string): unknown {
     transient: error.transient,
     cause: error.cause,
   });
+}
+
+/** Any failure of an artifact as a RegistryError naming it. */
+export function asRegistryError(error: unknown, artifact: string): RegistryError {
+  const named = inArtifact(error, artifact);
+  if (named instanceof RegistryError) return named;
+  const message =
+    error instanceof Error ? error.message.replace(/^not a catalog: /, "") : String(error);
+  return bundleError(message, artifact);
+}
+
+/** The bundle itself is unreadable (damaged tar or gzip, a limit): the whole push stops. */
+export function wholeBundleError(error: unknown, name: string): unknown {
+  if (error instanceof NotACatalogError || error instanceof CatalogLimitError) {
+    return bundleError(`${name}: ${error.message.replace(/^not a catalog: /, "")}`);
+  }
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && code.startsWith("Z_")) {
+    return bundleError(`${name}: damaged gzip data (${(error as Error).message})`);
+  }
+  return error;
 }

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ByteSource } from "@/lib/catalog/byte-source";
-import { CatalogLimitError, NotACatalogError } from "@/lib/catalog/errors";
 import { readTarEntries } from "@/lib/catalog/tar";
 import { mapLimit } from "@/lib/util/map-limit";
 import { type BlobOutcome, BlobStore, type BlobTracker } from "./blob-store";
@@ -9,14 +8,16 @@ import {
   type BundleInput,
   fileBody,
   layoutBlobPath,
-  layoutBlobSize,
+  loadLayoutDir,
   openBundleInput,
   openTarFile,
+  readIndexJsonOrThrow,
   readLayoutFile,
+  streamBody,
 } from "./bundle-source";
-import type { Body, RegistryClient } from "./client";
+import type { Body } from "./client";
 import { type DockerArchiveImage, dockerArchiveImages } from "./docker-archive";
-import { bundleError, inArtifact, RegistryError } from "./errors";
+import { asRegistryError, bundleError, wholeBundleError } from "./errors";
 import {
   archiveImage,
   checkLayoutFile,
@@ -25,8 +26,9 @@ import {
   planImage,
   readIndexJson,
 } from "./layout";
-import { type Descriptor, isManifestMediaType, parseManifest } from "./media-types";
+import type { Descriptor } from "./media-types";
 import { isLayoutMember, OciLayoutCollector, readOciArchive } from "./oci-archive";
+import type { ArtifactResult, ArtifactStatus, PushOptions, PushSummary } from "./push-events";
 import { bundleEntryTarget, formatReference, type TargetReference } from "./reference";
 
 /**
@@ -35,72 +37,6 @@ import { bundleEntryTarget, formatReference, type TargetReference } from "./refe
  * others; a second push skips whatever is there (resume). Without a client it is a dry run:
  * every target reference is listed and every archive checked, nothing is sent.
  */
-
-export interface PushOptions {
-  /** the registry; absent = dry run */
-  client?: RegistryClient;
-  /** repository prefix, e.g. "k0rdent-enterprise" ("" for none) */
-  prefix: string;
-  /** artifacts (and blobs of one artifact) pushed at once; default 4 */
-  concurrency?: number;
-  signal?: AbortSignal;
-  onEvent?: (event: PushEvent) => void;
-}
-
-export type ArtifactState = "queued" | "uploading" | "skipped" | "done" | "failed" | "planned";
-
-interface ArtifactEventBase {
-  type: "artifact";
-  /** the artifact's path in the bundle (or its image name in an OCI layout) */
-  artifact: string;
-  /** where it lands: repository:tag (absent when the name itself is the problem) */
-  reference?: string;
-}
-
-/** An artifact's state, with what each state carries. */
-export type ArtifactStatus =
-  | { state: "queued" }
-  | { state: "uploading"; bytes: number; total: number }
-  | { state: "skipped"; digest: string }
-  | { state: "done"; digest: string; uploadedBytes: number }
-  | { state: "failed"; error: RegistryError }
-  | { state: "planned"; digest: string; mediaType: string; platforms: string[]; size: number };
-
-export type ArtifactEvent = ArtifactEventBase & ArtifactStatus;
-
-export interface ProgressEvent {
-  type: "progress";
-  /** bytes of the bundle file(s) read so far, and their total */
-  readBytes: number;
-  totalBytes: number;
-  /** blob bytes sent to the registry */
-  uploadedBytes: number;
-  /** blob bytes the registry had (or got by mount) */
-  skippedBytes: number;
-}
-
-export type PushEvent = ArtifactEvent | ProgressEvent;
-
-export interface ArtifactResult {
-  artifact: string;
-  reference?: string;
-  state: "skipped" | "done" | "failed" | "planned";
-  digest?: string;
-  mediaType?: string;
-  platforms?: string[];
-  size?: number;
-  uploadedBytes: number;
-  error?: RegistryError;
-}
-
-export interface PushSummary {
-  artifacts: ArtifactResult[];
-  readBytes: number;
-  totalBytes: number;
-  uploadedBytes: number;
-  skippedBytes: number;
-  failed: number;
-}
 
 const EVENT_INTERVAL_MS = 250;
 /** readings of the bundle for artifacts that failed transiently: the first and two retries */
@@ -601,78 +537,4 @@ interface TrackedPlan {
 /** `blobs/sha256/<hex>` → its digest */
 function blobDigestOfMember(name: string): string | undefined {
   return name.startsWith("blobs/sha256/") ? `sha256:${name.slice(13)}` : undefined;
-}
-
-/** A blob's bytes as they stream out of the bundle: sent once, never held. */
-function streamBody(source: ByteSource, length: number): Body {
-  return { length, replayable: false, open: () => chunksOf(source.rest()) };
-}
-
-async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
-
-function asRegistryError(error: unknown, artifact: string): RegistryError {
-  const named = inArtifact(error, artifact);
-  if (named instanceof RegistryError) return named;
-  const message =
-    error instanceof Error ? error.message.replace(/^not a catalog: /, "") : String(error);
-  return bundleError(message, artifact);
-}
-
-/** The bundle itself is unreadable (damaged tar or gzip, a limit): the whole push stops. */
-function wholeBundleError(error: unknown, name: string): unknown {
-  if (error instanceof NotACatalogError || error instanceof CatalogLimitError) {
-    return bundleError(`${name}: ${error.message.replace(/^not a catalog: /, "")}`);
-  }
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === "string" && code.startsWith("Z_")) {
-    return bundleError(`${name}: damaged gzip data (${(error as Error).message})`);
-  }
-  return error;
-}
-
-function readIndexJsonOrThrow(index: Uint8Array, name: string): Descriptor[] {
-  try {
-    return readIndexJson(index);
-  } catch (error) {
-    throw bundleError((error as Error).message, name);
-  }
-}
-
-/** Every manifest (bytes) and blob (size) an OCI layout directory's index.json reaches. */
-async function loadLayoutDir(dir: string, entries: Descriptor[]) {
-  const manifests = new Map<string, Uint8Array>();
-  const sizes = new Map<string, number>();
-  const queue = [...entries];
-  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-    if (sizes.has(next.digest)) continue;
-    const size = await layoutBlobSize(dir, next.digest);
-    if (size === undefined) continue; // planImage names what is missing
-    sizes.set(next.digest, size);
-    if (!isManifestMediaType(next.mediaType) || size > 4 * 1024 * 1024) continue;
-    const bytes = await readLayoutFile(
-      dir,
-      layoutBlobPath(dir, next.digest).slice(dir.length + 1),
-      size,
-    );
-    if (!bytes) continue;
-    manifests.set(next.digest, bytes);
-    try {
-      const parsed = parseManifest(bytes, next.mediaType);
-      queue.push(...parsed.manifests, ...parsed.blobs);
-    } catch {
-      // planImage reports the unreadable manifest with its digest
-    }
-  }
-  return { manifests, sizes };
 }

@@ -10,7 +10,8 @@ import { after, before, describe, test } from "node:test";
 import { RegistryClient, type RegistryConnection } from "@/lib/registry/client";
 import { RegistryError } from "@/lib/registry/errors";
 import { OCI_INDEX, OCI_MANIFEST } from "@/lib/registry/media-types";
-import { type PushEvent, type PushSummary, pushBundle } from "@/lib/registry/push";
+import { pushBundle } from "@/lib/registry/push";
+import type { PushEvent, PushSummary } from "@/lib/registry/push-events";
 import {
   type BundleArtifact,
   bundleEntries,

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, test } from "node:test";
 import { RegistryError } from "@/lib/registry/errors";
-import { type PushEvent, pushBundle } from "@/lib/registry/push";
+import { pushBundle } from "@/lib/registry/push";
+import type { PushEvent } from "@/lib/registry/push-events";
 import {
   bundleEntries,
   dockerSaveLegacy,
