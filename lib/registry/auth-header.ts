@@ -57,14 +57,15 @@ export function repositoryScope(repository: string, actions: readonly ("pull" | 
 
 export const CATALOG_SCOPE = "registry:catalog:*";
 
-/** The token endpoint URL for a Bearer challenge: realm?service=…&scope=… (scope from the request). */
+/** The token endpoint URL for a Bearer challenge: realm?service=…&scope=…&scope=… (scopes from the request). */
 export function tokenUrl(challenge: Challenge, scope: string | undefined): URL {
   const realm = challenge.params.realm;
   if (!realm) throw new Error("the registry's Bearer challenge has no realm");
   const url = new URL(realm);
   if (challenge.params.service) url.searchParams.set("service", challenge.params.service);
-  const wanted = scope ?? challenge.params.scope;
-  if (wanted) url.searchParams.set("scope", wanted);
+  // One `scope` parameter per scope (a mount asks for two): what token servers expect.
+  const wanted = scope ?? challenge.params.scope ?? "";
+  for (const one of wanted.split(" ").filter(Boolean)) url.searchParams.append("scope", one);
   return url;
 }
 

@@ -365,6 +365,13 @@ describe("token auth (distribution token flow)", SUITE, () => {
         requests.some((s) => s === `repository:${PREFIX}/k8s/pause:pull,push`),
         requests.join("\n"),
       );
+      // the mount of pause's blobs into k0sproject/pause asks for both repositories, as two scopes
+      assert.ok(
+        requests.includes(
+          `repository:${PREFIX}/k0sproject/pause:pull,push repository:${PREFIX}/k8s/pause:pull`,
+        ),
+        requests.join("\n"),
+      );
       // one token per scope, not per request: far fewer token requests than registry requests
       assert.ok(requests.length <= new Set(requests).size + 2, `${requests.length} token requests`);
       const bad = new RegistryClient({

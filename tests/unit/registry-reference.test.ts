@@ -146,6 +146,10 @@ describe("WWW-Authenticate challenges", () => {
       "http://t:1/token?x=1&service=reg&scope=repository%3Ap%2Fa%3Apull%2Cpush",
     );
     assert.equal(tokenUrl(challenge, undefined).searchParams.get("scope"), "old");
+    assert.deepEqual(
+      tokenUrl(challenge, "repository:a:pull,push repository:b:pull").searchParams.getAll("scope"),
+      ["repository:a:pull,push", "repository:b:pull"],
+    );
     assert.throws(() => tokenUrl({ scheme: "bearer", params: {} }, undefined), /no realm/);
   });
 
