@@ -4,8 +4,8 @@
  * a cancelled push resumes; TLS with its own CA + htpasswd; the token flow; errors named.
  */
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { RegistryClient, type RegistryConnection } from "@/lib/registry/client";
 import { RegistryError } from "@/lib/registry/errors";
@@ -16,6 +16,7 @@ import {
   type BundleArtifact,
   bundleEntries,
   dockerSaveLegacy,
+  extractEntries,
   imageArtifact,
   type LayoutImage,
   labBundle,
@@ -27,6 +28,7 @@ import {
 import { startFlakyProxy } from "../lab/flaky-proxy";
 import { type LabRun, startLabRun } from "../lab/lab-run";
 import { TAR_END } from "../lab/oci-image";
+import { run as runTool } from "../lab/proc";
 import { type PushRegistry, startPushRegistry } from "../lab/push-registry";
 
 const PREFIX = "k0rdent-enterprise";
@@ -144,6 +146,33 @@ describe("plain http registry", SUITE, () => {
     assert.ok(
       Object.values(states(second)).every((s) => s === "skipped"),
       JSON.stringify(states(second)),
+    );
+  });
+
+  test("skopeo (a real client) copies every platform back out, digests verified", async () => {
+    const address = new URL(client.base.href).host;
+    const coredns = artifacts.find((a) => a.children.length === 2);
+    assert.ok(coredns);
+    const out = run.mkdir("skopeo-copy");
+    await runTool(
+      "skopeo",
+      [
+        "copy",
+        "-a",
+        "--quiet",
+        "--src-tls-verify=false",
+        "--insecure-policy",
+        `docker://${address}/${PREFIX}/${coredns.path}:${coredns.tag}`,
+        `oci:${out}:copy`,
+      ],
+      60_000,
+    );
+    const index = JSON.parse(readFileSync(join(out, "index.json"), "utf8")) as {
+      manifests: { digest: string }[];
+    };
+    assert.deepEqual(
+      index.manifests.map((m) => m.digest),
+      [coredns.top.digest],
     );
   });
 
@@ -429,6 +458,25 @@ describe("other bundle shapes", SUITE, () => {
         assert.equal(await client.hasBlob(repository, image.layerDigest), true);
       }
 
+      // a directory of bundle files (extracted), each file re-readable
+      const extracted = run.mkdir("extracted-bundle");
+      const dirArtifacts = labBundle().slice(2);
+      for (const { name, data } of bundleEntries(dirArtifacts)) {
+        mkdirSync(dirname(join(extracted, name)), { recursive: true });
+        writeFileSync(join(extracted, name), data);
+      }
+      const fromDir = await pushBundle(extracted, { client, prefix: "from-dir" });
+      assert.deepEqual(
+        fromDir.artifacts.map((a) => a.state),
+        dirArtifacts.map(() => "done"),
+      );
+      for (const a of dirArtifacts) {
+        assert.equal(
+          (await client.headManifest(`from-dir/${a.path}`, a.tag))?.digest,
+          a.top.digest,
+        );
+      }
+
       const [one, two] = labBundle();
       assert.ok(one && two);
       const layoutPath = join(run.dir, "layout.tar");
@@ -452,6 +500,17 @@ describe("other bundle shapes", SUITE, () => {
       assert.equal(
         (await client.headManifest(`${PREFIX}/k0sproject/coredns`, "1.12.3"))?.digest,
         two.top.digest,
+      );
+      const layoutDir = run.mkdir("layout-dir");
+      extractEntries(layoutDir, ociLayoutEntries(layoutImages));
+      const fromLayoutDir = await pushBundle(layoutDir, { client, prefix: "from-layout-dir" });
+      assert.deepEqual(
+        fromLayoutDir.artifacts.map((a) => a.state),
+        ["done", "done"],
+      );
+      assert.equal(
+        (await client.headManifest("from-layout-dir/pause", "3.10"))?.digest,
+        one.top.digest,
       );
       for (const child of two.children) {
         assert.equal(

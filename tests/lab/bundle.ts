@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { createWriteStream, readFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { createGzip, gzipSync } from "node:zlib";
 import {
   buildTinyImage,
@@ -294,6 +295,16 @@ export function dockerSaveLegacy(repoTags: string[]): {
   entries.push(tarEntry("manifest.json", Buffer.from(JSON.stringify(manifest))));
   entries.push(tarEntry("repositories", Buffer.from("{}")));
   return { entries, images, manifest };
+}
+
+/** Tar entries (as this file writes them) extracted into `root`: an OCI layout or bundle directory. */
+export function extractEntries(root: string, entries: Buffer[]): void {
+  for (const entry of entries) {
+    const name = entry.subarray(0, 100).toString("utf8").replace(/\0.*$/s, "");
+    const size = Number.parseInt(entry.subarray(124, 135).toString("ascii"), 8);
+    mkdirSync(dirname(join(root, name)), { recursive: true });
+    writeFileSync(join(root, name), entry.subarray(512, 512 + size));
+  }
 }
 
 /** The small bundle the integration tests push: every shape the issue names. */

@@ -13,6 +13,7 @@ import type { PushEvent } from "@/lib/registry/push-events";
 import {
   bundleEntries,
   dockerSaveLegacy,
+  extractEntries,
   imageArtifact,
   type LayoutImage,
   labBundle,
@@ -114,12 +115,7 @@ describe("a single OCI layout", () => {
   });
   test("as a directory", async () => {
     const root = join(dir, "layout-dir");
-    for (const entry of ociLayoutEntries(images)) {
-      const name = entry.subarray(0, 100).toString("utf8").replace(/\0.*$/s, "");
-      const size = Number.parseInt(entry.subarray(124, 135).toString("ascii"), 8);
-      mkdirSync(dirname(join(root, name)), { recursive: true });
-      writeFileSync(join(root, name), entry.subarray(512, 512 + size));
-    }
+    extractEntries(root, ociLayoutEntries(images));
     assert.deepEqual(planned(await plan(root)), [
       `${PREFIX}/k0sproject/kube-proxy:v1.32.8`,
       `${PREFIX}/pause:3.10`,
