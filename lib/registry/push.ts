@@ -112,7 +112,7 @@ class PushRun {
 
   constructor(
     private readonly options: PushOptions,
-    private readonly totalBytes: number,
+    private totalBytes: number,
   ) {
     this.blobs = options.client ? new BlobStore(options.client, options.signal) : undefined;
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 4));
@@ -124,12 +124,16 @@ class PushRun {
       const { files } = input;
       await this.inPasses(async (only) => {
         const wanted = only ? files.filter((f) => only.has(f.relative)) : files;
+        if (only) this.totalBytes += totalBytesOf({ kind: "archive-dir", files: wanted });
         await mapLimit(wanted, this.concurrency, (file) => this.pushArchiveFile(file));
       });
       return;
     }
     const { file } = input;
-    await this.inPasses((only) => this.pushBundleArchive(file, only));
+    await this.inPasses((only) => {
+      if (only) this.totalBytes += file.size; // a retry reads the bundle again: progress stays ≤ 100 %
+      return this.pushBundleArchive(file, only);
+    });
   }
 
   /**

@@ -4,7 +4,7 @@
  * a cancelled push resumes; TLS with its own CA + htpasswd; the token flow; errors named.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { RegistryClient, type RegistryConnection } from "@/lib/registry/client";
@@ -222,6 +222,9 @@ describe("transient failures", SUITE, () => {
       assert.ok(
         proxy.injected.some((line) => line.startsWith("PUT") && line.includes("/blobs/uploads/")),
       );
+      // the bundle was read twice (the failed artifact again): progress counts both readings
+      assert.equal(summary.totalBytes, 2 * statSync(bundlePath).size);
+      assert.equal(summary.readBytes, summary.totalBytes);
       await assertAllThere(client);
     } finally {
       client.close();
