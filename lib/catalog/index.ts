@@ -43,6 +43,8 @@ export interface ReadCatalogOptions {
   maxDecompressedBytes?: number;
   /** stops reading (and decompressing) when it aborts, e.g. the request's signal: the client left */
   signal?: AbortSignal;
+  /** gzip → bytes; the server passes Node's zlib (lib/catalog/node-gunzip.ts), which reads only as pulled */
+  gunzip?: (compressed: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
 }
 
 /** Reads any supported catalog, recognised by its content. Throws NotACatalogError / CatalogTooLargeError. */
@@ -57,7 +59,16 @@ export async function readCatalog(
   );
   const source = new ByteSource(guard.received(ByteSource.streamOf(input)));
   try {
-    return await readSource(source, { maxTextBytes, fileName: opts.fileName, guard }, 0);
+    return await readSource(
+      source,
+      {
+        maxTextBytes,
+        fileName: opts.fileName,
+        guard,
+        gunzip: opts.gunzip ?? webGunzip,
+      },
+      0,
+    );
   } catch (error) {
     await source.cancel(); // stop the upload / file read we no longer need
     throw error;
@@ -68,6 +79,14 @@ interface ReadContext {
   maxTextBytes: number;
   fileName: string | undefined;
   guard: DecompressionGuard;
+  gunzip: (compressed: ReadableStream<Uint8Array>) => ReadableStream<Uint8Array>;
+}
+
+function webGunzip(compressed: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  // Cast: TS types the writable side as BufferSource (ArrayBuffer-backed); our chunks are too.
+  return compressed.pipeThrough(
+    new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
+  );
 }
 
 async function readSource(
@@ -84,12 +103,7 @@ async function readSource(
   }
   if (head[0] === 0x1f && head[1] === 0x8b) {
     if (gzipLayers >= maxGzipLayers) throw new NotACatalogError("gzip nested in gzip too deeply");
-    // Cast: TS types the writable side as BufferSource (ArrayBuffer-backed); our chunks are too.
-    const gunzip = new DecompressionStream("gzip") as unknown as TransformStream<
-      Uint8Array,
-      Uint8Array
-    >;
-    const inflated = guard.inflated(source.rest().pipeThrough(gunzip));
+    const inflated = guard.inflated(context.gunzip(source.rest()));
     try {
       return await readSource(new ByteSource(inflated), context, gzipLayers + 1);
     } catch (error) {

@@ -1,12 +1,10 @@
 import { createReadStream } from "node:fs";
 import { type FileHandle, lstat, open, readdir, readFile } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
-import { pipeline, Readable } from "node:stream";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { createGunzip } from "node:zlib";
 import { ByteSource } from "@/lib/catalog/byte-source";
 import { DecompressionGuard } from "@/lib/catalog/decompression-guard";
 import { MAX_DECOMPRESSED_BYTES } from "@/lib/catalog/limits";
+import { nodeGunzip } from "@/lib/catalog/node-gunzip";
 import { looksLikeTar } from "@/lib/catalog/tar";
 import type { Body } from "./client";
 import { bundleError } from "./errors";
@@ -79,10 +77,7 @@ export async function openTarFile(
   let source = new ByteSource(guard.received(counted));
   const head = await source.peek(2);
   if (head[0] === 0x1f && head[1] === 0x8b) {
-    // Node's zlib, not the web DecompressionStream: that one buffers its input without bound.
-    const compressed = Readable.fromWeb(source.rest() as WebReadableStream<Uint8Array>);
-    const inflated = pipeline(compressed, createGunzip({ chunkSize: 256 * 1024 }), () => undefined);
-    source = new ByteSource(guard.inflated(Readable.toWeb(inflated) as ReadableStream<Uint8Array>));
+    source = new ByteSource(guard.inflated(nodeGunzip(source.rest())));
   }
   if (!looksLikeTar(await source.peek(512))) {
     await source.cancel();

@@ -245,6 +245,43 @@ test("a gzipped upload whose client leaves stops being read within a second", as
   assert.equal(health.status, 200);
 });
 
+test("a 300 MB gzipped catalog upload is inflated as it is read: the console stays under 250 MiB", async () => {
+  // level 0: gzip of stored blocks, as large as its content and cheap to make, so the console's
+  // reading (not this test's compressing) is what runs; Node 20's DecompressionStream took it all in
+  const { port } = new URL(consoleServer.url);
+  const gzip = createGzip({ level: 0 });
+  const answered = new Promise<number>((resolve, reject) => {
+    const request = http.request(
+      {
+        host: "127.0.0.1",
+        port: Number(port),
+        path: "/api/catalog",
+        method: "POST",
+        headers: { authorization: `Bearer ${consoleServer.token}` },
+      },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
+    request.on("error", reject);
+    gzip.pipe(request);
+  });
+  const size = 300 * MiB;
+  const chunk = Buffer.alloc(MiB);
+  const watcher = watch(consoleServer);
+  const write = (data: Buffer) =>
+    gzip.write(data) ? Promise.resolve() : new Promise((resolve) => gzip.once("drain", resolve));
+  await write(tarHeader("huge.bin", size));
+  for (let sent = 0; sent < size; sent += chunk.length) await write(chunk);
+  gzip.end(Buffer.alloc(1024)); // the tar's end: two empty blocks
+  const status = await answered;
+  const figures = await watcher.stop();
+  console.log(`LOAD gzip-upload: 300 MB read with console RSS ${figures.maxRssMiB.toFixed(0)} MiB`);
+  assert.equal(status, 400, "a tar without a catalog in it");
+  assert.ok(figures.maxRssMiB < 250, `${figures.maxRssMiB.toFixed(0)} MiB`);
+});
+
 test("a 30 MB catalog: /api/health is answered while it is read, and 200,001 images are refused", async () => {
   const list = (count: number) =>
     Array.from(

@@ -1,5 +1,6 @@
 import { CatalogLimitError, NotACatalogError, readCatalog } from "@/lib/catalog";
 import { MAX_CATALOG_TEXT_BYTES, MAX_UPLOAD_BYTES } from "@/lib/catalog/limits";
+import { nodeGunzip } from "@/lib/catalog/node-gunzip";
 import type { CatalogResult } from "@/lib/catalog/types";
 import { apiRoute } from "@/lib/http/api-route";
 import { limitBody } from "@/lib/http/body";
@@ -22,6 +23,7 @@ export const POST = apiRoute(async (request) => {
       maxTextBytes: MAX_CATALOG_TEXT_BYTES,
       fileName,
       signal: request.signal,
+      gunzip: nodeGunzip,
     });
   } catch (error) {
     // the client left: reading (and decompressing) stopped with it; nobody reads this answer
