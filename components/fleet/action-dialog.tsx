@@ -15,6 +15,7 @@ export function ActionDialog({
   onClose,
   children,
   testId,
+  wide = false,
 }: {
   title: string;
   submitLabel: string;
@@ -23,6 +24,8 @@ export function ActionDialog({
   onClose: () => void;
   children: ReactNode;
   testId?: string;
+  /** room for long lines (file paths) */
+  wide?: boolean;
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -40,7 +43,7 @@ export function ActionDialog({
   };
 
   return (
-    <Modal title={title} onClose={onClose} testId={testId}>
+    <Modal title={title} onClose={onClose} testId={testId} wide={wide}>
       <form
         className="space-y-3"
         onSubmit={(event) => {
