@@ -1,7 +1,7 @@
 import type { FleetSettingsView, SettingsDraft } from "@/lib/client/api";
 
 /** Registries k0s itself pulls from: always offered. */
-export const K0S_REGISTRIES = ["registry.k8s.io", "quay.io"];
+const K0S_REGISTRIES = ["registry.k8s.io", "quay.io"];
 
 export const KNOWN_K0S_VERSIONS = [
   "1.36.3",
@@ -37,7 +37,7 @@ export interface ConsoleSettings {
   mirror: MirrorForm;
 }
 
-export const DEFAULT_SETTINGS: ConsoleSettings = {
+const DEFAULT_SETTINGS: ConsoleSettings = {
   k0sVersion: "1.35.7",
   registries: K0S_REGISTRIES.map((host) => ({ host, selected: true, source: "k0s", images: 0 })),
   mirror: {

@@ -2,9 +2,18 @@
 
 import { type FormEvent, useState } from "react";
 
-/** Trades the console token for a session cookie (POST /api/session), then opens the console. */
-export function SignInForm() {
-  const [error, setError] = useState<string | null>(null);
+/** Why a native (pre-JavaScript) sign-in came back to this page: /signin?failed=… */
+const SIGN_IN_FAILURES = new Map([
+  ["token", "That is not the console token. It was printed when the console first started."],
+  ["rate_limited", "Too many wrong tokens from this address: wait a moment, then try again."],
+]);
+
+/**
+ * Trades the console token for a session cookie (POST /api/session), then opens the console.
+ * Before React has loaded the form posts natively to the same route, which redirects.
+ */
+export function SignInForm({ failed }: { failed?: string }) {
+  const [error, setError] = useState(SIGN_IN_FAILURES.get(failed ?? "") ?? null);
   const [pending, setPending] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -27,7 +36,7 @@ export function SignInForm() {
   }
 
   return (
-    <form onSubmit={submit} className="mt-6 space-y-3">
+    <form method="post" action="/api/session" onSubmit={submit} className="mt-6 space-y-3">
       <label htmlFor="token" className="block text-sm font-medium">
         Console token
       </label>

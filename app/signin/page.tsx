@@ -6,7 +6,12 @@ export const dynamic = "force-dynamic";
 
 export const metadata = { title: "Sign in · k0rdent airgap console" };
 
-export default async function SignInPage() {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ failed?: string | string[] }>;
+}) {
+  const { failed } = await searchParams;
   if (await hasSession()) redirect("/");
   return (
     <main className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-6">
@@ -16,7 +21,7 @@ export default async function SignInPage() {
         <code className="font-mono">data/console-token</code> unless{" "}
         <code className="font-mono">CONSOLE_TOKEN</code> is set.
       </p>
-      <SignInForm />
+      <SignInForm failed={typeof failed === "string" ? failed : undefined} />
     </main>
   );
 }

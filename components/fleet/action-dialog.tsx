@@ -1,10 +1,9 @@
 "use client";
 
 import { type ReactNode, useState } from "react";
-import { buttonClass, primaryButtonClass } from "@/components/ui";
 import { errorText } from "@/lib/client/fleet-api";
+import { DialogButtons } from "./dialog-buttons";
 import { Modal } from "./modal";
-import { dangerButtonClass } from "./styles";
 
 /** A small modal form: runs `onSubmit`, closes on success, shows the API's message on failure. */
 export function ActionDialog({
@@ -57,19 +56,7 @@ export function ActionDialog({
             {error}
           </p>
         )}
-        <div className="flex justify-end gap-2 pt-1">
-          <button type="button" className={buttonClass} onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            disabled={busy}
-            aria-busy={busy}
-            className={danger ? dangerButtonClass : primaryButtonClass}
-          >
-            {busy ? "Working…" : submitLabel}
-          </button>
-        </div>
+        <DialogButtons label={submitLabel} busy={busy} danger={danger} onClose={onClose} />
       </form>
     </Modal>
   );

@@ -1,11 +1,11 @@
 "use client";
 
 import { useState } from "react";
-import { buttonClass, primaryButtonClass } from "@/components/ui";
 import { createCredential, fieldMessages, updateCredential } from "@/lib/client/fleet-api";
 import type { CredentialPublic } from "@/lib/inventory/types";
 import { AuthFields } from "./auth-fields";
 import { type CredentialForm, credentialRequest, emptyCredentialForm } from "./credential-form";
+import { DialogButtons } from "./dialog-buttons";
 import { TextField } from "./form-field";
 import { Modal } from "./modal";
 import type { FieldErrors } from "./node-form-request";
@@ -97,14 +97,12 @@ export function CredentialDialog({
           errorFor={errorFor}
           onChange={update}
         />
-        <div className="flex justify-end gap-2 pt-1">
-          <button type="button" className={buttonClass} onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" disabled={busy} aria-busy={busy} className={primaryButtonClass}>
-            {busy ? "Saving…" : stored ? "Rotate" : "Add credential"}
-          </button>
-        </div>
+        <DialogButtons
+          label={stored ? "Rotate" : "Add credential"}
+          busy={busy}
+          busyLabel="Saving…"
+          onClose={onClose}
+        />
       </form>
     </Modal>
   );

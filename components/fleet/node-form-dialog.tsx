@@ -1,7 +1,6 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { buttonClass, primaryButtonClass } from "@/components/ui";
 import { ApiError } from "@/lib/client/api";
 import { createNode, fieldMessages, listCredentials, updateNode } from "@/lib/client/fleet-api";
 import type { NodeInput, NodePublic } from "@/lib/inventory/types";
@@ -9,6 +8,7 @@ import { AccessFields } from "./access-fields";
 import { AuthFields } from "./auth-fields";
 import { BasicFields } from "./basic-fields";
 import { CredentialChoice } from "./credential-choice";
+import { DialogButtons } from "./dialog-buttons";
 import { Modal } from "./modal";
 import { emptyForm, formOf, type NodeForm } from "./node-form-model";
 import { type FieldErrors, toRequest } from "./node-form-request";
@@ -113,14 +113,13 @@ export function NodeFormDialog({
           )}
         </fieldset>
         <AccessFields form={form} node={node} errorFor={errorFor} update={update} />
-        <div className="flex justify-end gap-2 pt-1 sm:col-span-2">
-          <button type="button" className={buttonClass} onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" disabled={busy} aria-busy={busy} className={primaryButtonClass}>
-            {busy ? "Saving…" : node ? "Save changes" : "Add node"}
-          </button>
-        </div>
+        <DialogButtons
+          label={node ? "Save changes" : "Add node"}
+          busy={busy}
+          busyLabel="Saving…"
+          onClose={onClose}
+          className="sm:col-span-2"
+        />
       </form>
     </Modal>
   );

@@ -4,7 +4,7 @@ import path from "node:path";
 import { ensureDataDir } from "@/lib/data-dir";
 import type { ConsoleEnv } from "@/lib/env";
 
-export const TOKEN_FILE_NAME = "console-token";
+const TOKEN_FILE_NAME = "console-token";
 
 export interface ConsoleTokenSource {
   token: string;

@@ -2,18 +2,16 @@ import { CatalogBuilder, formatPath } from "./builder";
 import { NotACatalogError } from "./errors";
 import { type JsonNode, JsonSyntaxError, member, parseJsonSteps } from "./json-lines";
 import { isValidTag } from "./reference";
-import { runSteps, type Steps } from "./steps";
+import type { Steps } from "./steps";
 import type { CatalogResult } from "./types";
 
 const containerdNameKey = "io.containerd.image.name";
 const ociRefNameKey = "org.opencontainers.image.ref.name";
 
-/** index.json (OCI image layout) or docker save manifest.json, told apart by shape. */
-export function readJsonCatalog(text: string): CatalogResult {
-  return runSteps(jsonCatalogSteps(text));
-}
-
-/** readJsonCatalog, yielding between JSON values and between manifests. */
+/**
+ * index.json (OCI image layout) or docker save manifest.json, told apart by shape; yields between
+ * JSON values and between manifests.
+ */
 export function* jsonCatalogSteps(text: string): Steps<CatalogResult> {
   let root: JsonNode;
   try {

@@ -3,7 +3,7 @@
  * index.json / manifest.json can be reported by line. (JSON.parse keeps no positions, and the
  * YAML parser rejects tab-indented JSON.)
  */
-import { runSteps, type Steps } from "./steps";
+import type { Steps } from "./steps";
 
 export type JsonNode =
   | { kind: "object"; line: number; members: Map<string, JsonNode> }
@@ -26,11 +26,7 @@ export class JsonSyntaxError extends Error {
 const maxDepth = 256;
 const numberRegexp = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
-export function parseJsonWithLines(text: string): JsonNode {
-  return runSteps(parseJsonSteps(text));
-}
-
-/** parseJsonWithLines, yielding after each member or item of an object or array. */
+/** JSON with the line of every value, yielding after each member or item of an object or array. */
 export function* parseJsonSteps(text: string): Steps<JsonNode> {
   let pos = 0;
   let line = 1;

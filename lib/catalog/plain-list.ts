@@ -1,17 +1,12 @@
 import { CatalogBuilder } from "./builder";
 import { NotACatalogError } from "./errors";
-import { runSteps, type Steps } from "./steps";
+import type { Steps } from "./steps";
 import type { CatalogResult } from "./types";
 
 /**
  * One reference a line (`k0s airgap list-images`, hand-made lists). Blank lines and whole-line
  * `#` comments are ignored; CRLF and surrounding spaces are trimmed.
  */
-export function readPlainList(text: string): CatalogResult {
-  return runSteps(plainListSteps(text));
-}
-
-/** readPlainList a line at a time. */
 export function* plainListSteps(text: string): Steps<CatalogResult> {
   const builder = new CatalogBuilder();
   for (let start = 0, line = 1; start <= text.length; line++) {

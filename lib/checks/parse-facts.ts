@@ -20,7 +20,7 @@ export interface NodeFacts {
   raw: Record<FactSection, string>;
 }
 
-export function splitSections(output: string): Record<FactSection, string> {
+function splitSections(output: string): Record<FactSection, string> {
   const raw = Object.fromEntries(FACT_SECTIONS.map((section) => [section, ""])) as Record<
     FactSection,
     string
@@ -62,7 +62,7 @@ export function parseFacts(output: string): NodeFacts {
   };
 }
 
-export function parseOsRelease(text: string): Record<string, string> {
+function parseOsRelease(text: string): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const line of text.split("\n")) {
     const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());

@@ -1,7 +1,7 @@
 import type { ImageLocator } from "./mirror-request";
 
 /** How many catalog images each node asks its registry for. */
-export const SAMPLE_SIZE = 8;
+const SAMPLE_SIZE = 8;
 
 /** A small, stable sample that covers every registry first, then fills up in catalog order. */
 export function sampleImages(images: ImageLocator[], size = SAMPLE_SIZE): ImageLocator[] {

@@ -1,7 +1,7 @@
 import { HttpError } from "./errors";
 
 /** Largest JSON body an API route reads. */
-export const MAX_JSON_BYTES = 8 * 1024 * 1024;
+const MAX_JSON_BYTES = 8 * 1024 * 1024;
 
 export async function readJson(request: Request): Promise<unknown> {
   return parseJson(await bodyText(request));
@@ -15,7 +15,12 @@ export async function readOptionalJson(request: Request): Promise<unknown> {
 }
 
 function bodyText(request: Request): Promise<string> {
-  return new Response(limitBody(request, MAX_JSON_BYTES)).text();
+  return readText(request, MAX_JSON_BYTES);
+}
+
+/** The request body as text, refused with 413 past `limit` bytes. */
+export function readText(request: Request, limit: number): Promise<string> {
+  return new Response(limitBody(request, limit)).text();
 }
 
 function parseJson(text: string): unknown {

@@ -10,7 +10,7 @@ export const UNKNOWN_CLIENT = "unverified";
 const STAMP_KEY = Symbol.for("k0rdent-console.front-door-stamp");
 type Holder = { [STAMP_KEY]?: string };
 
-export function frontDoorStamp(): string | undefined {
+function frontDoorStamp(): string | undefined {
   return (globalThis as Holder)[STAMP_KEY];
 }
 

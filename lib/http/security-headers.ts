@@ -1,7 +1,11 @@
-/** Headers on every response the console sends. */
+/**
+ * Headers on every response the console sends. The referrer never leaves the console; it is not
+ * "no-referrer" because then a browser's form post says `Origin: null`, which the origin check
+ * refuses (the sign-in form posts natively until its script has loaded).
+ */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
+  "referrer-policy": "same-origin",
   "x-frame-options": "DENY",
 };
 

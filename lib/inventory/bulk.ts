@@ -20,8 +20,8 @@ import {
 } from "./schema";
 import type { SecretKey } from "./secrets";
 
-export const MAX_BULK_NODES = 5000;
-export const MAX_KNOWN_HOSTS_CHARS = 4 * 1024 * 1024;
+const MAX_BULK_NODES = 5000;
+const MAX_KNOWN_HOSTS_CHARS = 4 * 1024 * 1024;
 
 const NodeNames = z
   .array(NodeNameSchema)

@@ -94,7 +94,7 @@ export async function addCatalogSource({
 
 /** How many sources, and images kept over all of them (each union re-reads them all), at most. */
 export const MAX_CATALOG_SOURCES = 64;
-export const MAX_SOURCE_IMAGES_TOTAL = 1_000_000;
+const MAX_SOURCE_IMAGES_TOTAL = 1_000_000;
 
 function refuseBeyondBounds(kept: readonly CatalogSourceRecord[], adding: number): void {
   const sources = kept.length;

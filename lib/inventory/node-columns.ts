@@ -32,7 +32,7 @@ export function nodeAuthColumns(auth: SshAuthInput | undefined, key: SecretKey) 
 }
 
 /** Root needs no sudo; anyone else is assumed to have passwordless sudo until told otherwise. */
-export function defaultSudo(user: string): SudoInput {
+function defaultSudo(user: string): SudoInput {
   return user === "root" ? { mode: "none" } : { mode: "passwordless" };
 }
 

@@ -146,7 +146,7 @@ export function duplicateNode({
 /** The columns that say which host a node is. */
 const HOST_COLUMNS = ["address", "port", "bastion", "expected_fingerprint"] as const;
 
-export function insertNode(db: Database, columns: NodeColumns): void {
+function insertNode(db: Database, columns: NodeColumns): void {
   refuseSameHost(db, columns);
   const names = Object.keys(columns);
   const sql = `INSERT INTO nodes (${names.join(", ")}) VALUES (${names.map((n) => `@${n}`).join(", ")})`;

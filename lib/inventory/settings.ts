@@ -23,7 +23,7 @@ export type _AllCatalogFormatsListed = Assert<
 >;
 
 /** A summary of the catalog last loaded: normalised image references and per-registry counts. */
-export const CatalogSummarySchema = z.strictObject({
+const CatalogSummarySchema = z.strictObject({
   format: z.enum(CATALOG_FORMATS),
   images: RenderRequestSchema.shape.images.unwrap(),
   registries: z.array(

@@ -28,7 +28,7 @@ export function hostsDirFor(registry: string): string {
  * The mirror URL containerd requests for `registry`. A prefix layout needs `/v2/<prefix>` plus
  * override_path: containerd only maps a path below the registry root that way.
  */
-export function mirrorUrl(
+function mirrorUrl(
   registry: string,
   endpoint: MirrorEndpoint,
 ): { url: string; overridePath: boolean } {
@@ -40,7 +40,7 @@ export function mirrorUrl(
 }
 
 /** Path prefix of `registry`'s images in the local registry, or null when they keep their upstream paths. */
-export function prefixFor(registry: string, layout: MirrorLayout): string | null {
+function prefixFor(registry: string, layout: MirrorLayout): string | null {
   if (layout === "flat") return null;
   if (layout === "per-registry") return registry === "_default" ? null : registry;
   return layout.prefix;

@@ -5,10 +5,10 @@ import { RenderInputError } from "./errors";
 const DOCKER_HUB_ALIASES = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
 
 /** The longest registry address (host[:port]) the console takes. */
-export const MAX_REGISTRY_ADDRESS = 255;
+const MAX_REGISTRY_ADDRESS = 255;
 /** DNS limits (RFC 1035): a whole name, and each dot-separated label. */
-export const MAX_HOSTNAME = 253;
-export const MAX_HOSTNAME_LABEL = 63;
+const MAX_HOSTNAME = 253;
+const MAX_HOSTNAME_LABEL = 63;
 
 /**
  * What is wrong with a registry host (or host:port), or null: the reference grammar (what

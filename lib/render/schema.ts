@@ -67,7 +67,7 @@ export const StoredRenderRequestSchema = renderRequestSchema(false);
 export type RenderRequest = z.infer<typeof RenderRequestSchema>;
 
 /** The name a person sees for a render input field (the form's label), from its path. */
-export function renderFieldLabel(path: readonly PropertyKey[]): string {
+function renderFieldLabel(path: readonly PropertyKey[]): string {
   const [first, second, third] = path;
   if (first === "registries" && typeof second === "number") return `Registry ${second + 1}`;
   if (first === "nodes" && typeof second === "number") {

@@ -45,7 +45,7 @@ export function joinIssues(issues: readonly { label?: string; message: string }[
 const ZOD_DEFAULT = /^(Too (big|small)|Invalid|Unrecognized key)/;
 
 /** What is wrong, in words: zod's default messages reworded, a schema's own kept. */
-export function issueWords(issue: Issue): string {
+function issueWords(issue: Issue): string {
   if (!ZOD_DEFAULT.test(issue.message)) return issue.message;
   switch (issue.code) {
     case "too_big":

@@ -23,6 +23,25 @@ after(async () => {
   await server?.stop();
 });
 
+test("before its script has loaded, the sign-in form posts natively: no token in any URL", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const bare = await context.newPage();
+  const visited: string[] = [];
+  bare.on("framenavigated", (frame) => visited.push(frame.url()));
+  await bare.goto(`${server.url}/signin`);
+  await bare.getByLabel("Console token").fill("not-the-token");
+  await bare.getByRole("button", { name: "Sign in" }).click();
+  await bare.waitForURL(`${server.url}/signin?failed=token`);
+  await bare.getByText("That is not the console token.").waitFor();
+  await bare.getByLabel("Console token").fill(server.token);
+  await bare.getByRole("button", { name: "Sign in" }).click();
+  await bare.waitForURL(`${server.url}/`);
+  assert.ok((await context.cookies()).some((cookie) => cookie.name === "console_session"));
+  assert.ok(!visited.some((url) => url.includes(server.token)), visited.join(" "));
+  assert.ok(!visited.some((url) => url.includes("not-the-token")), visited.join(" "));
+  await context.close();
+});
+
 test("sign in, upload a catalog, see its registries, preview the fleet's nodes, download the zip", async () => {
   await page.goto(server.url);
   await page.waitForURL(/\/signin$/);

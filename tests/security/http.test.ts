@@ -118,7 +118,7 @@ function cookieOf(response: Response): string {
 }
 
 describe("headers", () => {
-  test("a page: a CSP with a fresh nonce on every script, no framing, no sniffing, no referrer", async () => {
+  test("a page: a CSP with a fresh nonce on every script, no framing, no sniffing, no referrer off the console", async () => {
     const first = await fetch(`${server.url}/signin`);
     const second = await fetch(`${server.url}/signin`);
     const csp = first.headers.get("content-security-policy") ?? "";
@@ -130,13 +130,13 @@ describe("headers", () => {
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
     assert.notEqual(second.headers.get("content-security-policy"), csp, "one nonce per request");
     assert.equal(first.headers.get("x-content-type-options"), "nosniff");
-    assert.equal(first.headers.get("referrer-policy"), "no-referrer");
+    assert.equal(first.headers.get("referrer-policy"), "same-origin");
     const scripts = (await first.text()).match(/<script\b[^>]*>/g) ?? [];
     assert.ok(scripts.length > 0);
     for (const script of scripts) assert.ok(script.includes(`nonce="${nonce}"`), script);
   });
 
-  test("every API answer: no-store, nosniff, no referrer, nothing runs or frames", async () => {
+  test("every API answer: no-store, nosniff, no referrer off the console, nothing runs or frames", async () => {
     const answers = [
       await fetch(`${server.url}/api/health`),
       await fetch(`${server.url}/api/nodes`, { headers: bearer() }),
@@ -153,7 +153,7 @@ describe("headers", () => {
     for (const response of answers) {
       assert.equal(response.headers.get("cache-control"), "no-store", response.url);
       assert.equal(response.headers.get("x-content-type-options"), "nosniff");
-      assert.equal(response.headers.get("referrer-policy"), "no-referrer");
+      assert.equal(response.headers.get("referrer-policy"), "same-origin");
       assert.match(response.headers.get("content-security-policy") ?? "", /frame-ancestors 'none'/);
     }
     const refused = await answers[2]?.json();
@@ -433,6 +433,15 @@ describe("sign-in rate limit", () => {
     );
     const right = await signIn(limited.url, limited.token);
     assert.equal(right.status, 429, "no guess is checked while blocked, not even the right one");
+    const form = await fetch(`${limited.url}/api/session`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: limited.token }),
+      redirect: "manual",
+    });
+    assert.equal(form.status, 303, "the sign-in page's native form post is limited the same way");
+    assert.equal(form.headers.get("location"), "/signin?failed=rate_limited");
+    assert.equal(form.headers.get("set-cookie"), null);
     const script = await fetch(`${limited.url}/api/nodes`, {
       headers: { authorization: `Bearer ${limited.token}` },
     });

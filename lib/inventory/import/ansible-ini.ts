@@ -23,7 +23,7 @@ export function parseAnsibleIni(text: string): ImportPreview {
   };
 }
 
-export function readAnsibleIni(text: string): AnsibleInventory {
+function readAnsibleIni(text: string): AnsibleInventory {
   const inventory = emptyInventory();
   let section: Section = { group: "ungrouped", kind: "hosts" };
   text.split(/\r?\n/).forEach((raw, index) => {

@@ -21,7 +21,7 @@ export function parseAnsibleYaml(text: string): ImportPreview {
   };
 }
 
-export function readAnsibleYaml(text: string): AnsibleInventory {
+function readAnsibleYaml(text: string): AnsibleInventory {
   const inventory = emptyInventory();
   const source = readYamlSource(text);
   if (source.error) {

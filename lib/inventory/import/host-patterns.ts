@@ -1,6 +1,6 @@
 /** Ansible host ranges: web[01:03].example.com, db-[a:c], node[0:10:5]. */
 const RANGE = /\[([0-9a-z]+):([0-9a-z]+)(?::(\d+))?\]/i;
-export const MAX_EXPANDED_HOSTS = 5000;
+const MAX_EXPANDED_HOSTS = 5000;
 
 export function expandHostPattern(pattern: string): string[] | { error: string } {
   const match = RANGE.exec(pattern);

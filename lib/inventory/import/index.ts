@@ -17,7 +17,7 @@ export { publicPreview } from "./public-preview";
 export type * from "./types";
 
 export const MAX_INVENTORY_CHARS = 5 * 1024 * 1024;
-export const MAX_IMPORT_ROWS = 5000;
+const MAX_IMPORT_ROWS = 5000;
 
 const PARSERS: Record<InventoryFormat, (text: string) => ImportPreview> = {
   k0sctl: parseK0sctl,

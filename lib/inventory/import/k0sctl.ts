@@ -9,14 +9,14 @@ import type { DraftRow, ImportPreview, KeyFileRef } from "./types";
 import { lineOf, readYamlSource, scalarText, seqItems, yamlValue } from "./yaml-source";
 
 type Json = Record<string, unknown>;
-export const K0SCTL_API_VERSION = "k0sctl.k0sproject.io/v1beta1";
+const K0SCTL_API_VERSION = "k0sctl.k0sproject.io/v1beta1";
 /** k0sctl's own check: validation.In("cluster", "Cluster") */
-export const K0SCTL_KINDS: readonly unknown[] = ["cluster", "Cluster"];
+const K0SCTL_KINDS: readonly unknown[] = ["cluster", "Cluster"];
 const CONNECTION_KEYS = new Set(["role", "ssh", "openSSH", "hostname", "localhost", "winrm"]);
 
-export const LOCALHOST_HOST =
+const LOCALHOST_HOST =
   "localhost: k0sctl runs this host's commands on the machine k0sctl runs on; the console reaches every node over SSH: write an ssh: block with the node's address instead";
-export const WINRM_HOST = "winrm: Windows hosts are not supported (k0s nodes are Linux)";
+const WINRM_HOST = "winrm: Windows hosts are not supported (k0s nodes are Linux)";
 
 export function parseK0sctl(text: string): ImportPreview {
   const preview: ImportPreview = { format: "k0sctl", rows: [], notes: [] };

@@ -36,7 +36,7 @@ function publicRow({ keyFiles: _read, ...row }: ImportRow): ImportRowPublic {
   return { ...row, node };
 }
 
-export function authSummary(auth: SshAuthInput | null): AuthSummary | null {
+function authSummary(auth: SshAuthInput | null): AuthSummary | null {
   if (!auth) return null;
   return {
     kind: auth.kind,

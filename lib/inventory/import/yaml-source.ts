@@ -11,7 +11,7 @@ import {
 import { InventoryError } from "../errors";
 
 /** How far aliases (*name) may expand, weighted by what they stand for (the yaml package's count). */
-export const MAX_YAML_ALIAS_COUNT = 100;
+const MAX_YAML_ALIAS_COUNT = 100;
 
 export interface YamlSource {
   docs: ReturnType<typeof parseAllDocuments>;
