@@ -1,9 +1,11 @@
 "use client";
 
 import { useState } from "react";
+import { SudoDialog } from "@/components/fleet/sudo-dialog";
 import { buttonClass } from "@/components/ui";
-import { errorText } from "@/lib/client/fleet-api";
+import { errorText, listNodes } from "@/lib/client/fleet-api";
 import { type ClusterUp, fetchKubeconfig } from "@/lib/client/runs-api";
+import type { NodePublic } from "@/lib/inventory/types";
 
 /** Hands `blob` to the browser as a file download, then lets go of it. */
 function saveAs(blob: Blob, name: string): void {
@@ -18,22 +20,29 @@ function saveAs(blob: Blob, name: string): void {
 /**
  * The end state of an apply: the cluster is up, and its admin kubeconfig — read from the
  * controller when asked, never kept by the console — points at its API. A refusal (the node
- * cannot be reached, k0s has no admin config any more) is shown in place.
+ * cannot be reached, k0s has no admin config any more) is shown in place. A controller whose sudo
+ * password is asked at run time asks it first, as a run does: sent with that one request only.
  */
 export function ClusterUpPanel({ runId, clusters }: { runId: string; clusters: ClusterUp[] }) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [asking, setAsking] = useState<NodePublic | null>(null);
   const download = async (controller: string) => {
     setBusy(controller);
     setError(null);
     try {
-      saveAs(await fetchKubeconfig(runId, controller), `kubeconfig-${controller}.yaml`);
+      const node = (await listNodes()).find((each) => each.name === controller);
+      if (node?.sudo.mode === "ask") setAsking(node);
+      else saveAs(await fetchKubeconfig(runId, controller), `kubeconfig-${controller}.yaml`);
     } catch (caught) {
       setError(`${controller}: ${errorText(caught)}`);
     } finally {
       setBusy(null);
     }
   };
+  // a wrong password is told in the dialog, which stays open to try again
+  const downloadWith = async (controller: string, sudoPassword: string | undefined) =>
+    saveAs(await fetchKubeconfig(runId, controller, sudoPassword), `kubeconfig-${controller}.yaml`);
   return (
     <section
       aria-labelledby="cluster-up-title"
@@ -77,6 +86,15 @@ export function ClusterUpPanel({ runId, clusters }: { runId: string; clusters: C
         <p role="alert" className="mt-2 text-red-700 dark:text-red-400">
           Could not read the kubeconfig from {error}
         </p>
+      )}
+      {asking && (
+        <SudoDialog
+          nodes={[asking]}
+          submitLabel="Download the kubeconfig"
+          emptyHint="k0s kubeconfig admin runs as root: without it the kubeconfig cannot be read."
+          onRun={(passwords) => downloadWith(asking.name, passwords[asking.name])}
+          onClose={() => setAsking(null)}
+        />
       )}
     </section>
   );
