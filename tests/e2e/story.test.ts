@@ -137,12 +137,16 @@ test("fresh hosts to a running cluster and back, only through the browser", asyn
     const mirror = lab.registryAddress;
     assert.ok(mirror, "the lab has a registry");
     await page.getByLabel("Registry address (host:port)").fill(mirror);
-    // rendered with what was typed: saved first
+    // rendered with what was typed (saved first), and said to be saved
     await page
       .getByTestId("file-list")
       .getByText("/etc/k0s/containerd.d/certs.d/quay.io/hosts.toml")
       .click();
     await page.getByTestId("code-view").getByText(`[host."http://${mirror}"]`).first().waitFor();
+    await page
+      .getByTestId("settings-state")
+      .getByText(/^Settings saved · containerd config/)
+      .waitFor();
     await look("config");
   });
 
