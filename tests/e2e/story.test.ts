@@ -317,6 +317,11 @@ test("fresh hosts to a running cluster and back, only through the browser", asyn
       assert.equal(await exists(name, STANDIN_PATHS.defaultDataDir), false, `${name}: data gone`);
       assert.equal(await exists(name, STANDIN_PATHS.dropIns), false, `${name}: drop-ins gone`);
     }
+    // the apply's page no longer says the cluster is up
+    await page.goto(`${server.url}/runs/${applyId}`);
+    await page.getByTestId(`cluster-reset-${CP}`).waitFor();
+    assert.equal(await page.getByTestId(`kubeconfig-${CP}`).count(), 0);
+    await look("apply-after-reset");
   });
 });
 
