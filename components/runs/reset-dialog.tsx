@@ -66,10 +66,12 @@ export function ResetDialog({
       onClose={onClose}
       testId="reset-dialog"
     >
-      <p className="text-sm">
+      <p className="text-sm" data-testid="reset-scope">
         On each node: <code className="font-mono">k0s stop</code>,{" "}
-        <code className="font-mono">k0s reset</code> (its cluster data and workloads are gone), then
-        the files the console wrote under /etc/k0s are removed. Backups are kept.
+        <code className="font-mono">k0s reset</code> (its service, cluster data and workloads are
+        gone), then the files the console wrote under /etc/k0s are removed. Backups are kept, and so
+        is the k0s binary (<code className="font-mono">/usr/local/bin/k0s</code>): a later apply
+        uses it again.
       </p>
       {loadError && (
         <p role="alert" className="text-sm text-red-700 dark:text-red-400">

@@ -305,7 +305,13 @@ test("fresh hosts to a running cluster and back, only through the browser", asyn
     const dialog = page.getByTestId("reset-dialog");
     for (const name of HOSTS)
       await dialog.getByTestId("reset-nodes").getByText(name, { exact: true }).waitFor();
-    await dialog.getByLabel(`Type ${HOSTS.length} to reset these ${HOSTS.length} nodes`).fill("3");
+    await dialog
+      .getByTestId("reset-scope")
+      .getByText(/so is the k0s binary/)
+      .waitFor();
+    await dialog
+      .getByLabel(`Type ${HOSTS.length} to reset these ${HOSTS.length} nodes`)
+      .fill(String(HOSTS.length));
     await look("reset-dialog");
     await dialog.getByRole("button", { name: `Reset ${HOSTS.length} nodes` }).click();
     await runs.runId(applyId);
@@ -316,6 +322,8 @@ test("fresh hosts to a running cluster and back, only through the browser", asyn
       assert.equal(readStandinState(lab.host(name)), undefined, `k0s reset on ${name}`);
       assert.equal(await exists(name, STANDIN_PATHS.defaultDataDir), false, `${name}: data gone`);
       assert.equal(await exists(name, STANDIN_PATHS.dropIns), false, `${name}: drop-ins gone`);
+      // as the dialog said
+      assert.equal(await exists(name, STANDIN_PATHS.binary), true, `${name}: the binary stays`);
     }
     // the apply's page no longer says the cluster is up
     await page.goto(`${server.url}/runs/${applyId}`);
