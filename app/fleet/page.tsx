@@ -10,7 +10,8 @@ export const metadata = { title: "Fleet · k0rdent airgap console" };
 export default async function FleetPage() {
   if (!(await hasSession())) redirect("/signin");
   return (
-    <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
+    // wider than the other pages: the fleet table has eleven columns
+    <main className="mx-auto max-w-[96rem] px-4 py-6 sm:px-6">
       <PageHeader
         current="/fleet"
         subtitle="Fleet inventory → host keys → pre-flight checks on every node"

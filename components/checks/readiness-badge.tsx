@@ -1,5 +1,6 @@
 import { badgeClass } from "@/components/fleet/styles";
 import { READINESS_LABEL, type Readiness, type ReadinessState } from "@/lib/checks/readiness";
+import { FloatingDetails } from "./floating-details";
 
 const STYLE: Record<ReadinessState, { icon: string; className: string }> = {
   ready: {
@@ -17,8 +18,18 @@ const STYLE: Record<ReadinessState, { icon: string; className: string }> = {
   },
 };
 
+const SUMMARY_CLASS =
+  "cursor-pointer list-none rounded focus:outline-none focus:ring-2 focus:ring-blue-600/40";
+
 /** A node's readiness for an apply: the badge, and the reasons a click away (as host validations). */
-export function ReadinessBadge({ readiness }: { readiness: Readiness | undefined }) {
+export function ReadinessBadge({
+  readiness,
+  floating = false,
+}: {
+  readiness: Readiness | undefined;
+  /** the reasons open over the page (from a fixed-height table row) instead of below the badge */
+  floating?: boolean;
+}) {
   if (!readiness) return <span className="text-xs text-slate-500 dark:text-slate-400">…</span>;
   const style = STYLE[readiness.state];
   const badge = (
@@ -33,14 +44,28 @@ export function ReadinessBadge({ readiness }: { readiness: Readiness | undefined
     </span>
   );
   if (readiness.reasons.length === 0) return badge;
+  const count = readiness.reasons.length;
+  const summary = (
+    <>
+      {badge}
+      <span className="ml-1 text-xs text-slate-600 group-open:hidden dark:text-slate-400">
+        {count}
+        {/* a table row has room for the count only */}
+        <span className={floating ? "sr-only" : ""}> reason{count === 1 ? "" : "s"}</span>
+        {floating && <span aria-hidden> ▾</span>}
+      </span>
+    </>
+  );
+  if (floating) {
+    return (
+      <FloatingDetails summary={summary} summaryClassName={SUMMARY_CLASS}>
+        <ReadinessReasons readiness={readiness} />
+      </FloatingDetails>
+    );
+  }
   return (
     <details className="group min-w-44 max-w-xs">
-      <summary className="cursor-pointer list-none rounded focus:outline-none focus:ring-2 focus:ring-blue-600/40">
-        {badge}
-        <span className="ml-1 text-xs text-slate-600 group-open:hidden dark:text-slate-400">
-          {readiness.reasons.length} reason{readiness.reasons.length === 1 ? "" : "s"}
-        </span>
-      </summary>
+      <summary className={SUMMARY_CLASS}>{summary}</summary>
       <ReadinessReasons readiness={readiness} />
     </details>
   );

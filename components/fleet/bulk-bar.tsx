@@ -32,7 +32,7 @@ export function BulkBar({
       aria-label="Selected nodes"
       className="mb-3 flex flex-wrap items-center gap-2 rounded-md border border-blue-200 bg-blue-50 px-3 py-2 text-sm dark:border-blue-900 dark:bg-blue-950/40"
     >
-      <span className="font-medium" aria-live="polite">
+      <span className="font-medium" aria-live="polite" data-testid="selected-count">
         {selected} selected
       </span>
       {matching > selected && (

@@ -9,7 +9,7 @@ export function CheckCounts({ summary }: { summary: CheckSummary | null }) {
   }
   const parts = (["fail", "warn", "pass", "overridden"] as const).filter((key) => summary[key] > 0);
   return (
-    <span className="flex flex-wrap gap-1">
+    <span className="flex gap-1">
       {parts.map((key) => (
         <span
           key={key}

@@ -19,10 +19,13 @@ import type { RowActions } from "./node-row";
 import { useCheckRun } from "./use-check-run";
 import { useFleet } from "./use-fleet";
 
-function toggle(set: Set<string>, name: string, on: boolean): Set<string> {
+/** `set` with `names` added (or removed): one copy, however many names (select all: 1,000). */
+function withNames(set: Set<string>, names: string[], on: boolean): Set<string> {
   const next = new Set(set);
-  if (on) next.add(name);
-  else next.delete(name);
+  for (const name of names) {
+    if (on) next.add(name);
+    else next.delete(name);
+  }
   return next;
 }
 
@@ -65,13 +68,20 @@ export function FleetApp() {
     }
     return found;
   }, [nodes, fleet.checks]);
-  const selectedNames = nodes.map((node) => node.name).filter((name) => selected.has(name));
+  const selectedNames = useMemo(
+    () => nodes.map((node) => node.name).filter((name) => selected.has(name)),
+    [nodes, selected],
+  );
+  const shownSelected = useMemo(
+    () => shown.reduce((count, node) => count + (selected.has(node.name) ? 1 : 0), 0),
+    [shown, selected],
+  );
 
   // the same object every render, so unchanged rows (memo) are not rendered again
   const rowActions = useMemo<RowActions>(
     () => ({
-      onSelect: (name, on) => setSelected((set) => toggle(set, name, on)),
-      onToggle: (name) => setExpanded((set) => toggle(set, name, !set.has(name))),
+      onSelect: (name, on) => setSelected((set) => withNames(set, [name], on)),
+      onToggle: (name) => setExpanded((set) => withNames(set, [name], !set.has(name))),
       onEdit: (node) => setDialog({ kind: "edit", node }),
       onDuplicate: (node) => setDialog({ kind: "duplicate", node }),
       onRemove: (node) => setDialog({ kind: "remove", node }),
@@ -146,11 +156,18 @@ export function FleetApp() {
             readiness={fleet.readiness}
             problems={problems}
             selected={selected}
+            selectedCount={shownSelected}
             expanded={expanded}
             sort={sort}
             onSort={setSort}
             onSelectAll={(on) =>
-              setSelected((set) => shown.reduce((next, node) => toggle(next, node.name, on), set))
+              setSelected((set) =>
+                withNames(
+                  set,
+                  shown.map((node) => node.name),
+                  on,
+                ),
+              )
             }
             actions={rowActions}
             details={details}
@@ -189,7 +206,7 @@ export function FleetApp() {
         }}
         onRemoved={(name) => {
           fleet.forget(name);
-          setSelected((set) => toggle(set, name, false));
+          setSelected((set) => withNames(set, [name], false));
         }}
       />
     </div>

@@ -101,15 +101,16 @@ const NUMERIC = new Intl.Collator(undefined, { numeric: true });
 
 export function sortNodes(nodes: NodePublic[], sort: Sort, checks: Checks): NodePublic[] {
   const sign = sort.direction === "ascending" ? 1 : -1;
-  return [...nodes].sort((a, b) => {
-    const left = sortValue(a, sort.key, checks);
-    const right = sortValue(b, sort.key, checks);
+  // each node's value once, not once per comparison (1,000 nodes: ~10,000 comparisons)
+  const keyed = nodes.map((node) => ({ node, value: sortValue(node, sort.key, checks) }));
+  keyed.sort((a, b) => {
     const order =
-      typeof left === "number" && typeof right === "number"
-        ? left - right
-        : NUMERIC.compare(String(left), String(right));
-    return order === 0 ? NUMERIC.compare(a.name, b.name) : sign * order;
+      typeof a.value === "number" && typeof b.value === "number"
+        ? a.value - b.value
+        : NUMERIC.compare(String(a.value), String(b.value));
+    return order === 0 ? NUMERIC.compare(a.node.name, b.node.name) : sign * order;
   });
+  return keyed.map(({ node }) => node);
 }
 
 export function formatTime(iso: string): string {

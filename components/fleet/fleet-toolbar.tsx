@@ -33,7 +33,7 @@ export function FleetToolbar({
 }) {
   return (
     <div className="mb-3 flex flex-wrap items-end gap-2">
-      <div className="min-w-48 flex-1">
+      <div className="min-w-48 flex-1 max-sm:basis-full">
         <label htmlFor="fleet-filter" className="sr-only">
           Filter nodes
         </label>
@@ -45,9 +45,15 @@ export function FleetToolbar({
           onChange={(event) => onFilter(event.target.value)}
           className={inputClass}
         />
-        {filter && (
-          <p className="mt-0.5 text-xs text-slate-600 dark:text-slate-400" aria-live="polite">
-            {shown} of {total} nodes shown
+        {total > 0 && (
+          <p
+            data-testid="fleet-count"
+            className="mt-0.5 text-xs text-slate-600 dark:text-slate-400"
+            aria-live="polite"
+          >
+            {shown === total
+              ? `${total} node${total === 1 ? "" : "s"}`
+              : `${shown} of ${total} nodes shown`}
           </p>
         )}
       </div>

@@ -1,12 +1,13 @@
 "use client";
 
-import { memo } from "react";
+import { memo, type ReactNode } from "react";
 import { ReadinessBadge } from "@/components/checks/readiness-badge";
 import type { Readiness } from "@/lib/checks/readiness";
 import type { CheckResult, NodePublic } from "@/lib/inventory/types";
 import { sshTarget } from "@/lib/ssh/target";
 import { CheckCounts } from "./check-counts";
 import type { HostKeyProblem } from "./check-model";
+import { CARD, CELL, CLIPPED_CELL, COLUMNS, type ColumnKey } from "./fleet-columns";
 import {
   addressOf,
   formatTime,
@@ -25,9 +26,23 @@ export interface RowActions {
   onRemove: (node: NodePublic) => void;
 }
 
-/** One node of the fleet table; re-rendered only when its own props change (1,000 rows). */
+const muted = "text-slate-500 dark:text-slate-400";
+
+/** what a cell shows, its classes (default: CELL) and its tooltip (the whole of a cut text) */
+interface Cell {
+  content: ReactNode;
+  className?: string;
+  title?: string;
+}
+
+/**
+ * One node of the fleet table, one compact line (a three-line card on a phone); re-rendered only
+ * when its own props change (1,000 rows).
+ */
 export const NodeRow = memo(function NodeRow({
   node,
+  columns,
+  position,
   results,
   readiness,
   problem,
@@ -36,6 +51,10 @@ export const NodeRow = memo(function NodeRow({
   actions,
 }: {
   node: NodePublic;
+  /** the columns the viewport shows */
+  columns: ColumnKey[];
+  /** aria-rowindex: its place among all rows, of which only a window is rendered */
+  position: number;
   results: CheckResult[] | undefined;
   readiness: Readiness | undefined;
   problem: HostKeyProblem | null;
@@ -45,88 +64,126 @@ export const NodeRow = memo(function NodeRow({
 }) {
   const summary = summarize(results);
   const labels = labelText(node.labels);
-  return (
-    <tr
-      data-testid={`node-row-${node.name}`}
-      aria-selected={selected}
-      className={`border-t border-slate-200 align-top dark:border-slate-800 ${selected ? "bg-blue-50/70 dark:bg-blue-950/30" : ""}`}
-    >
-      <td className="px-2 py-2">
+  const target = addressOf(node);
+  const os = osArch(results);
+  const cells: Record<ColumnKey, Cell> = {
+    select: {
+      content: (
         <input
           type="checkbox"
           aria-label={`Select ${node.name}`}
           checked={selected}
           onChange={(event) => actions.onSelect(node.name, event.target.checked)}
         />
-      </td>
-      <td className="px-2 py-2">
-        <button
-          type="button"
-          aria-expanded={expanded}
-          aria-controls={`details-${node.name}`}
-          onClick={() => actions.onToggle(node.name)}
-          className="inline-flex items-start gap-1 whitespace-nowrap rounded text-left font-mono font-medium hover:underline focus:outline-none focus:ring-2 focus:ring-blue-600/40"
-        >
-          <span aria-hidden className="w-3 text-slate-500">
-            {expanded ? "▾" : "▸"}
-          </span>
-          {node.name}
-        </button>
-        {labels && <div className="ml-4 text-xs text-slate-500 dark:text-slate-400">{labels}</div>}
-      </td>
-      <td className="px-2 py-2">
-        <span className="font-mono text-xs">{addressOf(node)}</span>
-        {node.bastion && (
-          <span
-            className={`${badgeClass} ml-1 bg-violet-100 text-violet-800 dark:bg-violet-950 dark:text-violet-300`}
-            title={`via ${sshTarget(node.bastion.user, node.bastion.address, node.bastion.port)}`}
+      ),
+    },
+    name: {
+      content: (
+        <span className="flex min-w-0 items-baseline gap-2">
+          <button
+            type="button"
+            aria-expanded={expanded}
+            aria-controls={`details-${node.name}`}
+            onClick={() => actions.onToggle(node.name)}
+            className="max-w-full shrink-0 truncate rounded text-left font-mono font-medium hover:underline focus:outline-none focus:ring-2 focus:ring-blue-600/40"
           >
-            via bastion
-          </span>
-        )}
-      </td>
-      <td className="whitespace-nowrap px-2 py-2">{node.role}</td>
-      <td className="whitespace-nowrap px-2 py-2 font-mono text-xs">
-        {node.registryAddress ?? (
-          <span className="font-sans italic text-slate-500 dark:text-slate-400">fleet default</span>
-        )}
-      </td>
-      <td className="px-2 py-2">
-        <HostKeyCell node={node} problem={problem} />
-      </td>
-      <td className="px-2 py-2 text-xs">
-        {osArch(results) ?? <span className="text-slate-400">—</span>}
-      </td>
-      <td className="px-2 py-2">
-        <CheckCounts summary={summary} />
-      </td>
-      <td className="whitespace-nowrap px-2 py-2 text-xs">
-        {summary?.lastAt ? (
-          <time dateTime={summary.lastAt} title={summary.lastAt}>
-            {formatTime(summary.lastAt)}
-          </time>
-        ) : (
-          <span className="text-slate-400">—</span>
-        )}
-      </td>
-      <td className="px-2 py-2">
-        <ReadinessBadge readiness={readiness} />
-      </td>
-      <td className="whitespace-nowrap px-2 py-1.5 text-right">
-        <button type="button" className={rowButtonClass} onClick={() => actions.onEdit(node)}>
-          Edit<span className="sr-only"> {node.name}</span>
-        </button>
-        <button type="button" className={rowButtonClass} onClick={() => actions.onDuplicate(node)}>
-          Duplicate<span className="sr-only"> {node.name}</span>
-        </button>
-        <button
-          type="button"
-          className={`${rowButtonClass} text-red-700 dark:text-red-400`}
-          onClick={() => actions.onRemove(node)}
-        >
-          Remove<span className="sr-only"> {node.name}</span>
-        </button>
-      </td>
+            <span aria-hidden className={`mr-1 ${muted}`}>
+              {expanded ? "▾" : "▸"}
+            </span>
+            {node.name}
+          </button>
+          {labels && <span className={`min-w-0 truncate text-xs ${muted}`}>{labels}</span>}
+        </span>
+      ),
+      className: CLIPPED_CELL,
+      title: labels ? `${node.name}: ${labels}` : node.name,
+    },
+    address: {
+      content: (
+        <>
+          <span className="font-mono text-xs">{target}</span>
+          <span className={`text-xs lg:hidden ${muted}`}> · {node.role}</span>
+          {node.bastion && (
+            <span
+              className={`${badgeClass} ml-1 bg-violet-100 text-violet-800 dark:bg-violet-950 dark:text-violet-300`}
+              title={`via ${sshTarget(node.bastion.user, node.bastion.address, node.bastion.port)}`}
+            >
+              via bastion
+            </span>
+          )}
+        </>
+      ),
+      className: CLIPPED_CELL,
+      title: target,
+    },
+    role: { content: node.role, className: CLIPPED_CELL, title: node.role },
+    registry: {
+      content: node.registryAddress ?? (
+        <span className={`font-sans italic ${muted}`}>fleet default</span>
+      ),
+      className: `${CLIPPED_CELL} font-mono text-xs`,
+      title: node.registryAddress ?? undefined,
+    },
+    hostKey: { content: <HostKeyCell node={node} problem={problem} />, className: CLIPPED_CELL },
+    os: {
+      content: os ?? <span className={muted}>—</span>,
+      className: `${CLIPPED_CELL} text-xs`,
+      title: os ?? undefined,
+    },
+    checks: { content: <CheckCounts summary={summary} />, className: CLIPPED_CELL },
+    lastChecked: {
+      content: summary?.lastAt ? (
+        <time dateTime={summary.lastAt} title={summary.lastAt}>
+          {formatTime(summary.lastAt)}
+        </time>
+      ) : (
+        <span className={muted}>—</span>
+      ),
+      className: `${CLIPPED_CELL} text-xs`,
+    },
+    // not clipped: the reasons open over the rows below
+    readiness: { content: <ReadinessBadge readiness={readiness} floating /> },
+    actions: {
+      content: (
+        <>
+          <button type="button" className={rowButtonClass} onClick={() => actions.onEdit(node)}>
+            Edit<span className="sr-only"> {node.name}</span>
+          </button>
+          <button
+            type="button"
+            className={rowButtonClass}
+            onClick={() => actions.onDuplicate(node)}
+          >
+            Duplicate<span className="sr-only"> {node.name}</span>
+          </button>
+          <button
+            type="button"
+            className={`${rowButtonClass} text-red-700 dark:text-red-400`}
+            onClick={() => actions.onRemove(node)}
+          >
+            Remove<span className="sr-only"> {node.name}</span>
+          </button>
+        </>
+      ),
+      className: `${CELL} text-right`,
+    },
+  };
+  return (
+    <tr
+      data-testid={`node-row-${node.name}`}
+      data-node={node.name}
+      aria-rowindex={position}
+      aria-selected={selected}
+      className={`${CARD} ${selected ? "bg-blue-50/70 dark:bg-blue-950/30" : ""}`}
+    >
+      {columns.map((key) => {
+        const { content, className = CELL, title } = cells[key];
+        return (
+          <td key={key} className={`${className} ${COLUMNS[key].card ?? ""}`} title={title}>
+            {content}
+          </td>
+        );
+      })}
     </tr>
   );
 });
@@ -147,11 +204,13 @@ function HostKeyCell({ node, problem }: { node: NodePublic; problem: HostKeyProb
       </code>
     );
   }
+  const text = problem ? "not trusted: expand to compare the key" : "not trusted";
   return (
     <span
+      title={text}
       className={`${badgeClass} bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-300`}
     >
-      {problem ? "not trusted: expand to compare the key" : "not trusted"}
+      {text}
     </span>
   );
 }

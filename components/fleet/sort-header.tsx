@@ -8,11 +8,14 @@ export function SortHeader({
   column,
   sort,
   onSort,
+  className,
 }: {
   label: string;
   column: SortKey;
   sort: Sort;
   onSort: (sort: Sort) => void;
+  /** width and visibility of the column */
+  className: string;
 }) {
   const active = sort.key === column;
   const next = active && sort.direction === "ascending" ? "descending" : "ascending";
@@ -20,7 +23,7 @@ export function SortHeader({
     <th
       scope="col"
       aria-sort={active ? sort.direction : "none"}
-      className="whitespace-nowrap px-2 py-2 font-medium"
+      className={`whitespace-nowrap font-medium ${className}`}
     >
       <button
         type="button"

@@ -5,8 +5,15 @@ import { useState } from "react";
 import { ActionDialog } from "@/components/fleet/action-dialog";
 import { ScrollList } from "@/components/ui";
 import type { Readiness, ReadinessOverride } from "@/lib/checks/readiness";
-import { planResultOf, type RunDetail, runPath, startRun } from "@/lib/client/runs-api";
+import {
+  planResultOf,
+  type RunDetail,
+  runPath,
+  type StartRunRequest,
+  startRun,
+} from "@/lib/client/runs-api";
 import { summarisePlan } from "@/lib/runs/action-preview";
+import { uploadSummary } from "@/lib/runs/binary-choice";
 import { ReadinessRefusal, refusedReadiness } from "./readiness-refusal";
 import type { RunStarter } from "./use-launch-run";
 
@@ -38,11 +45,17 @@ export function ApplyDialog({
     files: planResultOf(node.result)?.files ?? null,
   }));
   const summary = summarisePlan(planned);
+  const uploads = uploadSummary(
+    plan.nodes.map((node) => {
+      const result = planResultOf(node.result);
+      return { upload: result?.steps?.upload, nodeArch: result?.arch };
+    }),
+  );
   const names = plan.nodes.map((node) => node.node);
-  const { concurrency, stageTimeoutSeconds, k0sBinary } = (plan.inputs ?? {}) as {
+  const { concurrency, stageTimeoutSeconds, k0sBinaries } = (plan.inputs ?? {}) as {
     concurrency?: number;
     stageTimeoutSeconds?: number;
-    k0sBinary?: string;
+    k0sBinaries?: StartRunRequest["k0sBinaries"];
   };
   const router = useRouter();
   const [refusal, setRefusal] = useState<Refusal | null>(null);
@@ -56,7 +69,7 @@ export function ApplyDialog({
       fromPlan: plan.id,
       concurrency,
       stageTimeoutSeconds,
-      k0sBinary,
+      k0sBinaries,
       sudoPasswords,
       overrideReadiness,
     }).catch((failure: unknown) => {
@@ -107,6 +120,11 @@ export function ApplyDialog({
       {summary.unknown.length > 0 && (
         <p className="text-sm text-amber-800 dark:text-amber-300">
           The plan has no result for {summary.unknown.join(", ")}: the apply may fail there.
+        </p>
+      )}
+      {uploads && (
+        <p className="text-sm" data-testid="apply-uploads">
+          {uploads}.
         </p>
       )}
       <p className="text-xs text-slate-600 dark:text-slate-400">

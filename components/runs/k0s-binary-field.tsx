@@ -3,37 +3,126 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { labelClass } from "@/components/fleet/styles";
 import { buttonClass, FieldError, Hint, inputClass } from "@/components/ui";
+import type { K0sArch } from "@/lib/binaries/executable";
 import {
   describeBinary,
   listBinaries,
   type StoredBinary,
   uploadBinary,
 } from "@/lib/client/binaries-api";
-import { errorText } from "@/lib/client/fleet-api";
+import { allLatestChecks, errorText } from "@/lib/client/fleet-api";
+import { archesToChoose, type FleetArches, fleetArches } from "@/lib/runs/binary-choice";
+
+/** The sha256 of the stored binary a run uploads to the nodes of each architecture. */
+export type BinaryChoice = Partial<Record<K0sArch, string>>;
 
 /**
- * Which stored k0s binary an apply uploads (none: k0s is already on the nodes), and a button to
- * upload one. `value` is the binary's sha256, or "" for none.
+ * Which stored k0s binary an apply uploads to the nodes of each architecture the fleet has (as
+ * its nodes' checks recorded it; all three while none is known), and a button per architecture
+ * to upload one. None: k0s is already on those nodes.
  */
-export function K0sBinaryField({
+export function K0sBinariesField({
   value,
   onChange,
+  nodeCount,
 }: {
-  value: string;
-  onChange: (sha256: string) => void;
+  value: BinaryChoice;
+  onChange: (value: BinaryChoice) => void;
+  /** the fleet's nodes: those without a recorded architecture are "not checked yet" */
+  nodeCount: number;
 }) {
   const id = useId();
-  const file = useRef<HTMLInputElement>(null);
   const [binaries, setBinaries] = useState<StoredBinary[]>([]);
-  const [uploading, setUploading] = useState<string | null>(null);
-  const [uploaded, setUploaded] = useState<StoredBinary | null>(null);
+  const [fleet, setFleet] = useState<FleetArches | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     listBinaries()
       .then(setBinaries)
       .catch((caught) => setError(`Could not list the stored binaries: ${errorText(caught)}`));
-  }, []);
+    allLatestChecks()
+      .then((results) => {
+        const recorded = results.filter((result) => result.check === "os.arch");
+        setFleet(
+          fleetArches(
+            recorded.map((result) => result.evidence.trim()),
+            nodeCount,
+          ),
+        );
+      })
+      .catch(() => setFleet(fleetArches([], nodeCount))); // all three are offered
+  }, [nodeCount]);
+
+  const arches = fleet ? archesToChoose(fleet) : [];
+  const uploaded = (binary: StoredBinary) =>
+    setBinaries((current) => [binary, ...current.filter((b) => b.sha256 !== binary.sha256)]);
+
+  return (
+    <fieldset className="w-full max-w-2xl space-y-3" data-testid="k0s-binary-field">
+      <legend className="text-sm font-semibold">k0s binaries</legend>
+      <p className="text-xs text-slate-600 dark:text-slate-400" data-testid="fleet-arches">
+        {fleet ? archesSentence(fleet) : "Reading the nodes' architectures…"}
+      </p>
+      {arches.map((arch) => (
+        <ArchBinaryRow
+          key={arch}
+          id={`${id}-${arch}`}
+          arch={arch}
+          binaries={binaries}
+          value={value[arch] ?? ""}
+          onChange={(sha256) => {
+            const { [arch]: _dropped, ...others } = value;
+            onChange(sha256 ? { ...others, [arch]: sha256 } : others);
+          }}
+          onUploaded={uploaded}
+        />
+      ))}
+      <FieldError id={`${id}-error`} message={error} />
+      <Hint>
+        An apply started from this plan uploads each node the binary of its architecture, where the
+        node does not already have exactly it (checked by sha256). Linux ELF for amd64, arm64 or
+        arm, up to 1 GiB; its k0s version must be the fleet's.
+      </Hint>
+    </fieldset>
+  );
+}
+
+/** "…: amd64 (3 nodes), arm64 (1 node). 2 nodes not checked yet: …" */
+function archesSentence(fleet: FleetArches): string {
+  const nodes = (count: number) => `${count} node${count === 1 ? "" : "s"}`;
+  const counted = Object.entries(fleet.nodes).map(([arch, count]) => `${arch} (${nodes(count)})`);
+  return [
+    counted.length > 0 ? `The fleet's architectures, from its checks: ${counted.join(", ")}.` : "",
+    fleet.unsupported.length > 0 ? `k0s ships no binary for ${fleet.unsupported.join(", ")}.` : "",
+    fleet.unknown > 0
+      ? `${nodes(fleet.unknown)} not checked yet: a binary can be chosen for every architecture (the plan reads each node's).`
+      : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+}
+
+function ArchBinaryRow({
+  id,
+  arch,
+  binaries,
+  value,
+  onChange,
+  onUploaded,
+}: {
+  id: string;
+  arch: K0sArch;
+  binaries: StoredBinary[];
+  value: string;
+  onChange: (sha256: string) => void;
+  onUploaded: (binary: StoredBinary) => void;
+}) {
+  const file = useRef<HTMLInputElement>(null);
+  const [uploading, setUploading] = useState<string | null>(null);
+  const [uploaded, setUploaded] = useState<StoredBinary | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  // a script (the lab's stand-in) runs on any architecture
+  const fitting = binaries.filter((binary) => binary.arch === arch || binary.arch === null);
 
   const upload = async (chosen: File | undefined) => {
     if (!chosen) return;
@@ -42,7 +131,13 @@ export function K0sBinaryField({
     setUploading(chosen.name);
     try {
       const binary = await uploadBinary(chosen);
-      setBinaries((current) => [binary, ...current.filter((b) => b.sha256 !== binary.sha256)]);
+      onUploaded(binary);
+      if (binary.arch && binary.arch !== arch) {
+        setError(
+          `${chosen.name} is the k0s binary for ${binary.arch}, not ${arch}: it is kept, choose it as the binary for ${binary.arch}.`,
+        );
+        return;
+      }
       setUploaded(binary);
       onChange(binary.sha256);
     } catch (caught) {
@@ -53,9 +148,9 @@ export function K0sBinaryField({
   };
 
   return (
-    <div className="w-full max-w-xl" data-testid="k0s-binary-field">
+    <div data-testid={`k0s-binary-${arch}`}>
       <label htmlFor={`${id}-select`} className={labelClass}>
-        k0s binary
+        k0s binary for {arch}
       </label>
       <div className="flex flex-wrap items-center gap-2 sm:flex-nowrap">
         <select
@@ -63,18 +158,19 @@ export function K0sBinaryField({
           value={value}
           onChange={(event) => onChange(event.target.value)}
           className={inputClass}
-          aria-describedby={`${id}-hint`}
+          aria-invalid={error !== null}
+          aria-describedby={error ? `${id}-error` : undefined}
           data-testid="k0s-binary-select"
         >
-          <option value="">None: k0s is already at /usr/local/bin/k0s on the nodes</option>
-          {binaries.map((binary) => (
+          <option value="">None (the nodes' own /usr/local/bin/k0s)</option>
+          {fitting.map((binary) => (
             <option key={binary.sha256} value={binary.sha256}>
               {describeBinary(binary)} · {binary.name}
             </option>
           ))}
         </select>
         <label htmlFor={`${id}-file`} className="sr-only">
-          k0s binary file to upload
+          k0s binary file for {arch} to upload
         </label>
         <input
           ref={file}
@@ -94,7 +190,7 @@ export function K0sBinaryField({
           aria-busy={uploading !== null}
           onClick={() => file.current?.click()}
         >
-          {uploading ? `Uploading ${uploading}…` : "Upload k0s binary"}
+          {uploading ? `Uploading ${uploading}…` : `Upload ${arch} binary`}
         </button>
       </div>
       {uploaded && (
@@ -103,12 +199,6 @@ export function K0sBinaryField({
         </p>
       )}
       <FieldError id={`${id}-error`} message={error} />
-      <div id={`${id}-hint`}>
-        <Hint>
-          An apply started from this plan uploads it to every node that does not already have
-          exactly this binary (checked by sha256). Linux ELF for amd64, arm64 or arm, up to 1 GiB.
-        </Hint>
-      </div>
     </div>
   );
 }

@@ -12,7 +12,7 @@ import type { Readiness } from "@/lib/checks/readiness";
 import { errorText, fleetReadiness, listNodes } from "@/lib/client/fleet-api";
 import { runPath, startRun } from "@/lib/client/runs-api";
 import type { NodePublic } from "@/lib/inventory/types";
-import { K0sBinaryField } from "./k0s-binary-field";
+import { type BinaryChoice, K0sBinariesField } from "./k0s-binary-field";
 import { ReadinessCounts } from "./readiness-counts";
 
 const DEFAULT_CONCURRENCY = 30;
@@ -40,7 +40,7 @@ export function PlanForm() {
   const [filter, setFilter] = useState("");
   const [concurrency, setConcurrency] = useState(String(DEFAULT_CONCURRENCY));
   const [stageTimeout, setStageTimeout] = useState(String(DEFAULT_STAGE_TIMEOUT_SECONDS));
-  const [k0sBinary, setK0sBinary] = useState("");
+  const [k0sBinaries, setK0sBinaries] = useState<BinaryChoice>({});
   const [asking, setAsking] = useState<NodePublic[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -70,7 +70,7 @@ export function PlanForm() {
       sudoPasswords,
       concurrency: limit ?? DEFAULT_CONCURRENCY,
       stageTimeoutSeconds: timeout ?? DEFAULT_STAGE_TIMEOUT_SECONDS,
-      k0sBinary: k0sBinary || undefined,
+      k0sBinaries: Object.keys(k0sBinaries).length > 0 ? k0sBinaries : undefined,
     });
     router.push(runPath(id));
   };
@@ -84,7 +84,8 @@ export function PlanForm() {
     try {
       await start();
     } catch (caught) {
-      setError(errorText(caught));
+      // the binary's field by its label: "k0s binary for arm64", not k0sBinaries.arm64
+      setError(errorText(caught).replace(/^k0sBinaries\.(\w+)/, "k0s binary for $1"));
       setBusy(false);
     }
   };
@@ -245,7 +246,7 @@ export function PlanForm() {
             hint="A stage still running after this fails its node. An apply started from this plan uses the same timeout."
           />
         </div>
-        <K0sBinaryField value={k0sBinary} onChange={setK0sBinary} />
+        <K0sBinariesField value={k0sBinaries} onChange={setK0sBinaries} nodeCount={nodes.length} />
         {error && (
           <p role="alert" className="text-sm text-red-700 dark:text-red-400">
             The plan could not start: {error}

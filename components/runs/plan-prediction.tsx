@@ -2,6 +2,7 @@ import { ReadinessReasons } from "@/components/checks/readiness-badge";
 import { badgeClass } from "@/components/fleet/styles";
 import { READINESS_LABEL } from "@/lib/checks/readiness";
 import type { PlanResult } from "@/lib/client/runs-api";
+import { sizeText } from "@/lib/runs/binary-choice";
 
 const RED = "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-300";
 const AMBER = "bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-300";
@@ -21,7 +22,11 @@ export function PredictionBadges({ plan }: { plan: PlanResult }) {
       {steps && !steps.refusal && steps.stage === null && (
         <span className={`${badgeClass} ${SLATE}`}>files only</span>
       )}
-      {steps?.upload && <span className={`${badgeClass} ${SLATE}`}>{steps.binaryNote}</span>}
+      {steps?.upload && (
+        <span className={`${badgeClass} ${SLATE}`} title={steps.binaryNote}>
+          upload k0s · {steps.upload.arch ?? "script"} · {sizeText(steps.upload.size)}
+        </span>
+      )}
     </>
   );
 }

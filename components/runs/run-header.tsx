@@ -25,8 +25,8 @@ export function RunHeader({
     retryOf?: unknown;
     fromRun?: unknown;
     fromPlan?: unknown;
-    k0sBinary?: unknown;
-    k0sBinaryVersion?: unknown;
+    k0sBinaries?: unknown;
+    k0sBinaryVersions?: unknown;
     overrideReadiness?: { reason?: unknown; nodes?: unknown };
   };
   return (
@@ -91,15 +91,15 @@ export function RunHeader({
             <RunLink id={inputs.fromPlan} />
           </Fact>
         )}
-        {typeof inputs.k0sBinary === "string" && (
-          <Fact label="k0s binary">
-            <span title={`sha256 ${inputs.k0sBinary}`}>
-              {typeof inputs.k0sBinaryVersion === "string" ? `${inputs.k0sBinaryVersion} ` : ""}
-              <code className="font-mono text-xs font-normal">
-                {inputs.k0sBinary.slice(0, 12)}…
-              </code>
-            </span>
-          </Fact>
+        {runBinaries(inputs.k0sBinaries, inputs.k0sBinaryVersions).map(
+          ({ arch, sha256, version }) => (
+            <Fact key={arch} label={`k0s binary for ${arch}`}>
+              <span title={`sha256 ${sha256}`} data-testid={`run-binary-${arch}`}>
+                {version ? `${version} ` : ""}
+                <code className="font-mono text-xs font-normal">{sha256.slice(0, 12)}…</code>
+              </span>
+            </Fact>
+          ),
         )}
       </dl>
       <ReadinessOverrideNote override={inputs.overrideReadiness} />
@@ -130,6 +130,20 @@ function RunLink({ id }: { id: string }) {
       {id}
     </Link>
   );
+}
+
+/** The binaries a run recorded, by architecture (see recordedBinaries). */
+function runBinaries(
+  binaries: unknown,
+  versions: unknown,
+): { arch: string; sha256: string; version: string | null }[] {
+  if (!binaries || typeof binaries !== "object") return [];
+  const versionOf = (versions ?? {}) as Record<string, unknown>;
+  return Object.entries(binaries).flatMap(([arch, sha256]) => {
+    if (typeof sha256 !== "string") return [];
+    const version = versionOf[arch];
+    return [{ arch, sha256, version: typeof version === "string" ? version : null }];
+  });
 }
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {

@@ -1,6 +1,7 @@
 "use client";
 
 import { type RefObject, useCallback, useLayoutEffect, useRef, useState } from "react";
+import { type RowExtra, rowWindow } from "./virtual-window";
 
 export interface VirtualRows {
   /** the scroll container */
@@ -17,25 +18,31 @@ export interface VirtualRows {
   jumpToEnd: () => void;
 }
 
+const NO_EXTRAS: RowExtra[] = [];
+
 /**
- * Fixed-height rows in a scroll container, rendering only the visible ones plus `overscan` on
- * each side, and following the tail until the user scrolls up (back at the bottom = following).
+ * Fixed-height rows in a scroll container (some followed by `extras`: expanded details), rendering
+ * only the visible ones plus `overscan` on each side, and following the tail until the user scrolls
+ * up (back at the bottom = following).
  */
 export function useVirtualRows({
   count,
   rowHeight,
   overscan = 40,
   follow = true,
+  extras = NO_EXTRAS,
 }: {
   count: number;
   rowHeight: number;
   overscan?: number;
-  /** false: start at the first row and never follow the tail (search results) */
+  /** false: start at the first row and never follow the tail (search results, the fleet) */
   follow?: boolean;
+  extras?: readonly RowExtra[];
 }): VirtualRows {
   const ref = useRef<HTMLDivElement>(null);
-  const [first, setFirst] = useState(0);
-  const [viewRows, setViewRows] = useState(40);
+  /** scrollTop in whole rows' px: a scroll within a row renders nothing new */
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewHeight, setViewHeight] = useState(40 * rowHeight);
   const [following, setFollowing] = useState(follow);
   const [jumps, setJumps] = useState(0);
   /** the scrollTop we last pinned to: the user went up from there if it is now lower */
@@ -47,11 +54,16 @@ export function useVirtualRows({
     pinned.current = el.scrollTop;
   }, []);
 
+  const readScroll = useCallback(
+    (el: HTMLDivElement) => setScrollTop(Math.floor(el.scrollTop / rowHeight) * rowHeight),
+    [rowHeight],
+  );
+
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
     const measure = () => {
-      setViewRows(Math.max(1, Math.ceil(el.clientHeight / rowHeight) + 1));
+      setViewHeight(el.clientHeight + rowHeight);
       pinned.current = -1; // a resize moves scrollTop by itself
     };
     measure();
@@ -65,8 +77,8 @@ export function useVirtualRows({
     if (!el) return;
     const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight <= Math.max(2, rowHeight / 2);
     setFollowing(follow && atEnd);
-    setFirst(Math.floor(el.scrollTop / rowHeight));
-  }, [rowHeight, follow]);
+    readScroll(el);
+  }, [rowHeight, follow, readScroll]);
 
   // after new rows are committed and before the browser paints: keep the last one in view, unless
   // the user scrolled up since the last pin (their scroll event may not have been handled yet)
@@ -76,11 +88,11 @@ export function useVirtualRows({
     if (!following || !el) return;
     if (pinned.current >= 0 && el.scrollTop < pinned.current - 1) {
       setFollowing(false);
-      setFirst(Math.floor(el.scrollTop / rowHeight));
+      readScroll(el);
       return;
     }
     pin(el);
-  }, [following, count, jumps, pin, rowHeight]);
+  }, [following, count, jumps, pin, readScroll]);
 
   const jumpToEnd = useCallback(() => {
     pinned.current = -1;
@@ -88,18 +100,13 @@ export function useVirtualRows({
     setJumps((n) => n + 1);
   }, []);
 
-  const maxTop = Math.max(0, count - viewRows + 1);
-  const top = following ? maxTop : Math.min(first, maxTop);
-  const start = Math.max(0, top - overscan);
-  const end = Math.min(count, top + viewRows + overscan);
-  return {
-    ref,
-    start,
-    end,
-    offset: start * rowHeight,
-    totalHeight: count * rowHeight,
-    following,
-    onScroll,
-    jumpToEnd,
-  };
+  const rows = rowWindow({
+    count,
+    rowHeight,
+    extras,
+    scrollTop: following ? Number.POSITIVE_INFINITY : scrollTop,
+    viewHeight,
+    overscan,
+  });
+  return { ref, ...rows, following, onScroll, jumpToEnd };
 }

@@ -1,5 +1,6 @@
 /** Browser-side calls to the binary store: the k0s binaries an apply can upload to nodes. */
 import type { StoredBinary } from "@/lib/binaries/store";
+import { sizeText } from "@/lib/runs/binary-choice";
 import { call } from "./api";
 
 export type { StoredBinary } from "@/lib/binaries/store";
@@ -21,7 +22,5 @@ export async function uploadBinary(file: File): Promise<StoredBinary> {
 
 /** "v1.32.8+k0s.0 · amd64 · 245.3 MiB" */
 export function describeBinary(binary: StoredBinary): string {
-  const mib = binary.size / 1024 ** 2;
-  const size = mib >= 1 ? `${mib.toFixed(1)} MiB` : `${Math.ceil(binary.size / 1024)} KiB`;
-  return [binary.version, binary.arch ?? "script", size].join(" · ");
+  return [binary.version, binary.arch ?? "script", sizeText(binary.size)].join(" · ");
 }

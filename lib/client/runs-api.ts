@@ -28,6 +28,8 @@ export interface PlanResult {
   /** what the apply will do there (plans made before it was recorded have none) */
   steps: PlanNodeResult["steps"] | null;
   readiness: PlanNodeResult["readiness"];
+  /** the node's `uname -m` (plans made before it was recorded have none) */
+  arch: string | null;
 }
 
 export function runPath(id: string): string {
@@ -155,6 +157,7 @@ export function planResultOf(result: unknown): PlanResult | null {
       : [],
     steps: (result as Partial<PlanNodeResult>).steps ?? null,
     readiness: (result as Partial<PlanNodeResult>).readiness ?? null,
+    arch: (result as Partial<PlanNodeResult>).arch ?? null,
   };
 }
 

@@ -10,21 +10,13 @@ import { CONTROL_PLANE } from "@/lib/render/nodes";
 import type { NodeRole, RenderedFile } from "@/lib/render/types";
 import { shellCommand, shellQuote } from "@/lib/ssh/quote";
 import { mapLimit } from "@/lib/util/map-limit";
+import { type BinariesByArch, binaryFor, NO_BINARY, sizeText } from "./binary-choice";
 import { backupDirFor, cleanupTempFilesScript, parentOf } from "./file-commands";
 import { installScript, sweepJoinTokenScript } from "./install-script";
 import { K0S_INSTALL_PATH, type K0sBinary } from "./k0s-binary";
 import { imagePullProblems, K0S_STATE_SCRIPT, type K0sState, parseK0sState } from "./k0s-state";
 import { guard, type NodeJob, settle, shellOf } from "./node-job";
-import {
-  archRefusal,
-  type BinaryInfo,
-  joinBlocker,
-  mirrorFilesOf,
-  NO_BINARY,
-  nodeSteps,
-  stepCommands,
-  uploadNeeded,
-} from "./node-steps";
+import { joinBlocker, mirrorFilesOf, nodeSteps, stepCommands, uploadNeeded } from "./node-steps";
 import { type RunLoggedOptions, runLogged } from "./run-log";
 import { writeNodeFiles } from "./write-files";
 import { writeFilesScript } from "./write-script";
@@ -34,6 +26,8 @@ export interface ApplyJob extends NodeJob {
   k0s: K0sState;
   /** `sha256sum` of the files taken right after writing them; dropped once k0s is installed or started */
   readBack: string | null;
+  /** why the node cannot get k0s when it has none (no binary in the run for its architecture) */
+  missingBinary: string | null;
 }
 
 export interface ApplyOptions {
@@ -41,8 +35,8 @@ export interface ApplyOptions {
   concurrency: number;
   /** how long `k0s status` may take to report the node up */
   startTimeoutMs: number;
-  /** uploaded to every node that does not already have exactly this binary */
-  binary: K0sBinary | null;
+  /** by architecture: each uploaded to the nodes of its architecture that lack exactly it */
+  binaries: BinariesByArch<K0sBinary>;
   /** the node that initialises the fleet's cluster (it makes the join tokens), in this run or not */
   initialController: string | null;
 }
@@ -61,10 +55,9 @@ export async function applyJobs(jobs: ApplyJob[], options: ApplyOptions): Promis
   };
   const each = (list: ApplyJob[], work: (job: ApplyJob) => Promise<void>) =>
     mapLimit(list, options.concurrency, (job) => step(job, () => work(job)));
-  if (options.binary) {
-    const binary = options.binary;
-    await each(jobs, (job) => uploadBinary(job, binary, options.runId));
-  }
+  const { binaries } = options;
+  if (Object.keys(binaries).length > 0)
+    await each(jobs, (job) => uploadBinary(job, binaries, options.runId));
   await each(jobs, (job) => writeFiles(job, options.runId));
   // a single node is a cluster of its own, done once it is verified; the others form one
   // cluster around the fleet's initial controller, verified together once every node has joined
@@ -96,33 +89,41 @@ export async function applyJobs(jobs: ApplyJob[], options: ApplyOptions): Promis
   await each(cluster, verified);
 }
 
-function binaryInfo(binary: K0sBinary): BinaryInfo {
-  const { sha256, version, arch } = binary;
-  return { sha256, size: binary.size, version, arch };
-}
-
-/** The k0s binary, skipped when the node already has exactly it; checked by sha256 on the node. */
-async function uploadBinary(job: ApplyJob, binary: K0sBinary, runId: string): Promise<void> {
+/**
+ * The k0s binary of the node's architecture, skipped when the node already has exactly it;
+ * checked by sha256 on the node. Without one, the node keeps its own k0s (none: refused after
+ * its files, as the plan predicted).
+ */
+async function uploadBinary(
+  job: ApplyJob,
+  binaries: BinariesByArch<K0sBinary>,
+  runId: string,
+): Promise<void> {
   await job.stages.run("upload k0s", async () => {
     const current = await shellOf(job).run(`sha256sum ${K0S_INSTALL_PATH} 2>/dev/null; uname -m`);
     const lines = current.stdout.trim().split("\n");
     const onNode = /^[0-9a-f]{64}/.exec(lines[0] ?? "")?.[0] ?? null;
-    const info = binaryInfo(binary);
-    const needed = uploadNeeded(info, onNode);
-    // the same rule the plan applied: a binary goes only to a node of its architecture
-    const wrongArch = needed && archRefusal(info, lines.at(-1)?.trim() || null, job.node.name);
-    if (wrongArch) throw new Error(wrongArch);
-    if (!needed) {
+    const nodeArch = lines.at(-1)?.trim() || null;
+    // the same choice the plan made: the binary of the node's architecture
+    const { binary, missing } = binaryFor(binaries, nodeArch);
+    if (!binary) {
+      job.missingBinary = missing;
       job.log(
         "info",
-        `${K0S_INSTALL_PATH} is already this binary (sha256 ${binary.sha256.slice(0, 12)}…): not uploaded`,
+        `this run has no k0s binary for ${nodeArch ?? "this node's architecture"}: none uploaded`,
       );
       return;
     }
-    const mib = (binary.size / 1024 ** 2).toFixed(1);
+    if (!uploadNeeded(binary, onNode)) {
+      job.log(
+        "info",
+        `${K0S_INSTALL_PATH} is already this binary (same sha256 ${binary.sha256.slice(0, 12)}…): not uploaded`,
+      );
+      return;
+    }
     job.log(
       "cmd",
-      `upload ${binary.label} → ${K0S_INSTALL_PATH} (${mib} MiB, 0755, sha256 ${binary.sha256.slice(0, 12)}…)`,
+      `upload ${binary.label} for ${nodeArch} → ${K0S_INSTALL_PATH} (${sizeText(binary.size)}, 0755, sha256 ${binary.sha256.slice(0, 12)}…)`,
     );
     const script = writeFilesScript({
       files: [
@@ -202,7 +203,7 @@ async function writeFiles(job: ApplyJob, runId: string): Promise<void> {
   });
   job.k0s = state;
   job.log("info", `k0s on this node: ${job.k0s}`);
-  if (job.k0s === "absent") throw new Error(NO_BINARY);
+  if (job.k0s === "absent") throw new Error(job.missingBinary ?? NO_BINARY);
 }
 
 function leftBehind(path: string): string {
@@ -229,7 +230,7 @@ async function installNode(
     initialController: joining === null,
     joinBlocked: joining?.blocked ?? null,
     k0s: job.k0s,
-    binary: null, // uploaded already, in its own stage
+    binaries: {}, // uploaded already, in its own stage
     nodeBinarySha256: null,
     nodeArch: null,
     mirrorFiles: mirrorFilesOf(job.files.files.map((file) => file.path)),

@@ -4,6 +4,7 @@
  */
 
 import { randomBytes } from "node:crypto";
+import type { K0sArch } from "@/lib/binaries/executable";
 import type { StoredBinary } from "@/lib/binaries/store";
 import { type ReadinessOverride, refusedNodes } from "@/lib/checks/readiness";
 import { fleetReadiness } from "@/lib/checks/readiness-service";
@@ -22,13 +23,13 @@ import { SshSession } from "@/lib/ssh/client";
 import { RootShell } from "@/lib/ssh/root-shell";
 import { mapLimit } from "@/lib/util/map-limit";
 import { applyJobs } from "./apply";
+import { type BinariesByArch, binaryInfo, recordedBinaries } from "./binary-choice";
 import { publishEnd } from "./bus";
 import { RunInputError } from "./errors";
 import { checkHostsFree, heldHosts, type LockingRun } from "./host-lock";
-import { type K0sBinary, loadK0sBinary, storedK0sBinary } from "./k0s-binary";
+import { type K0sBinary, loadK0sBinaries, storedK0sBinaries } from "./k0s-binary";
 import { resetNode, rollbackNode } from "./maintenance";
 import { guard, type NodeJob, settle } from "./node-job";
-import { versionMismatch } from "./node-steps";
 import { planNode } from "./plan-node";
 import { gateApply } from "./readiness-gate";
 import { type LogLine, nodeLog, StageTracker } from "./run-log";
@@ -53,7 +54,10 @@ export interface StartRunRequest {
   fromPlan?: string;
   /** retry: the run this one repeats for its failed nodes */
   retryOf?: string;
-  /** apply: the sha256 of a stored k0s binary to upload (a plan records it for its apply) */
+  /** apply: the sha256 of the stored k0s binary to upload to the nodes of each architecture (a
+   * plan records them for its apply); k0sBinary: one for the nodes of its architecture, or for
+   * every node when it is a script */
+  k0sBinaries?: Partial<Record<K0sArch, string>>;
   k0sBinary?: string;
   /** apply: lets nodes that are not ready (failing, stale or unchecked checks) through, with a reason */
   overrideReadiness?: ReadinessOverride;
@@ -79,15 +83,14 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
   if (request.action === "rollback") checkRollbackSource(db, request.fromRun);
   const hosts = heldHosts(nodes);
   checkHostsFree(request.action, hosts, activeRuns());
-  // named by its sha256 in the store (checked for every action); an apply reads it now
-  const stored = request.k0sBinary ? storedK0sBinary(db, request.k0sBinary) : null;
-  const mismatch = stored && versionMismatch(settings.k0sVersion, stored.version);
-  if (mismatch && (request.action === "apply" || request.action === "plan"))
-    throw new RunInputError(`k0sBinary: ${mismatch}`);
+  // named by their sha256 in the store (checked for every action; their version and
+  // architecture for a plan or an apply); an apply reads them now
+  const changes = request.action === "apply" || request.action === "plan";
+  const stored = storedK0sBinaries(db, request, changes ? settings.k0sVersion : null);
   // after the request's own checks; reset and rollback need only a node that connects: they are
   // how a broken node gets fixed
   const gate = request.action === "apply" ? gateApply(db, nodes, request.overrideReadiness) : null;
-  const binary = request.action === "apply" && stored ? loadK0sBinary(db, stored.sha256) : null;
+  const binaries = request.action === "apply" ? loadK0sBinaries(db, stored) : {};
   // the whole fleet is rendered: a node's files, and which node initialises the cluster, must
   // not depend on which nodes this run takes (a retry takes only some)
   const wholeFleet = nodes.length ? renderFleet(settings, fleet).nodes : [];
@@ -105,8 +108,7 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
     concurrency: limit,
     stageTimeoutSeconds,
     fromRun: request.fromRun,
-    k0sBinary: stored?.sha256,
-    k0sBinaryVersion: stored?.version,
+    ...recordedBinaries(stored),
     retryOf: request.retryOf,
     fromPlan: request.fromPlan,
     fileHashes: Object.fromEntries(rendered.map((node) => [node.name, fileHashes(node)])),
@@ -165,7 +167,7 @@ export function startRun(request: StartRunRequest): { id: string; done: Promise<
     id,
     jobs,
     limit,
-    binary,
+    binaries,
     stored,
     initialController: initialController(fleet),
   };
@@ -297,9 +299,9 @@ interface ActionContext {
   id: string;
   jobs: NodeJob[];
   limit: number;
-  binary: K0sBinary | null;
-  /** the stored binary the run names (a plan records it for its apply) */
-  stored: StoredBinary | null;
+  binaries: BinariesByArch<K0sBinary>;
+  /** the stored binaries the run names (a plan records them for its apply) */
+  stored: BinariesByArch<StoredBinary>;
   /** the node that initialises the fleet's cluster, whether this run takes it or not */
   initialController: string | null;
 }
@@ -313,12 +315,9 @@ const ACTIONS: Record<RunAction, ActionWork> = {
     // what the checks gate would say of each node, were this an apply
     const notReady = refusedNodes(fleetReadiness({ db: request.db, nodes }), undefined);
     const context = {
-      binary: stored && {
-        sha256: stored.sha256,
-        size: stored.size,
-        version: stored.version,
-        arch: stored.arch,
-      },
+      binaries: Object.fromEntries(
+        Object.entries(stored).map(([arch, binary]) => [arch, binaryInfo(binary)]),
+      ),
       initialController,
       initialInRun: nodes.some((node) => node.name === initialController),
       notReady: new Map(notReady.map((node) => [node.node, node])),
@@ -327,14 +326,16 @@ const ACTIONS: Record<RunAction, ActionWork> = {
       job.result = await planNode(job, context);
     });
   },
-  apply: ({ id, jobs, limit, binary, initialController }) =>
+  apply: ({ id, jobs, limit, binaries, initialController }) =>
     applyJobs(
-      jobs.map((job) => Object.assign(job, { k0s: "absent" as const, readBack: null })),
+      jobs.map((job) =>
+        Object.assign(job, { k0s: "absent" as const, readBack: null, missingBinary: null }),
+      ),
       {
         runId: id,
         concurrency: limit,
         startTimeoutMs: 120_000,
-        binary,
+        binaries,
         initialController,
       },
     ),

@@ -3,20 +3,17 @@
  * reads on the node, the apply runs it from what it finds there. Pure.
  */
 
-import { SUPPORTED_ARCHES } from "@/lib/checks/requirements";
 import { installSteps } from "@/lib/render/install-steps";
 import type { NodeRole } from "@/lib/render/types";
 import { shellCommand } from "@/lib/ssh/quote";
+import {
+  type BinariesByArch,
+  type BinaryInfo,
+  binaryFor,
+  k0sArchOf,
+  sizeText,
+} from "./binary-choice";
 import type { K0sState } from "./k0s-state";
-
-/** The stored binary a run uploads (its metadata: the plan never reads the file). */
-export interface BinaryInfo {
-  sha256: string;
-  size: number;
-  version: string;
-  /** amd64, arm64 or arm; null for a script (the lab's stand-in runs anywhere) */
-  arch: string | null;
-}
 
 export interface NodeStepsInput {
   name: string;
@@ -27,8 +24,8 @@ export interface NodeStepsInput {
   joinBlocked: string | null;
   /** k0s on the node as found (before any upload) */
   k0s: K0sState;
-  /** the binary the run uploads, if any */
-  binary: BinaryInfo | null;
+  /** the binaries the run uploads, by architecture (the node gets the one of its own) */
+  binaries: BinariesByArch;
   /** sha256 of the node's /usr/local/bin/k0s, null when there is none */
   nodeBinarySha256: string | null;
   /** the node's `uname -m`, null when not known */
@@ -40,7 +37,7 @@ export interface NodeStepsInput {
 export type InstallStage = "install k0s" | "start k0s";
 
 export interface NodeSteps {
-  /** the binary to upload, or null (none chosen, or the node has exactly it) */
+  /** the binary to upload, or null (none for its architecture, or the node has exactly it) */
   upload: BinaryInfo | null;
   /** says what happens to the k0s binary, for a person */
   binaryNote: string;
@@ -52,36 +49,33 @@ export interface NodeSteps {
   note: string;
 }
 
-export const NO_BINARY =
-  "no k0s binary on the node: choose one to upload (or put it at /usr/local/bin/k0s) first";
 export const FILES_ONLY =
   "k0s already runs here: only the mirror files are written (containerd reads hosts.toml on every pull)";
 
 export function nodeSteps(input: NodeStepsInput): NodeSteps {
-  const upload = uploadOf(input);
+  const { binary, missing } = binaryFor(input.binaries, input.nodeArch);
+  const upload = binary && uploadNeeded(binary, input.nodeBinarySha256) ? binary : null;
   // after the upload, a node without k0s has the binary
   const k0s = input.k0s === "absent" && upload ? "binary" : input.k0s;
-  const binaryNote = binaryNoteOf(input, upload);
-  const wrongArch = upload && archRefusal(upload, input.nodeArch, input.name);
+  const binaryNote = binaryNoteOf(input, binary, upload);
   if (k0s === "running")
-    return { upload, binaryNote, install: null, refusal: wrongArch, note: FILES_ONLY };
+    return { upload, binaryNote, install: null, refusal: null, note: FILES_ONLY };
   if (k0s === "installed")
     return {
       upload,
       binaryNote,
       install: { stage: "start k0s", argv: [["k0s", "start"]] },
-      refusal: wrongArch,
+      refusal: null,
       note: "k0s is installed but stopped: it is started",
     };
   const install = { stage: "install k0s" as const, argv: installArgv(input) };
   const needsToken = !input.initialController && input.role !== "single";
   const refusal =
-    wrongArch ||
-    (k0s === "absent"
-      ? NO_BINARY
+    k0s === "absent"
+      ? missing
       : needsToken && input.joinBlocked
         ? `${input.joinBlocked}, so ${input.name} cannot join`
-        : null);
+        : null;
   const note = needsToken ? "k0s is installed, joining with a token" : "k0s is installed";
   return { upload, binaryNote, install, refusal, note };
 }
@@ -95,10 +89,6 @@ function installArgv(input: NodeStepsInput): string[][] {
   })
     .map((step) => step.argv)
     .filter((argv) => !(argv[0] === "k0s" && argv[1] === "status"));
-}
-
-function uploadOf({ binary, nodeBinarySha256 }: NodeStepsInput): BinaryInfo | null {
-  return uploadNeeded(binary, nodeBinarySha256) ? binary : null;
 }
 
 /** A binary is uploaded where the node lacks exactly it. */
@@ -127,45 +117,24 @@ export function mirrorFilesOf(paths: string[]): string[] {
   return paths.filter((path) => path.endsWith(".toml"));
 }
 
-function binaryNoteOf(input: NodeStepsInput, upload: BinaryInfo | null): string {
-  if (upload) return `upload k0s ${upload.version} (${mebibytes(upload.size)})`;
-  if (input.binary) return `k0s ${input.binary.version} already there`;
-  return input.nodeBinarySha256 ? "the node's own k0s binary is used" : "no k0s binary";
+/** "upload the arm64 k0s v1.32.8+k0s.0 (245.3 MiB)", "… already there (same sha256)" */
+function binaryNoteOf(
+  input: NodeStepsInput,
+  binary: BinaryInfo | null,
+  upload: BinaryInfo | null,
+): string {
+  if (upload) return `upload ${describeBinary(upload, input.nodeArch)}`;
+  if (binary) return `${describeBinary(binary, input.nodeArch)} already there (same sha256)`;
+  const own = input.nodeBinarySha256 ? "the node's own k0s binary is used" : "no k0s binary";
+  const arch = k0sArchOf(input.nodeArch) ?? input.nodeArch ?? "an unknown architecture";
+  return Object.keys(input.binaries).length ? `${own} (this run has none for ${arch})` : own;
 }
 
-/**
- * Why `binary` cannot go to a node whose `uname -m` is `nodeArch`, or null (a script, or an
- * architecture not known yet, is not refused here).
- */
-export function archRefusal(
-  binary: BinaryInfo,
-  nodeArch: string | null,
-  name: string,
-): string | null {
-  if (!binary.arch || !nodeArch) return null;
-  const wanted = SUPPORTED_ARCHES[nodeArch];
-  if (wanted === binary.arch) return null;
-  return `the k0s binary is for ${binary.arch}, but ${name} is ${nodeArch}${wanted ? ` (it needs the ${wanted} binary)` : ""}: upload the binary for its architecture`;
-}
-
-/**
- * Why a stored binary of k0s `binaryVersion` does not fit a fleet set to `fleetVersion`, or null.
- * A fleet version without a patch (1.36) takes any patch; with a `+k0s.N` build, that build only.
- */
-export function versionMismatch(fleetVersion: string, binaryVersion: string): string | null {
-  const fleet = fleetVersion.trim().replace(/^v/, "");
-  const binary = binaryVersion.trim().replace(/^v/, "");
-  const [fleetBase = "", fleetBuild] = fleet.split("+");
-  const [binaryBase = "", binaryBuild] = binary.split("+");
-  const sameBase =
-    binaryBase === fleetBase ||
-    (fleetBase.split(".").length === 2 && binaryBase.startsWith(`${fleetBase}.`));
-  if (sameBase && (fleetBuild === undefined || fleetBuild === binaryBuild)) return null;
-  return `the k0s binary is k0s ${binaryVersion}, but the fleet's k0s version is ${fleetVersion}: upload the binary of k0s ${fleetVersion}, or set the fleet's version to ${binaryVersion}`;
-}
-
-export function mebibytes(bytes: number): string {
-  return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+/** "the arm64 k0s v1.32.8+k0s.0 (245.3 MiB)"; a script is named by the node's architecture */
+function describeBinary(binary: BinaryInfo, nodeArch: string | null): string {
+  const arch = binary.arch ?? k0sArchOf(nodeArch);
+  const script = binary.arch ? "" : "a script, ";
+  return `the ${arch} k0s ${binary.version} (${script}${sizeText(binary.size)})`;
 }
 
 /** The commands as the plan shows them and the apply's log echoes them. */

@@ -6,22 +6,17 @@
 import type { Readiness } from "@/lib/checks/readiness";
 import { nodeTargets } from "@/lib/render";
 import { shellQuote } from "@/lib/ssh/quote";
+import type { BinariesByArch } from "./binary-choice";
 import { K0S_INSTALL_PATH } from "./k0s-binary";
 import { K0S_STATE_SCRIPT, type K0sState, parseK0sState } from "./k0s-state";
 import { type NodeJob, shellOf } from "./node-job";
-import {
-  type BinaryInfo,
-  joinBlocker,
-  mirrorFilesOf,
-  type NodeSteps,
-  nodeSteps,
-  stepCommands,
-} from "./node-steps";
+import { joinBlocker, mirrorFilesOf, type NodeSteps, nodeSteps, stepCommands } from "./node-steps";
 import { type FilePlan, planFiles } from "./plan";
 import { readNodeFiles } from "./write-files";
 
 export interface PlanContext {
-  binary: BinaryInfo | null;
+  /** the binaries the run names, by architecture (metadata only) */
+  binaries: BinariesByArch;
   /** the fleet's initial controller, and whether this run takes it */
   initialController: string | null;
   initialInRun: boolean;
@@ -35,6 +30,8 @@ export interface PlanNodeResult {
   /** the k0s commands the apply will run on the node */
   commands: string[];
   k0s: K0sState;
+  /** the node's `uname -m` as the plan read it */
+  arch: string | null;
   steps: Pick<NodeSteps, "upload" | "binaryNote" | "refusal" | "note"> & {
     stage: string | null;
   };
@@ -59,7 +56,7 @@ export async function planNode(job: NodeJob, context: PlanContext): Promise<Plan
         context.initialInRun ? "in-run" : "not-in-run",
       ),
       k0s: found.state,
-      binary: context.binary,
+      binaries: context.binaries,
       nodeBinarySha256: found.sha256,
       nodeArch: found.arch,
       mirrorFiles: mirrorFilesOf(job.files.files.map((file) => file.path)),
@@ -72,6 +69,7 @@ export async function planNode(job: NodeJob, context: PlanContext): Promise<Plan
       files,
       commands: stepCommands(steps),
       k0s: found.state,
+      arch: found.arch,
       steps: {
         upload: steps.upload,
         binaryNote: steps.binaryNote,

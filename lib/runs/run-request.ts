@@ -14,6 +14,8 @@ export const ReadinessOverrideSchema = z.strictObject({
   nodes: z.array(z.string().max(63)).min(1).max(5000).optional(),
 });
 
+const BINARY_REF = z.string().max(4096).optional();
+
 /** Options any run accepts (also on retry). */
 export const RunOptionsSchema = z.object({
   /** for nodes whose sudo mode is "ask": used by this run, never stored */
@@ -30,8 +32,13 @@ export const StartRunSchema = RunOptionsSchema.extend({
   nodes: z.union([z.literal("all"), z.array(z.string()).min(1).max(5000)]),
   /** rollback: the run whose backups are restored */
   fromRun: z.string().max(100).optional(),
-  /** apply: the sha256 of a binary uploaded with POST /api/binaries, sent where the node's differs */
-  k0sBinary: z.string().max(4096).optional(),
+  /**
+   * apply: per architecture, the sha256 of a binary uploaded with POST /api/binaries, sent to the
+   * nodes of that architecture whose k0s differs
+   */
+  k0sBinaries: z.strictObject({ amd64: BINARY_REF, arm64: BINARY_REF, arm: BINARY_REF }).optional(),
+  /** one binary: for the nodes of its architecture, or for every node when it is a script */
+  k0sBinary: BINARY_REF,
   /** apply: the plan it carries out (refused when the files now differ from what it showed) */
   fromPlan: z.string().max(100).optional(),
 }).refine((body) => body.action !== "rollback" || body.fromRun, {

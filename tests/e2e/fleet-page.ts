@@ -31,7 +31,7 @@ export class FleetPage {
     await this.page.getByTestId("import-outcome").getByText(`${rows} nodes created`).waitFor();
   }
 
-  /** A node's row in the fleet table (every node is rendered: the fleet tests' fleets are small). */
+  /** A node's row; in a long fleet only the rows in view are in the page: see `show`. */
   row(name: string): Locator {
     return this.page.getByTestId(`node-row-${name}`);
   }
@@ -63,6 +63,14 @@ export class FleetPage {
     const dialog = this.page.getByTestId("bulk-edit");
     await dialog.waitFor();
     return dialog;
+  }
+
+  /** Filters the table down to the node, wherever it is in a long fleet, and returns its row. */
+  async show(name: string): Promise<Locator> {
+    await this.page.getByLabel("Filter nodes").fill(name);
+    const row = this.row(name);
+    await row.waitFor();
+    return row;
   }
 
   /** Opens the node's edit dialog, pastes the private key, saves. */
@@ -172,4 +180,25 @@ export function stopFleetTest(
     () => parts.server?.stop(),
     () => parts.lab?.stop(),
   ]);
+}
+
+/**
+ * Imports `count` generated nodes (node-0 … node-N, three controllers, labels zone=z0…z3) through
+ * the API: a fleet at scale, nothing listening on their addresses.
+ */
+export async function importGeneratedFleet(
+  server: { url: string; token: string },
+  count: number,
+): Promise<void> {
+  const csv = ["name,address,port,role,labels"];
+  for (let i = 0; i < count; i += 1) {
+    const role = i < 3 ? "controller" : "worker";
+    csv.push(`node-${i},127.0.${Math.floor(i / 250)}.${(i % 250) + 1},22,${role},zone=z${i % 4}`);
+  }
+  const imported = await fetch(`${server.url}/api/nodes/import`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" },
+    body: JSON.stringify({ content: csv.join("\n"), confirm: true }),
+  });
+  if (!imported.ok) throw new Error(`import: ${imported.status} ${await imported.text()}`);
 }

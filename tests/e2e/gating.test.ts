@@ -34,8 +34,7 @@ async function call(route: string, method = "GET", body?: unknown): Promise<unkn
   return response.json();
 }
 
-/** The fleet page's own toolbar and table still overflow a phone: `wide` allows it there. */
-const look = (where: string, options: { wide?: boolean } = {}) => lookAt(page, where, options);
+const look = (where: string) => lookAt(page, where);
 
 before(async () => {
   ({ lab, server } = await startStandinFleet([READY, FAILING]));
@@ -73,7 +72,7 @@ test("the fleet table shows each node's readiness with its reasons", async () =>
   await page.getByRole("button", { name: "Readiness: All (2)" }).click();
   await fleet.row(READY).waitFor();
   await assertAccessible(page, "the fleet page with readiness");
-  await look("fleet-readiness", { wide: true });
+  await look("fleet-readiness");
 
   // a login or host-key failure offers no override; an ordinary failure does
   const init = await fleet.check(FAILING, "os.init");

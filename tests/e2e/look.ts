@@ -9,19 +9,18 @@ export const SIZES = [
 ] as const;
 
 /**
- * The page as it is now, at a desktop's and a phone's size: nothing overflows sideways (unless
- * `wide`), and screenshots in the light and dark schemes when E2E_SCREENSHOTS names a folder (to
- * look at them). Ends at the desktop size.
+ * The page as it is now, at a desktop's and a phone's size: nothing overflows sideways, and
+ * screenshots in the light and dark schemes when E2E_SCREENSHOTS names a folder (to look at them).
+ * Ends at the desktop size.
  */
-export async function lookAt(page: Page, where: string, { wide = false } = {}): Promise<void> {
+export async function lookAt(page: Page, where: string): Promise<void> {
   const folder = process.env.E2E_SCREENSHOTS;
   for (const size of SIZES) {
     await page.setViewportSize(size);
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );
-    if (!wide)
-      assert.ok(overflow <= 0, `${where} at ${size.width}px overflows sideways by ${overflow}px`);
+    assert.ok(overflow <= 0, `${where} at ${size.width}px overflows sideways by ${overflow}px`);
     if (!folder) continue;
     for (const colorScheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme });

@@ -23,11 +23,14 @@ export class RunsPage {
   }
 
   /**
-   * In the plan form: uploads `file` as the k0s binary and waits until it is stored and chosen;
-   * returns its sha256 (the field's value).
+   * In the plan form: uploads `file` as the k0s binary for `arch` and waits until it is stored and
+   * chosen; returns its sha256 (the chooser's value).
    */
-  async uploadK0sBinary(file: { name: string; buffer: Buffer }): Promise<string> {
-    const field = this.page.getByTestId("k0s-binary-field");
+  async uploadK0sBinary(
+    file: { name: string; buffer: Buffer },
+    arch: "amd64" | "arm64" | "arm" = "amd64",
+  ): Promise<string> {
+    const field = this.page.getByTestId("k0s-binary-field").getByTestId(`k0s-binary-${arch}`);
     await field.getByTestId("k0s-binary-input").setInputFiles({
       ...file,
       mimeType: "application/octet-stream",
@@ -36,7 +39,7 @@ export class RunsPage {
       .getByRole("status")
       .filter({ hasText: `Uploaded ${file.name}: ` })
       .waitFor();
-    return field.getByLabel("k0s binary", { exact: true }).inputValue();
+    return field.getByLabel(`k0s binary for ${arch}`, { exact: true }).inputValue();
   }
 
   /**

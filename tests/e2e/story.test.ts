@@ -44,9 +44,9 @@ let page: Page;
 let keysDir: string;
 
 /** Every screen of the story: no serious axe violation, no sideways overflow, screenshots. */
-async function look(where: string, options: { wide?: boolean } = {}): Promise<void> {
+async function look(where: string): Promise<void> {
   await assertAccessible(page, where);
-  await lookAt(page, `story-${where}`, options);
+  await lookAt(page, `story-${where}`);
 }
 
 /** Whether a path exists on a host (asked over SSH: the overlay's upper dir keeps whiteouts). */
@@ -219,15 +219,15 @@ test("fresh hosts to a running cluster and back, only through the browser", asyn
     await runs.waitForStatus(/^(succeeded|failed)$/);
     assert.equal((await runs.status().textContent())?.trim(), "succeeded");
     // each node's summary says what the apply uploads there, and that it will refuse it
-    const upload = new RegExp(`^upload k0s v${STANDIN_VERSION}\\+k0s\\.0 \\(0\\.3 MiB\\)$`);
     for (const name of HOSTS) {
       const node = page.getByTestId(`plan-node-${name}`);
-      await node.getByText(upload).waitFor();
+      await node.getByText(/^upload k0s · script · /).waitFor();
       await node.getByText("needs checks or an override").waitFor();
     }
-    await page
-      .getByTestId(`plan-prediction-${CP}`)
-      .getByText(`The apply will refuse ${CP}: failing`)
+    const prediction = page.getByTestId(`plan-prediction-${CP}`);
+    await prediction.getByText(`The apply will refuse ${CP}: failing`).waitFor();
+    await prediction
+      .getByText(new RegExp(`^k0s binary: upload .*v${STANDIN_VERSION}\\+k0s\\.0`))
       .waitFor();
     await page
       .getByTestId("run-summary")

@@ -3,7 +3,7 @@
  * checks fail is refused with the reasons per node; an override with a reason lets it through
  * and is recorded; a plan predicts the refusal and what the apply skips; a node whose host key is
  * not trusted is refused even then; reset needs only a node that connects. A stored binary of
- * another k0s version or architecture is refused, and the plan says so first.
+ * another k0s version is refused (architectures: runs-arch.test.ts).
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -125,44 +125,6 @@ test("a binary of another k0s version is refused for a plan and an apply, naming
       () => startRun({ db, key, action, nodes: ["ok"], startedBy: "test", k0sBinary: sha }),
       /k0sBinary: the k0s binary is k0s v1\.33\.1\+k0s\.0, but the fleet's k0s version is 1\.32\.8/,
     );
-});
-
-test("a binary of another architecture: the plan predicts it, the apply fails the node before uploading", async () => {
-  const sha = await store(syntheticK0s("arm64"));
-  const before = lab.host("ok").readFile("/usr/local/bin/k0s");
-  const plan = startRun({
-    db,
-    key,
-    action: "plan",
-    nodes: ["ok"],
-    startedBy: "test",
-    k0sBinary: sha,
-  });
-  await plan.done;
-  const result = getRun({ db, id: plan.id })?.nodes[0]?.result as PlanNodeResult;
-  const wrongArch = /^the k0s binary is for arm64, but ok is x86_64 \(it needs the amd64 binary\)/;
-  assert.match(result.steps.refusal ?? "", wrongArch);
-  assert.match(result.steps.binaryNote, /^upload k0s v1\.32\.8\+k0s\.0 \(0\.0 MiB\)$/);
-
-  const { id, done } = startRun({
-    db,
-    key,
-    action: "apply",
-    nodes: ["ok"],
-    startedBy: "test",
-    k0sBinary: sha,
-    overrideReadiness: { reason: "lab host" },
-  });
-  await done;
-  const node = getRun({ db, id })?.nodes[0];
-  assert.equal(node?.state, "failed");
-  assert.match(node?.error ?? "", wrongArch);
-  assert.equal(node?.stages.at(-1)?.name, "upload k0s");
-  assert.equal(
-    lab.host("ok").readFile("/usr/local/bin/k0s"),
-    before,
-    "the node's k0s is untouched",
-  );
 });
 
 test("checks older than a change of the node's address or credentials are stale", async () => {

@@ -25,8 +25,8 @@ import { k0sStandinExecutable } from "../lab/k0s-standin/install";
 import { LAB_OVERRIDE } from "../lab/lab-inventory";
 import { waitFor } from "../lab/wait";
 
-const MUST_BE_SHA =
-  "k0sBinary must be the sha256 of an uploaded binary: upload it with POST /api/binaries";
+const MUST_BE_SHA = (field: string) =>
+  `${field} must be the sha256 of an uploaded binary: upload it with POST /api/binaries`;
 
 let server: RunningConsole;
 let scratch: string;
@@ -119,8 +119,14 @@ function consolePid(): number {
 }
 
 const storeFiles = () => readdirSync(path.join(server.dataDir, "binaries"));
-const startApply = (k0sBinary: string) =>
-  call("POST", "/api/runs", { action: "apply", nodes: ["n1"], k0sBinary, ...LAB_OVERRIDE });
+/** an apply naming `ref` as its one binary, or (with `arch`) as the binary for that architecture */
+const startApply = (ref: string, arch?: "amd64" | "arm64") =>
+  call("POST", "/api/runs", {
+    action: "apply",
+    nodes: ["n1"],
+    ...(arch ? { k0sBinaries: { [arch]: ref } } : { k0sBinary: ref }),
+    ...LAB_OVERRIDE,
+  });
 
 describe("a run names a stored binary, never a path", () => {
   test("every path is refused with one and the same message, whether it exists or not", async () => {
@@ -146,15 +152,19 @@ describe("a run names a stored binary, never a path", () => {
       `${body.binary.sha256}/../../console.sqlite`,
       `./${body.binary.sha256}`,
     ];
-    for (const value of paths) {
-      const response = await startApply(value);
-      assert.equal(response.status, 400, value);
-      assert.deepEqual(
-        await response.json(),
-        { error: MUST_BE_SHA, code: "bad_request:run" },
-        value,
-      );
-    }
+    for (const value of paths)
+      for (const [arch, field] of [
+        [undefined, "k0sBinary"],
+        ["amd64", "k0sBinaries.amd64"],
+      ] as const) {
+        const response = await startApply(value, arch);
+        assert.equal(response.status, 400, value);
+        assert.deepEqual(
+          await response.json(),
+          { error: MUST_BE_SHA(field), code: "bad_request:run" },
+          value,
+        );
+      }
     const { runs } = (await ok("GET", "/api/runs")) as { runs: unknown[] };
     assert.equal(runs.length, 0, "no run started");
   });
@@ -172,27 +182,29 @@ describe("a run names a stored binary, never a path", () => {
     rmSync(path.join(server.dataDir, "binaries", sha));
   });
 
-  test("an apply records the sha256, and its retry carries it", async () => {
+  test("an apply records the sha256 for its architecture, and its retry carries it", async () => {
     const { body } = await upload(syntheticK0s("arm64"));
     const sha = body.binary.sha256;
-    const started = (await (await startApply(sha.toUpperCase())).json()) as { id: string };
+    const started = (await (await startApply(sha.toUpperCase(), "arm64")).json()) as {
+      id: string;
+    };
     const finished = await waitFor(
       "the apply to fail at connect",
       async () => {
         const { run } = (await ok("GET", `/api/runs/${started.id}`)) as {
-          run: { status: string; inputs: { k0sBinary?: string } };
+          run: { status: string; inputs: { k0sBinaries?: unknown } };
         };
         return run.status !== "running" && run;
       },
       { timeoutMs: 30_000, describe: () => server.logTail() },
     );
     assert.equal(finished.status, "failed");
-    assert.equal(finished.inputs.k0sBinary, sha);
+    assert.deepEqual(finished.inputs.k0sBinaries, { arm64: sha });
     const retry = (await ok("POST", `/api/runs/${started.id}/retry`, {})) as { id: string };
     const { run } = (await ok("GET", `/api/runs/${retry.id}`)) as {
-      run: { inputs: { k0sBinary?: string; retryOf?: string } };
+      run: { inputs: { k0sBinaries?: unknown; retryOf?: string } };
     };
-    assert.equal(run.inputs.k0sBinary, sha);
+    assert.deepEqual(run.inputs.k0sBinaries, { arm64: sha });
     assert.equal(run.inputs.retryOf, started.id);
   });
 });

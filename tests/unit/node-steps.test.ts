@@ -1,17 +1,20 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { NodeRole } from "@/lib/render/types";
+import {
+  type BinariesByArch,
+  type BinaryInfo,
+  binaryFor,
+  NO_BINARY,
+} from "@/lib/runs/binary-choice";
 import { installScript } from "@/lib/runs/install-script";
 import type { K0sState } from "@/lib/runs/k0s-state";
 import {
-  type BinaryInfo,
   FILES_ONLY,
   joinBlocker,
-  NO_BINARY,
   type NodeStepsInput,
   nodeSteps,
   stepCommands,
-  versionMismatch,
 } from "@/lib/runs/node-steps";
 import { shellCommand } from "@/lib/ssh/quote";
 
@@ -37,7 +40,7 @@ const input = (over: Partial<NodeStepsInput>): NodeStepsInput => ({
   initialController: false,
   joinBlocked: null,
   k0s: "binary",
-  binary: null,
+  binaries: {},
   nodeBinarySha256: "b".repeat(64),
   nodeArch: "x86_64",
   mirrorFiles: TOML,
@@ -117,83 +120,42 @@ const CASES: {
     binaryNote: /^no k0s binary$/,
   },
   {
-    name: "a chosen binary the node lacks is uploaded, with its size",
-    input: input({ k0s: "absent", nodeBinarySha256: null, binary: BINARY }),
+    name: "the binary of its architecture, which the node lacks, is uploaded: arch, version, size",
+    input: input({ k0s: "absent", nodeBinarySha256: null, binaries: { amd64: BINARY } }),
     stage: "install k0s",
     commands: WORKER_JOINS,
     refusal: null,
-    binaryNote: /^upload k0s v1\.32\.8\+k0s\.0 \(3\.0 MiB\)$/,
+    binaryNote: /^upload the amd64 k0s v1\.32\.8\+k0s\.0 \(3\.0 MiB\)$/,
   },
   {
-    name: "a chosen binary the node has already",
-    input: input({ nodeBinarySha256: BINARY.sha256, binary: BINARY }),
+    name: "the binary of its architecture, which the node has already",
+    input: input({ nodeBinarySha256: BINARY.sha256, binaries: { amd64: BINARY } }),
     stage: "install k0s",
     commands: WORKER_JOINS,
     refusal: null,
-    binaryNote: /already there/,
+    binaryNote: /^the amd64 k0s v1\.32\.8\+k0s\.0 \(3\.0 MiB\) already there \(same sha256\)$/,
+  },
+  {
+    name: "only a binary of another architecture, and k0s on the node: its own is used",
+    input: input({ binaries: { arm64: { ...BINARY, arch: "arm64" } } }),
+    stage: "install k0s",
+    commands: WORKER_JOINS,
+    refusal: null,
+    binaryNote: /^the node's own k0s binary is used \(this run has none for amd64\)$/,
+  },
+  {
+    name: "only a binary of another architecture, and no k0s on the node: refused",
+    input: input({
+      k0s: "absent",
+      nodeBinarySha256: null,
+      binaries: { arm64: { ...BINARY, arch: "arm64" } },
+    }),
+    stage: "install k0s",
+    commands: WORKER_JOINS,
+    refusal: /^no k0s binary on the node, and this run has none for amd64 \(the node is x86_64\)/,
+    binaryNote: /^no k0s binary \(this run has none for amd64\)$/,
   },
 ];
-
-describe("a binary goes only to a node of its architecture", () => {
-  const fresh = { k0s: "absent" as const, nodeBinarySha256: null };
-  const table: [string, Partial<NodeStepsInput>, RegExp | null][] = [
-    ["amd64 to x86_64", { ...fresh, binary: BINARY, nodeArch: "x86_64" }, null],
-    [
-      "arm64 to x86_64",
-      { ...fresh, binary: { ...BINARY, arch: "arm64" }, nodeArch: "x86_64" },
-      /^the k0s binary is for arm64, but n is x86_64 \(it needs the amd64 binary\)/,
-    ],
-    [
-      "arm64 to aarch64",
-      { ...fresh, binary: { ...BINARY, arch: "arm64" }, nodeArch: "aarch64" },
-      null,
-    ],
-    ["arm to armv7l", { ...fresh, binary: { ...BINARY, arch: "arm" }, nodeArch: "armv7l" }, null],
-    [
-      "amd64 to an unsupported riscv64",
-      { ...fresh, binary: BINARY, nodeArch: "riscv64" },
-      /^the k0s binary is for amd64, but n is riscv64: upload/,
-    ],
-    ["a script runs anywhere", { ...fresh, binary: { ...BINARY, arch: null } }, null],
-    [
-      "the node has exactly this binary: nothing is uploaded, nothing to refuse",
-      { binary: { ...BINARY, arch: "arm64" }, nodeBinarySha256: BINARY.sha256 },
-      null,
-    ],
-    [
-      "k0s running, a wrong binary chosen",
-      { k0s: "running", binary: { ...BINARY, arch: "arm" } },
-      /is for arm, but n is x86_64/,
-    ],
-  ];
-  for (const [name, over, refusal] of table)
-    test(name, () => {
-      const steps = nodeSteps(input(over));
-      if (refusal) assert.match(steps.refusal ?? "", refusal);
-      else assert.equal(steps.refusal, null);
-    });
-});
-
-describe("a binary's k0s version against the fleet's", () => {
-  const table: [string, string, boolean][] = [
-    ["1.32.8", "v1.32.8+k0s.0", true],
-    ["v1.32.8+k0s.0", "v1.32.8+k0s.0", true],
-    ["v1.32.8+k0s.1", "v1.32.8+k0s.0", false],
-    ["1.32", "v1.32.8+k0s.0", true],
-    ["1.32.7", "v1.32.8+k0s.0", false],
-    ["1.33.1", "v1.32.8+k0s.0", false],
-    ["1.3", "v1.32.8+k0s.0", false],
-  ];
-  for (const [fleet, binary, fits] of table)
-    test(`fleet ${fleet}, binary ${binary}: ${fits ? "fits" : "refused, naming both"}`, () => {
-      const mismatch = versionMismatch(fleet, binary);
-      if (fits) assert.equal(mismatch, null);
-      else {
-        assert.ok(mismatch?.includes(`k0s ${binary}`), mismatch ?? "");
-        assert.ok(mismatch?.includes(`version is ${fleet}`), mismatch ?? "");
-      }
-    });
-});
 
 describe("nodeSteps: what an apply does with k0s on a node", () => {
   for (const { name, input: given, stage, commands, refusal, binaryNote } of CASES) {
@@ -209,6 +171,13 @@ describe("nodeSteps: what an apply does with k0s on a node", () => {
   }
 });
 
+const BINARY_SETS: BinariesByArch[] = [
+  {},
+  { amd64: BINARY },
+  { arm64: { ...BINARY, arch: "arm64" } },
+  { amd64: BINARY, arm64: { ...BINARY, sha256: "c".repeat(64), arch: "arm64" } },
+];
+
 /**
  * The plan decides from what it reads before anything is uploaded; the apply decides again in
  * its install stage, after its own upload (the binary on the node, nothing left to upload). Both
@@ -219,17 +188,23 @@ describe("plan and apply agree on every node's commands", () => {
   const states: K0sState[] = ["absent", "binary", "installed", "running"];
   for (const role of roles)
     for (const k0s of states)
-      for (const binary of [null, BINARY])
+      for (const binaries of BINARY_SETS)
         for (const joinBlocked of [null, joinBlocker("cp", "not-in-run")]) {
-          const planned = input({ role, k0s, binary, joinBlocked, nodeBinarySha256: null });
-          test(`${role}, k0s ${k0s}, ${binary ? "with" : "without"} a binary, ${joinBlocked ? "no controller in the run" : "its controller in the run"}`, () => {
+          const planned = input({ role, k0s, binaries, joinBlocked, nodeBinarySha256: null });
+          test(`${role}, k0s ${k0s}, binaries for ${Object.keys(binaries).join(", ") || "no architecture"}, ${joinBlocked ? "no controller in the run" : "its controller in the run"}`, () => {
             const plan = nodeSteps(planned);
             // the upload stage ran (when there was one): the node now has the binary
             const afterUpload = k0s === "absent" && plan.upload ? "binary" : k0s;
-            const apply = nodeSteps({ ...planned, k0s: afterUpload, binary: null });
+            const apply = nodeSteps({ ...planned, k0s: afterUpload, binaries: {} });
             assert.deepEqual(stepCommands(apply), stepCommands(plan));
             assert.equal(apply.install?.stage, plan.install?.stage);
-            assert.equal(apply.refusal, plan.refusal);
+            // a node left without k0s is refused once its files are written, with what its
+            // upload stage found (binaryFor's missing)
+            const refusal =
+              afterUpload === "absent"
+                ? binaryFor(binaries, planned.nodeArch).missing
+                : apply.refusal;
+            assert.equal(refusal, plan.refusal);
             if (!apply.install) return;
             // and what the apply's one exec runs is those commands, in that order
             const script = installScript({

@@ -2,7 +2,7 @@ import { apiRoute } from "@/lib/http/api-route";
 import { readOptionalJson } from "@/lib/http/body";
 import { HttpError } from "@/lib/http/errors";
 import { consoleRuns } from "@/lib/runs/console-runs";
-import { startRun } from "@/lib/runs/executor";
+import { type StartRunRequest, startRun } from "@/lib/runs/executor";
 import { RunOptionsSchema, startedBy } from "@/lib/runs/run-request";
 import { getRun } from "@/lib/runs/store";
 
@@ -22,9 +22,11 @@ export const POST = apiRoute(async (request, { params }: { params: Promise<{ id:
     throw new HttpError(409, `every node of run ${id} succeeded: nothing to retry`);
   const body = RunOptionsSchema.parse(await readOptionalJson(request));
   // the first run's options, unless the retry says otherwise
-  const { fromRun, k0sBinary, concurrency, stageTimeoutSeconds, overrideReadiness } =
+  const { fromRun, k0sBinaries, k0sBinary, concurrency, stageTimeoutSeconds, overrideReadiness } =
     run.inputs as {
       fromRun?: string;
+      k0sBinaries?: StartRunRequest["k0sBinaries"];
+      /** runs recorded before binaries were per architecture */
       k0sBinary?: string;
       concurrency?: number;
       stageTimeoutSeconds?: number;
@@ -39,7 +41,7 @@ export const POST = apiRoute(async (request, { params }: { params: Promise<{ id:
     action: run.action,
     nodes,
     fromRun,
-    k0sBinary,
+    ...(k0sBinaries ? { k0sBinaries } : { k0sBinary }),
     retryOf: id,
     startedBy: startedBy(request),
   });
