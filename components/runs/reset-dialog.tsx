@@ -3,7 +3,7 @@
 import { useEffect, useId, useState } from "react";
 import { ActionDialog } from "@/components/fleet/action-dialog";
 import { labelClass } from "@/components/fleet/styles";
-import { inputClass } from "@/components/ui";
+import { inputClass, ScrollList } from "@/components/ui";
 import { errorText, listNodes } from "@/lib/client/fleet-api";
 import { startRun } from "@/lib/client/runs-api";
 import { resetConfirmed } from "@/lib/runs/action-preview";
@@ -81,28 +81,34 @@ export function ResetDialog({
       {fleet === null && !loadError && (
         <p className="text-sm text-slate-500">Loading the inventory…</p>
       )}
-      {fleet && (
+      {fleet && given && (
+        // a long list of given nodes has nothing focusable: the list itself takes the keyboard
+        <ScrollList
+          label="Nodes to reset"
+          testId="reset-nodes"
+          className="max-h-56 rounded-md border border-slate-200 p-2 text-sm font-medium dark:border-slate-700"
+        >
+          {fleet.map((name) => (
+            <li key={name}>{name}</li>
+          ))}
+        </ScrollList>
+      )}
+      {fleet && !given && (
         <fieldset
           data-testid="reset-nodes"
           className="max-h-56 overflow-y-auto rounded-md border border-slate-200 p-2 text-sm dark:border-slate-700"
         >
           <legend className="sr-only">Nodes to reset</legend>
-          {fleet.map((name) =>
-            given ? (
-              <p key={name} className="font-medium">
-                {name}
-              </p>
-            ) : (
-              <label key={name} className="flex items-center gap-2">
-                <input
-                  type="checkbox"
-                  checked={chosen.has(name)}
-                  onChange={(event) => toggle(name, event.target.checked)}
-                />
-                <span className="font-medium">{name}</span>
-              </label>
-            ),
-          )}
+          {fleet.map((name) => (
+            <label key={name} className="flex items-center gap-2">
+              <input
+                type="checkbox"
+                checked={chosen.has(name)}
+                onChange={(event) => toggle(name, event.target.checked)}
+              />
+              <span className="font-medium">{name}</span>
+            </label>
+          ))}
         </fieldset>
       )}
       <div>

@@ -299,12 +299,13 @@ test("fresh hosts to a running cluster and back, only through the browser", asyn
     assert.ok(readStandinState(lab.host(CP))?.running, "k0s still runs on the controller");
   });
 
-  await step("every node is reset: k0s is gone from the hosts", async () => {
-    await page.goto(`${server.url}/runs`);
-    await page.getByTestId("open-reset").click();
+  await step("the apply's nodes are reset from its page: k0s is gone from the hosts", async () => {
+    await page.goto(`${server.url}/runs/${applyId}`);
+    await page.getByTestId("reset-run").click();
     const dialog = page.getByTestId("reset-dialog");
-    for (const name of HOSTS)
-      await dialog.getByTestId("reset-nodes").getByText(name, { exact: true }).waitFor();
+    const nodes = dialog.getByRole("list", { name: "Nodes to reset" });
+    await nodes.waitFor();
+    assert.deepEqual(await nodes.getByRole("listitem").allTextContents(), HOSTS);
     await dialog
       .getByTestId("reset-scope")
       .getByText(/so is the k0s binary/)
