@@ -198,7 +198,13 @@ test("fresh hosts to a running cluster and back, only through the browser", asyn
     await (await fleet.check(CP, "ssh.auth")).getByText("logged in as root").waitFor();
     await (await fleet.check(CP, "os.init")).getByText(/neither systemd nor OpenRC/).waitFor();
     // the node says where its login comes from now
-    await (await fleet.details(CP)).getByText("key from credential lab-root").waitFor();
+    const details = await fleet.details(CP);
+    await details.getByText("key from credential lab-root").waitFor();
+    // every piece of evidence open, as a person reading why a check failed would
+    for (const evidence of await details.locator("details").all())
+      await evidence.evaluate((d) => {
+        (d as HTMLDetailsElement).open = true;
+      });
     await look("fleet-checked");
   });
 
