@@ -75,6 +75,33 @@ export class ByteSource {
     } while (await this.pull());
   }
 
+  /**
+   * The next `n` bytes as a source of their own, pulled from this one only as they are read;
+   * `left()` is how many of the `n` it has not taken yet (the caller skips them).
+   */
+  take(n: number): { source: ByteSource; left: () => number } {
+    let left = n;
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          if (left > 0 && this.buffered === 0) await this.pull();
+          const head = this.chunks[0];
+          if (left === 0 || head === undefined) {
+            controller.close();
+            return;
+          }
+          const size = Math.min(left, head.length - this.offset);
+          const view = head.subarray(this.offset, this.offset + size);
+          this.consume(size);
+          left -= size;
+          controller.enqueue(view);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return { source: new ByteSource(stream), left: () => left };
+  }
+
   /** The unread rest as a stream (for piping through a decompressor). */
   rest(): ReadableStream<Uint8Array> {
     return new ReadableStream<Uint8Array>({

@@ -31,6 +31,36 @@ export async function* readTarMembers(
   keep: (name: string) => boolean,
   maxKeepBytes: number,
 ): AsyncGenerator<TarMember> {
+  for await (const entry of readTarEntries(source, maxKeepBytes)) {
+    const { name, size, ordinal } = entry;
+    if (!keep(name)) {
+      yield { name, size, ordinal };
+      continue;
+    }
+    if (size > maxKeepBytes) throw new CatalogTooLargeError(maxKeepBytes);
+    yield { name, size, ordinal, data: await entry.body.read(size) };
+  }
+}
+
+/** A file of the archive whose bytes are read as they stream. */
+export interface TarEntry {
+  /** path inside the archive, without a leading "./" */
+  name: string;
+  size: number;
+  /** 1-based position among the archive's files */
+  ordinal: number;
+  /** the member's bytes; whatever is left unread is skipped when the iteration goes on */
+  body: ByteSource;
+}
+
+/**
+ * The archive's regular files, each with its bytes as a source of its own (never buffered whole:
+ * a member of many GB streams through). `maxHeaderBytes` bounds PAX and GNU long-name records.
+ */
+export async function* readTarEntries(
+  source: ByteSource,
+  maxHeaderBytes: number,
+): AsyncGenerator<TarEntry> {
   let ordinal = 0;
   let longName: string | undefined;
   let pax: Map<string, string> | undefined;
@@ -52,7 +82,7 @@ export async function* readTarMembers(
       continue;
     }
     if (type === "x" || type === "L") {
-      if (size > maxKeepBytes) throw new CatalogTooLargeError(maxKeepBytes);
+      if (size > maxHeaderBytes) throw new CatalogTooLargeError(maxHeaderBytes);
       const data = await source.read(size);
       await source.skip(padded - size);
       if (type === "x") pax = parsePax(data);
@@ -69,15 +99,9 @@ export async function* readTarMembers(
       continue;
     }
     ordinal++;
-    if (keep(name)) {
-      if (size > maxKeepBytes) throw new CatalogTooLargeError(maxKeepBytes);
-      const data = await source.read(size);
-      await source.skip(padded - size);
-      yield { name, size, ordinal, data };
-    } else {
-      await source.skip(padded);
-      yield { name, size, ordinal };
-    }
+    const body = source.take(size);
+    yield { name, size, ordinal, body: body.source };
+    await source.skip(body.left() + (padded - size));
   }
 }
 

@@ -67,7 +67,7 @@ export async function startConsole(options: { dataDir?: string } = {}): Promise<
   };
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

@@ -22,9 +22,11 @@ declare -A PROBE=(
   [pssh]=/usr/bin/parallel-ssh
   [util-linux]=/usr/bin/setpriv
   [patch]=/usr/bin/patch
+  [apache2-utils]=/usr/bin/htpasswd
+  [skopeo]=/usr/bin/skopeo
 )
 PACKAGES=(openssh-server sudo sshpass docker-registry busybox-static containerd runc iproute2 iptables
-  curl chromium ansible-core pssh util-linux patch)
+  curl chromium ansible-core pssh util-linux patch apache2-utils skopeo)
 
 is_installed() {
   if command -v dpkg-query >/dev/null 2>&1; then

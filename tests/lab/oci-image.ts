@@ -22,7 +22,7 @@ export function sha256Digest(data: Buffer): string {
 }
 
 /** containerd checks the config's os/architecture against the node's platform. */
-function goArch(): string {
+export function goArch(): string {
   const map: Record<string, string> = {
     x64: "amd64",
     arm64: "arm64",
@@ -37,13 +37,20 @@ function goArch(): string {
  * One layer holding `/k0lab-image.txt` with `label` in it, so images seeded under different
  * paths get different digests and a test can tell which path a pull really came from.
  */
-export function buildTinyImage(label: string): TinyImage {
-  const tar = tarFile("k0lab-image.txt", Buffer.from(`k0lab test image: ${label}\n`));
-  const layer = gzipSync(tar);
+export function buildTinyImage(
+  label: string,
+  options: { arch?: string; files?: { name: string; data: Buffer }[] } = {},
+): TinyImage {
+  const files = [
+    { name: "k0lab-image.txt", data: Buffer.from(`k0lab test image: ${label}\n`) },
+    ...(options.files ?? []),
+  ];
+  const tar = Buffer.concat([...files.map((f) => tarEntry(f.name, f.data)), TAR_END]);
+  const layer = gzipSync(tar, { level: 1 });
   const layerDigest = sha256Digest(layer);
   const config = Buffer.from(
     JSON.stringify({
-      architecture: goArch(),
+      architecture: options.arch ?? goArch(),
       os: "linux",
       created: "2024-01-01T00:00:00Z",
       config: { Cmd: ["/k0lab-image.txt"], Labels: { "k0lab.image": label } },
@@ -73,6 +80,23 @@ export function buildTinyImage(label: string): TinyImage {
 
 /** A ustar archive with one regular file (512-byte header, padded data, two zero blocks). */
 export function tarFile(name: string, data: Buffer): Buffer {
+  return Buffer.concat([tarEntry(name, data), TAR_END]);
+}
+
+/** The two zero blocks that end a tar archive. */
+export const TAR_END = Buffer.alloc(1024);
+
+/** One regular file of a tar archive: header, data, padding to 512 bytes. */
+export function tarEntry(name: string, data: Buffer): Buffer {
+  return Buffer.concat([tarHeader(name, data.length), data, tarPadding(data.length)]);
+}
+
+export function tarPadding(size: number): Buffer {
+  return Buffer.alloc((512 - (size % 512)) % 512);
+}
+
+/** A ustar header for a regular file of `size` bytes (names up to 100 bytes). */
+export function tarHeader(name: string, size: number): Buffer {
   const header = Buffer.alloc(512);
   const field = (offset: number, length: number, value: string) =>
     header.write(value, offset, length, "ascii");
@@ -82,7 +106,7 @@ export function tarFile(name: string, data: Buffer): Buffer {
   field(100, 8, octal(0o644, 8));
   field(108, 8, octal(0, 8));
   field(116, 8, octal(0, 8));
-  field(124, 12, octal(data.length, 12));
+  field(124, 12, octal(size, 12));
   field(136, 12, octal(Math.floor(Date.UTC(2024, 0, 1) / 1000), 12));
   field(148, 8, "        "); // checksum is computed with this field as spaces
   field(156, 1, "0");
@@ -93,6 +117,5 @@ export function tarFile(name: string, data: Buffer): Buffer {
   let sum = 0;
   for (const byte of header) sum += byte;
   field(148, 8, `${sum.toString(8).padStart(6, "0")}\0 `);
-  const padding = Buffer.alloc((512 - (data.length % 512)) % 512);
-  return Buffer.concat([header, data, padding, Buffer.alloc(1024)]);
+  return header;
 }

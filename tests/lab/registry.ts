@@ -1,4 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { join } from "node:path";
 import { inNetns } from "./netns";
 import { type Daemon, startDaemon, tryRun } from "./proc";
@@ -16,6 +18,12 @@ export interface RegistryOptions {
   listen: "unix" | { tcp: string };
   /** run inside this network namespace (then it is only reachable from inside it) */
   netns?: string;
+  /** serve https with this certificate (TCP listeners only) */
+  tls?: { certFile: string; keyFile: string };
+  /** require credentials: an htpasswd file (bcrypt), or tokens from a token server */
+  auth?:
+    | { htpasswdFile: string }
+    | { token: { realm: string; service: string; issuer: string; rootCertFile: string } };
 }
 
 export interface Registry {
@@ -48,7 +56,14 @@ export async function startRegistry(options: RegistryOptions): Promise<Registry>
       delete: { enabled: true },
       maintenance: { uploadpurging: { enabled: false } },
     },
-    http: { ...http, secret: "k0lab-not-a-secret" },
+    http: {
+      ...http,
+      secret: "k0lab-not-a-secret",
+      ...(options.tls
+        ? { tls: { certificate: options.tls.certFile, key: options.tls.keyFile } }
+        : {}),
+    },
+    ...(options.auth ? { auth: authConfig(options.auth) } : {}),
   };
   const configFile = join(options.dir, "registry.yml");
   writeFileSync(configFile, JSON.stringify(config, null, 2));
@@ -70,6 +85,7 @@ export async function startRegistry(options: RegistryOptions): Promise<Registry>
 
   const probe = async (): Promise<boolean> => {
     if (!daemon.running()) throw new GiveUp(`${options.name} exited`);
+    if (endpoint && (options.tls || options.auth)) return answersV2(address ?? "", !!options.tls);
     if (endpoint)
       return (await registryRequest(endpoint, "GET", "/v2/", { timeoutMs: 1_000 })).status === 200;
     // This process cannot enter the namespace, so ask curl inside it.
@@ -101,6 +117,30 @@ export async function startRegistry(options: RegistryOptions): Promise<Registry>
     daemon,
     stop: () => daemon.stop(),
   };
+}
+
+function authConfig(auth: NonNullable<RegistryOptions["auth"]>) {
+  if ("htpasswdFile" in auth) return { htpasswd: { realm: "k0lab", path: auth.htpasswdFile } };
+  const { realm, service, issuer, rootCertFile } = auth.token;
+  return { token: { realm, service, issuer, rootcertbundle: rootCertFile } };
+}
+
+/** GET /v2/ answers 200 or 401 (a registry that wants credentials is up too). */
+function answersV2(address: string, tls: boolean): Promise<boolean> {
+  const send = tls ? httpsRequest : httpRequest;
+  return new Promise((resolve) => {
+    const req = send(`${tls ? "https" : "http"}://${address}/v2/`, {
+      rejectUnauthorized: false,
+      timeout: 1_000,
+    });
+    req.on("response", (res) => {
+      res.resume();
+      resolve(res.statusCode === 200 || res.statusCode === 401);
+    });
+    req.on("error", () => resolve(false));
+    req.on("timeout", () => req.destroy());
+    req.end();
+  });
 }
 
 function splitHostPort(address: string): [string, number] {
