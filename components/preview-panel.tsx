@@ -56,11 +56,16 @@ export function PreviewPanel({
               Zip {shown.name} only
             </button>
           )}
-          <span className="text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
+          {/* the settings save as they are typed: say when they are (plans and applies use them) */}
+          <span
+            className="text-sm text-slate-600 dark:text-slate-400"
+            aria-live="polite"
+            data-testid="settings-state"
+          >
             {pending
               ? "Saving and rendering…"
               : result && !error
-                ? `containerd config ${result.configLine}`
+                ? `Settings saved · containerd config ${result.configLine}`
                 : ""}
           </span>
         </div>

@@ -51,3 +51,32 @@ export function FieldError({ id, message }: { id: string; message: string | null
 export function Hint({ children }: { children: ReactNode }) {
   return <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">{children}</p>;
 }
+
+/**
+ * A list shown in a bounded height that scrolls when long (a dialog's nodes or files): it takes
+ * the keyboard focus, so it scrolls with the arrow keys too, and is named for screen readers.
+ */
+export function ScrollList({
+  label,
+  className,
+  testId,
+  children,
+}: {
+  label: string;
+  /** its height bound (max-h-…), spacing and borders */
+  className: string;
+  testId?: string;
+  children: ReactNode;
+}) {
+  return (
+    <ul
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a list that scrolls must take the keyboard
+      tabIndex={0}
+      aria-label={label}
+      data-testid={testId}
+      className={`overflow-y-auto focus:outline-none focus:ring-2 focus:ring-blue-600/40 ${className}`}
+    >
+      {children}
+    </ul>
+  );
+}

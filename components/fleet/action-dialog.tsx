@@ -14,6 +14,7 @@ export function ActionDialog({
   onClose,
   children,
   testId,
+  wide = false,
 }: {
   title: string;
   submitLabel: string;
@@ -22,6 +23,8 @@ export function ActionDialog({
   onClose: () => void;
   children: ReactNode;
   testId?: string;
+  /** room for long lines (file paths) */
+  wide?: boolean;
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -39,7 +42,7 @@ export function ActionDialog({
   };
 
   return (
-    <Modal title={title} onClose={onClose} testId={testId}>
+    <Modal title={title} onClose={onClose} testId={testId} wide={wide}>
       <form
         className="space-y-3"
         onSubmit={(event) => {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { Hint, inputClass } from "@/components/ui";
+import { Hint, inputClass, ScrollList } from "@/components/ui";
 import { type BulkAnswer, type BulkRequest, bulkNodes } from "@/lib/client/fleet-api";
 import { parseLabelList } from "@/lib/inventory/label-list";
 import type { NodePublic } from "@/lib/inventory/types";
@@ -106,7 +106,10 @@ function TrustDialog({
           ` ${without} selected node${without === 1 ? " has" : "s have"} no new key to trust in the latest checks (already trusted, changed, or not checked).`}
       </p>
       {keys.length > 0 && (
-        <ul className="max-h-64 divide-y divide-slate-200 overflow-y-auto text-xs dark:divide-slate-800">
+        <ScrollList
+          label="Presented host keys"
+          className="max-h-64 divide-y divide-slate-200 text-xs dark:divide-slate-800"
+        >
           {keys.map((key) => (
             <li key={key.node} className="py-1" data-testid={`trust-${key.node}`}>
               <span className="font-medium">{key.node}</span>{" "}
@@ -115,7 +118,7 @@ function TrustDialog({
               </span>
             </li>
           ))}
-        </ul>
+        </ScrollList>
       )}
     </ActionDialog>
   );

@@ -38,7 +38,12 @@ export function ImportPreviewTable({
           {note}
         </p>
       ))}
-      <div className="max-h-96 overflow-auto rounded-md border border-slate-200 dark:border-slate-800">
+      <section
+        aria-label="Import preview"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a long preview scrolls with the keyboard too
+        tabIndex={0}
+        className="max-h-96 overflow-auto rounded-md border border-slate-200 focus:outline-none focus:ring-2 focus:ring-blue-600/40 dark:border-slate-800"
+      >
         <table className="w-full text-sm" data-testid="import-preview">
           <thead className="sticky top-0 bg-slate-100 text-left text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">
             <tr>
@@ -104,7 +109,7 @@ export function ImportPreviewTable({
             })}
           </tbody>
         </table>
-      </div>
+      </section>
     </div>
   );
 }

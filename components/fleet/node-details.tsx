@@ -39,7 +39,9 @@ export function NodeDetails({
       <dl className="flex flex-wrap gap-x-6 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
         <Fact term="Login">
           {node.auth.kind}
-          {node.auth.kind !== "agent" && !node.auth.hasSecret && " (nothing stored yet)"}
+          {node.credential
+            ? ` from credential ${node.credential}`
+            : node.auth.kind !== "agent" && !node.auth.hasSecret && " (nothing stored yet)"}
         </Fact>
         <Fact term="Root">{SUDO_TEXT[node.sudo.mode]}</Fact>
         {node.bastion && (

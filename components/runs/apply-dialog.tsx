@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ActionDialog } from "@/components/fleet/action-dialog";
+import { ScrollList } from "@/components/ui";
 import type { Readiness, ReadinessOverride } from "@/lib/checks/readiness";
 import {
   planResultOf,
@@ -101,7 +102,10 @@ export function ApplyDialog({
           ? `No file changes on the ${plural(summary.nodes, "node")}: the apply installs or starts k0s where it is not running yet.`
           : `${plural(changes, "file")} change on ${plural(summary.nodesChanging, "node")} of ${summary.nodes.toLocaleString("en-US")}: ${summary.create.toLocaleString("en-US")} created, ${summary.update.toLocaleString("en-US")} updated (${summary.unchanged.toLocaleString("en-US")} unchanged).`}
       </p>
-      <ul className="max-h-48 space-y-0.5 overflow-y-auto rounded-md border border-slate-200 p-2 text-xs dark:border-slate-700">
+      <ScrollList
+        label="Files changing on each node"
+        className="max-h-48 space-y-0.5 rounded-md border border-slate-200 p-2 text-xs dark:border-slate-700"
+      >
         {planned.map(({ node, files }) => (
           <li key={node} className="flex flex-wrap justify-between gap-x-3">
             <span className="font-medium">{node}</span>
@@ -112,7 +116,7 @@ export function ApplyDialog({
             </span>
           </li>
         ))}
-      </ul>
+      </ScrollList>
       {summary.unknown.length > 0 && (
         <p className="text-sm text-amber-800 dark:text-amber-300">
           The plan has no result for {summary.unknown.join(", ")}: the apply may fail there.

@@ -4,7 +4,7 @@ import { useId, useState } from "react";
 import { ReadinessReasons } from "@/components/checks/readiness-badge";
 import { ActionDialog } from "@/components/fleet/action-dialog";
 import { labelClass } from "@/components/fleet/styles";
-import { inputClass } from "@/components/ui";
+import { inputClass, ScrollList } from "@/components/ui";
 import { READINESS_LABEL, type Readiness, type ReadinessOverride } from "@/lib/checks/readiness";
 import { ApiError } from "@/lib/client/api";
 
@@ -45,7 +45,7 @@ export function ReadinessRefusal({
         await onOverride({ reason: reason.trim(), nodes: names });
       }}
     >
-      <ul className="max-h-72 space-y-2 overflow-y-auto text-sm">
+      <ScrollList label="Nodes refused, with their reasons" className="max-h-72 space-y-2 text-sm">
         {nodes.map((node) => (
           <li key={node.node} data-testid={`refused-${node.node}`}>
             <span className="font-medium">{node.node}</span>{" "}
@@ -55,7 +55,7 @@ export function ReadinessRefusal({
             <ReadinessReasons readiness={node} />
           </li>
         ))}
-      </ul>
+      </ScrollList>
       {blocked.length > 0 ? (
         <p className="text-sm text-slate-700 dark:text-slate-300">
           {blocked.map((node) => node.node).join(", ")} cannot be overridden: fix the login or trust

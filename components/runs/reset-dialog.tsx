@@ -3,7 +3,7 @@
 import { useEffect, useId, useState } from "react";
 import { ActionDialog } from "@/components/fleet/action-dialog";
 import { labelClass } from "@/components/fleet/styles";
-import { inputClass } from "@/components/ui";
+import { inputClass, ScrollList } from "@/components/ui";
 import { errorText, listNodes } from "@/lib/client/fleet-api";
 import { startRun } from "@/lib/client/runs-api";
 import { resetConfirmed } from "@/lib/runs/action-preview";
@@ -66,10 +66,12 @@ export function ResetDialog({
       onClose={onClose}
       testId="reset-dialog"
     >
-      <p className="text-sm">
+      <p className="text-sm" data-testid="reset-scope">
         On each node: <code className="font-mono">k0s stop</code>,{" "}
-        <code className="font-mono">k0s reset</code> (its cluster data and workloads are gone), then
-        the files the console wrote under /etc/k0s are removed. Backups are kept.
+        <code className="font-mono">k0s reset</code> (its service, cluster data and workloads are
+        gone), then the files the console wrote under /etc/k0s are removed. Backups are kept, and so
+        is the k0s binary (<code className="font-mono">/usr/local/bin/k0s</code>): a later apply
+        uses it again.
       </p>
       {loadError && (
         <p role="alert" className="text-sm text-red-700 dark:text-red-400">
@@ -79,28 +81,34 @@ export function ResetDialog({
       {fleet === null && !loadError && (
         <p className="text-sm text-slate-500">Loading the inventory…</p>
       )}
-      {fleet && (
+      {fleet && given && (
+        // a long list of given nodes has nothing focusable: the list itself takes the keyboard
+        <ScrollList
+          label="Nodes to reset"
+          testId="reset-nodes"
+          className="max-h-56 rounded-md border border-slate-200 p-2 text-sm font-medium dark:border-slate-700"
+        >
+          {fleet.map((name) => (
+            <li key={name}>{name}</li>
+          ))}
+        </ScrollList>
+      )}
+      {fleet && !given && (
         <fieldset
           data-testid="reset-nodes"
           className="max-h-56 overflow-y-auto rounded-md border border-slate-200 p-2 text-sm dark:border-slate-700"
         >
           <legend className="sr-only">Nodes to reset</legend>
-          {fleet.map((name) =>
-            given ? (
-              <p key={name} className="font-medium">
-                {name}
-              </p>
-            ) : (
-              <label key={name} className="flex items-center gap-2">
-                <input
-                  type="checkbox"
-                  checked={chosen.has(name)}
-                  onChange={(event) => toggle(name, event.target.checked)}
-                />
-                <span className="font-medium">{name}</span>
-              </label>
-            ),
-          )}
+          {fleet.map((name) => (
+            <label key={name} className="flex items-center gap-2">
+              <input
+                type="checkbox"
+                checked={chosen.has(name)}
+                onChange={(event) => toggle(name, event.target.checked)}
+              />
+              <span className="font-medium">{name}</span>
+            </label>
+          ))}
         </fieldset>
       )}
       <div>

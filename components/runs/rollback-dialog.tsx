@@ -4,7 +4,7 @@ import { useEffect, useId, useState } from "react";
 import { ActionDialog } from "@/components/fleet/action-dialog";
 import { formatTime } from "@/components/fleet/fleet-model";
 import { labelClass } from "@/components/fleet/styles";
-import { inputClass } from "@/components/ui";
+import { inputClass, ScrollList } from "@/components/ui";
 import { errorText } from "@/lib/client/fleet-api";
 import { getRun, type Run, startRun } from "@/lib/client/runs-api";
 import { nodesToRollBack, type RollbackStep, rollbackSteps } from "@/lib/runs/action-preview";
@@ -59,6 +59,7 @@ export function RollbackDialog({
       onSubmit={rollBack}
       onClose={onClose}
       testId="rollback-dialog"
+      wide
     >
       <div>
         <label htmlFor={`${id}-apply`} className={labelClass}>
@@ -84,15 +85,20 @@ export function RollbackDialog({
       )}
       {steps === null && !loadError && <p className="text-sm text-slate-500">Reading the apply…</p>}
       {steps && <RollbackPreview steps={steps} />}
+      <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="rollback-scope">
+        Only these files change: k0s stays as the apply left it (installed and running, its binary
+        in place). To remove k0s from nodes, reset them.
+      </p>
     </ActionDialog>
   );
 }
 
 function RollbackPreview({ steps }: { steps: RollbackStep[] }) {
   return (
-    <ul
-      data-testid="rollback-preview"
-      className="max-h-64 space-y-2 overflow-y-auto rounded-md border border-slate-200 p-2 text-xs dark:border-slate-700"
+    <ScrollList
+      label="What the rollback does on each node"
+      testId="rollback-preview"
+      className="max-h-64 space-y-2 rounded-md border border-slate-200 p-2 text-xs dark:border-slate-700"
     >
       {steps.map((step) => (
         <li key={step.node} data-testid={`rollback-node-${step.node}`}>
@@ -117,6 +123,6 @@ function RollbackPreview({ steps }: { steps: RollbackStep[] }) {
           )}
         </li>
       ))}
-    </ul>
+    </ScrollList>
   );
 }

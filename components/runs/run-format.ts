@@ -88,3 +88,28 @@ export const ACTION_LABEL: Record<string, string> = {
 export function oneRow(line: string): string {
   return line.replace(/\r?\n/g, " ↵ ");
 }
+
+/** What a plan predicts for one node: the checks gate (readiness) and the apply's own refusal. */
+interface PlanPredictionOf {
+  readiness: unknown;
+  steps: { refusal: string | null } | null;
+}
+
+/**
+ * " The apply will refuse 2 of them: a, b (see each node below)." when a succeeded plan predicts
+ * that its apply refuses or fails nodes (a green "succeeded" alone would hide it); "" otherwise.
+ */
+export function predictedRefusals(
+  nodes: { node: string; plan: PlanPredictionOf | null }[],
+): string {
+  const refused = nodes
+    .filter(({ plan }) => plan !== null && (plan.readiness || plan.steps?.refusal))
+    .map(({ node }) => node);
+  if (refused.length === 0) return "";
+  const names =
+    refused.length <= 10
+      ? refused.join(", ")
+      : `${refused.slice(0, 10).join(", ")} and ${refused.length - 10} more`;
+  const which = refused.length === nodes.length ? "all of them" : `${refused.length} of them`;
+  return ` The apply will refuse ${which}: ${names} (see each node below).`;
+}

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { rowButtonClass } from "@/components/fleet/styles";
 import { planResultOf, type RunDetail, type RunNode } from "@/lib/client/runs-api";
 import { STATE_STYLE } from "./run-badge";
-import { ACTION_LABEL, plural } from "./run-format";
+import { ACTION_LABEL, plural, predictedRefusals } from "./run-format";
 
 /** Where and why a node did not succeed, from its error and its failed (or cut-short) stage. */
 export function nodeProblem(node: RunNode): { stage: string | null; when: string; why: string } {
@@ -52,12 +52,19 @@ export function RunSummary({
   );
   const done = run.nodes.filter((node) => node.state !== "pending" && node.state !== "running");
 
+  // a plan that succeeded can still predict that its apply will be refused: said, not green
+  const refusals =
+    run.action === "plan" && run.status === "succeeded"
+      ? predictedRefusals(
+          run.nodes.map((node) => ({ node: node.node, plan: planResultOf(node.result) })),
+        )
+      : "";
   let headline: string;
   if (run.status === "running") {
     const running = run.nodes.filter((node) => node.state === "running").length;
     headline = `${action} running: ${done.length} of ${plural(total, "node")} done, ${running} in progress, ${total - done.length - running} waiting.`;
   } else if (problems.length === 0 && run.status === "succeeded") {
-    headline = `${action} succeeded on ${total === 1 ? "its node" : `all ${plural(total, "node")}`}.${planTotals(run)}`;
+    headline = `${action} succeeded on ${total === 1 ? "its node" : `all ${plural(total, "node")}`}.${planTotals(run)}${refusals}`;
   } else if (problems.length === 0) {
     headline = `${action} ${run.status}.`;
   } else {
@@ -72,11 +79,13 @@ export function RunSummary({
       className={`rounded-md px-3 py-2 text-sm ${
         bad
           ? "bg-red-50 text-red-900 dark:bg-red-950/50 dark:text-red-100"
-          : run.status === "running"
-            ? "bg-blue-50 text-blue-900 dark:bg-blue-950/50 dark:text-blue-100"
-            : run.status === "succeeded"
-              ? "bg-emerald-50 text-emerald-900 dark:bg-emerald-950/40 dark:text-emerald-100"
-              : "bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-slate-100"
+          : refusals
+            ? "bg-amber-50 text-amber-950 dark:bg-amber-950/40 dark:text-amber-100"
+            : run.status === "running"
+              ? "bg-blue-50 text-blue-900 dark:bg-blue-950/50 dark:text-blue-100"
+              : run.status === "succeeded"
+                ? "bg-emerald-50 text-emerald-900 dark:bg-emerald-950/40 dark:text-emerald-100"
+                : "bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-slate-100"
       }`}
     >
       <p className="font-medium">{headline}</p>

@@ -65,10 +65,27 @@ export function runLogHref(id: string, filter: LogFilter = {}, format?: "text"):
   return apiPath(id, `/log${logQuery({ ...filter, format })}`);
 }
 
-/** The admin kubeconfig of a cluster the apply brought up, read from its controller now. */
-export async function fetchKubeconfig(id: string, controller: string): Promise<Blob> {
-  const path = apiPath(id, `/kubeconfig?node=${encodeURIComponent(controller)}`);
-  const response = await call(path, { method: "GET", cache: "no-store" });
+/**
+ * The admin kubeconfig of a cluster the apply brought up, read from its controller now; with the
+ * controller's sudo password when it is asked at run time (posted in the body, never in the URL).
+ */
+export async function fetchKubeconfig(
+  id: string,
+  controller: string,
+  sudoPassword?: string,
+): Promise<Blob> {
+  const response =
+    sudoPassword === undefined
+      ? await call(apiPath(id, `/kubeconfig?node=${encodeURIComponent(controller)}`), {
+          method: "GET",
+          cache: "no-store",
+        })
+      : await call(apiPath(id, "/kubeconfig"), {
+          method: "POST",
+          cache: "no-store",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ node: controller, sudoPassword }),
+        });
   return response.blob();
 }
 

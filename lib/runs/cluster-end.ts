@@ -17,6 +17,8 @@ export interface ClusterUp {
   server: string;
   /** "cluster": the fleet's cluster (initial controller); "single": a one-node cluster */
   kind: "cluster" | "single";
+  /** a later run that reset the controller (k0s and its kubeconfig are gone there since) */
+  resetBy?: string;
 }
 
 interface FleetNode {
@@ -49,6 +51,20 @@ export function clustersUp(
       .filter((node) => node.role === "single" && succeeded.has(node.name))
       .map((node) => up(node, "single")),
   ];
+}
+
+/**
+ * The clusters as they are now: each marked `resetBy` when the newest run that changed k0s on its
+ * controller since (`latest`: an apply or a reset that succeeded there) is a reset.
+ */
+export function markResets(
+  clusters: ClusterUp[],
+  latest: (controller: string) => { id: string; action: RunAction } | null,
+): ClusterUp[] {
+  return clusters.map((cluster) => {
+    const since = latest(cluster.controller);
+    return since?.action === "reset" ? { ...cluster, resetBy: since.id } : cluster;
+  });
 }
 
 /**

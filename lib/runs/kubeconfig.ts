@@ -29,16 +29,22 @@ export function clusterOfRun(db: Database, runId: string, node?: string): Cluste
   );
 }
 
+/**
+ * Reads it from the controller; `sudoPassword` is the one asked for a controller whose sudo
+ * password is asked at run time (used for this one read, never kept).
+ */
 export async function adminKubeconfig({
   db,
   key,
   cluster,
+  sudoPassword,
 }: {
   db: Database;
   key: SecretKey;
   cluster: ClusterUp;
+  sudoPassword?: string;
 }): Promise<string> {
-  const access = nodeAccess(nodeConnection({ db, key, name: cluster.controller }), undefined);
+  const access = nodeAccess(nodeConnection({ db, key, name: cluster.controller }), sudoPassword);
   if (!access.ok)
     throw new AppError("conflict:kubeconfig", `${cluster.controller}: ${access.reason}`);
   if (!access.endpoint.hostKey.pinned)

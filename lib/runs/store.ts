@@ -143,6 +143,30 @@ export function getRun({
   };
 }
 
+/**
+ * The newest apply or reset created after run `after` that succeeded on `node`: what changed k0s
+ * there since; null when none did.
+ */
+export function latestK0sRunSince({
+  db,
+  node,
+  after,
+}: {
+  db: Database;
+  node: string;
+  after: string;
+}): { id: string; action: RunAction } | null {
+  const row = db
+    .prepare(
+      `SELECT runs.id, runs.action FROM runs JOIN run_nodes ON run_nodes.run_id = runs.id
+       WHERE run_nodes.node = ? AND run_nodes.state = 'succeeded' AND runs.action IN ('apply', 'reset')
+         AND runs.created_at > (SELECT created_at FROM runs WHERE id = ?)
+       ORDER BY runs.created_at DESC, runs.rowid DESC LIMIT 1`,
+    )
+    .get(node, after) as { id: string; action: RunAction } | undefined;
+  return row ?? null;
+}
+
 /** The newest runs first, each with how many of its nodes are in each state. */
 export function listRuns({ db, limit = 100 }: { db: Database; limit?: number }): RunSummary[] {
   const runs = (

@@ -36,6 +36,35 @@ export class FleetPage {
     return this.page.getByTestId(`node-row-${name}`);
   }
 
+  /** The toolbar of the selected nodes (shown once one is selected). */
+  selection(): Locator {
+    return this.page.getByRole("toolbar", { name: "Selected nodes" });
+  }
+
+  /** Selects every node the table shows (all of them when no filter is set): `count` nodes. */
+  async selectAll(count: number): Promise<Locator> {
+    await this.page.getByLabel("Select all shown nodes").check();
+    const bar = this.selection();
+    await bar.getByText(`${count} selected`).waitFor();
+    return bar;
+  }
+
+  /** With nodes selected: "Trust host keys…" → the dialog listing the presented fingerprints. */
+  async openBulkTrust(): Promise<Locator> {
+    await this.selection().getByRole("button", { name: "Trust host keys…" }).click();
+    const dialog = this.page.getByTestId("bulk-trust");
+    await dialog.waitFor();
+    return dialog;
+  }
+
+  /** With nodes selected: "Edit…" → the bulk edit dialog. */
+  async openBulkEdit(): Promise<Locator> {
+    await this.selection().getByRole("button", { name: "Edit…" }).click();
+    const dialog = this.page.getByTestId("bulk-edit");
+    await dialog.waitFor();
+    return dialog;
+  }
+
   /** Filters the table down to the node, wherever it is in a long fleet, and returns its row. */
   async show(name: string): Promise<Locator> {
     await this.page.getByLabel("Filter nodes").fill(name);
@@ -92,13 +121,22 @@ export class CredentialsSection {
     return this.page.locator(`[data-credential="${name}"]`);
   }
 
-  /** Adds a credential with a private key and a sudo mode label, through its dialog. */
-  async addWithKey(name: string, privateKey: string, sudo: string): Promise<void> {
+  /**
+   * Adds a credential with a private key and a sudo mode label, through its dialog; `beforeSave`
+   * sees the filled dialog (to check it) before it is saved.
+   */
+  async addWithKey(
+    name: string,
+    privateKey: string,
+    sudo: string,
+    beforeSave?: (form: Locator) => Promise<void>,
+  ): Promise<void> {
     await this.page.getByRole("button", { name: "Add credential" }).click();
     const form = this.page.getByTestId("credential-form");
     await form.getByLabel("Name", { exact: true }).fill(name);
     await form.getByLabel("Private key", { exact: true }).fill(privateKey);
     await form.getByLabel("How the user becomes root").selectOption({ label: sudo });
+    await beforeSave?.(form);
     await form.getByRole("button", { name: "Add credential" }).click();
     await form.waitFor({ state: "detached" });
     await this.item(name).waitFor();

@@ -284,13 +284,18 @@ test("reset from the UI: the dialog names the nodes and needs their number typed
     );
   }
 
-  // the apply's page still tells its end state, and says in place why its kubeconfig is gone now
+  // the apply's page still tells its end state, and that the reset took it down since: no
+  // kubeconfig offered that can only fail
   await page.goto(`${server.url}/runs/${applyId}`);
-  await page.getByTestId(`kubeconfig-${CP}`).click();
+  await page
+    .getByTestId(`cluster-reset-${CP}`)
+    .getByText(`reset ${CP} since: k0s and its admin kubeconfig are gone there`)
+    .waitFor();
+  await page.getByTestId(`cluster-reset-${CP}`).getByRole("link", { name: resetId }).waitFor();
+  assert.equal(await page.getByTestId(`kubeconfig-${CP}`).count(), 0);
   await page
     .getByTestId("cluster-up")
-    .getByRole("alert")
-    .filter({ hasText: "check if the control plane is initialized on this node" })
+    .getByText(/^This apply brought the cluster up; reset since$/)
     .waitFor();
 });
 

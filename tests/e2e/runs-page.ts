@@ -23,6 +23,26 @@ export class RunsPage {
   }
 
   /**
+   * In the plan form: uploads `file` as the k0s binary for `arch` and waits until it is stored and
+   * chosen; returns its sha256 (the chooser's value).
+   */
+  async uploadK0sBinary(
+    file: { name: string; buffer: Buffer },
+    arch: "amd64" | "arm64" | "arm" = "amd64",
+  ): Promise<string> {
+    const field = this.page.getByTestId("k0s-binary-field").getByTestId(`k0s-binary-${arch}`);
+    await field.getByTestId("k0s-binary-input").setInputFiles({
+      ...file,
+      mimeType: "application/octet-stream",
+    });
+    await field
+      .getByRole("status")
+      .filter({ hasText: `Uploaded ${file.name}: ` })
+      .waitFor();
+    return field.getByLabel(`k0s binary for ${arch}`, { exact: true }).inputValue();
+  }
+
+  /**
    * /runs → the plan form's options filled in, when given → "Plan on N nodes" (every node) → the
    * plan's page; returns its run id.
    */
@@ -36,7 +56,15 @@ export class RunsPage {
       await form.getByLabel("Nodes at a time").fill(String(options.concurrency));
     if (options.stageTimeoutSeconds !== undefined)
       await form.getByLabel("Stage timeout (seconds)").fill(String(options.stageTimeoutSeconds));
-    await form.getByRole("button", { name: `Plan on ${nodes} nodes` }).click();
+    return this.plan(nodes);
+  }
+
+  /** On /runs, the form filled in: "Plan on N nodes" (every node) → the plan's page; its run id. */
+  async plan(nodes: number): Promise<string> {
+    await this.page
+      .getByTestId("plan-form")
+      .getByRole("button", { name: `Plan on ${nodes} nodes` })
+      .click();
     return this.runIdFromUrl();
   }
 

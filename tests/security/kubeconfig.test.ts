@@ -100,6 +100,40 @@ test("the kubeconfig needs the token or a session, and is never cached", async (
   await withSession.text();
 });
 
+test("the POST that carries a sudo password needs the token or a same-origin session", async () => {
+  const route = `${server.url}/api/runs/${applyId}/kubeconfig`;
+  const body = JSON.stringify({ node: NODE, sudoPassword: "guessed-password" });
+  const json = { "content-type": "application/json" };
+  const signIn = await fetch(`${server.url}/api/session`, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ token: server.token }),
+  });
+  const cookie = /console_session=[^;]*/.exec(signIn.headers.get("set-cookie") ?? "")?.[0] ?? "";
+  for (const [headers, status] of [
+    [json, 401],
+    [{ ...json, authorization: "Bearer not-the-token" }, 401],
+    // another site's page posting with the user's session cookie
+    [{ ...json, cookie, origin: "http://evil.example" }, 403],
+  ] as [Record<string, string>, number][]) {
+    const response = await fetch(route, { method: "POST", headers, body });
+    assert.equal(response.status, status, JSON.stringify(headers));
+    assert.doesNotMatch(await response.text(), /client-key-data|apiVersion/);
+  }
+  // a field the route does not know is refused, not ignored
+  const extra = await fetch(route, {
+    method: "POST",
+    headers: { ...bearer(), ...json },
+    body: JSON.stringify({ node: NODE, sudoPasswords: { [NODE]: "x" } }),
+  });
+  assert.equal(extra.status, 400);
+  // the node logs in as root: a password given anyway changes nothing
+  const posted = await fetch(route, { method: "POST", headers: { ...bearer(), ...json }, body });
+  assert.equal(posted.status, 200);
+  assert.equal(posted.headers.get("cache-control"), "no-store");
+  assert.match(await posted.text(), /^\s+server: https:/m);
+});
+
 test("only a run that brought a cluster up has one", async () => {
   for (const [route, status] of [
     [`/api/runs/${planId}/kubeconfig`, 409],

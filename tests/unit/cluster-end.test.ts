@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { apiServerUrl, clustersUp, withServer } from "@/lib/runs/cluster-end";
+import { apiServerUrl, clustersUp, markResets, withServer } from "@/lib/runs/cluster-end";
 import type { RunAction } from "@/lib/runs/types";
 
 const fleet = [
@@ -66,5 +66,29 @@ test("the kubeconfig's server becomes the controller's address, whatever k0s pri
     rewritten.replace(/https:\/\/10\.0\.0\.11:6443/g, "X"),
     printed.replace(/https:\/\/(localhost|127\.0\.0\.1):6443/g, "X"),
     "nothing else changes",
+  );
+});
+
+test("a cluster is marked reset when the newest k0s change on its controller since is a reset", () => {
+  const up = clustersUp(run("apply", { "cp-1": "succeeded", solo: "succeeded" }), fleet);
+  const latest: Record<string, { id: string; action: RunAction } | null> = {
+    "cp-1": { id: "r-reset", action: "reset" },
+    // installed again after a reset: up
+    solo: { id: "r-apply", action: "apply" },
+  };
+  assert.deepEqual(
+    markResets(up, (controller) => latest[controller] ?? null).map((c) => [
+      c.controller,
+      c.resetBy,
+    ]),
+    [
+      ["cp-1", "r-reset"],
+      ["solo", undefined],
+    ],
+  );
+  assert.deepEqual(
+    markResets(up, () => null),
+    up,
+    "nothing changed k0s since",
   );
 });
