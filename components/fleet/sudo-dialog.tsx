@@ -48,7 +48,7 @@ export function SudoDialog({
     >
       <p className="text-sm text-slate-700 dark:text-slate-300">
         {nodes.length === 1 ? "This node asks" : `${nodes.length} nodes ask`} for the sudo password
-        at each run. It is sent with this one request and never stored.
+        whenever the console works as root there. It is sent with this one request and never stored.
       </p>
       {nodes.length > 1 && (
         <label className="flex items-center gap-2 text-sm">

@@ -32,7 +32,7 @@ export function K0sBinariesField({
   nodeCount: number;
 }) {
   const id = useId();
-  const [binaries, setBinaries] = useState<StoredBinary[]>([]);
+  const [binaries, setBinaries] = useState<StoredBinary[] | null>(null);
   const [fleet, setFleet] = useState<FleetArches | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -53,9 +53,20 @@ export function K0sBinariesField({
       .catch(() => setFleet(fleetArches([], nodeCount))); // all three are offered
   }, [nodeCount]);
 
+  // a choice remembered from an earlier plan whose binary has since been deleted is dropped
+  useEffect(() => {
+    if (binaries === null) return;
+    const stored = new Set(binaries.map((binary) => binary.sha256));
+    const kept = Object.entries(value).filter(([, sha256]) => stored.has(sha256));
+    if (kept.length < Object.keys(value).length) onChange(Object.fromEntries(kept));
+  }, [binaries, value, onChange]);
+
   const arches = fleet ? archesToChoose(fleet) : [];
   const uploaded = (binary: StoredBinary) =>
-    setBinaries((current) => [binary, ...current.filter((b) => b.sha256 !== binary.sha256)]);
+    setBinaries((current) => [
+      binary,
+      ...(current ?? []).filter((b) => b.sha256 !== binary.sha256),
+    ]);
 
   return (
     <fieldset className="w-full max-w-2xl space-y-3" data-testid="k0s-binary-field">
@@ -68,7 +79,7 @@ export function K0sBinariesField({
           key={arch}
           id={`${id}-${arch}`}
           arch={arch}
-          binaries={binaries}
+          binaries={binaries ?? []}
           value={value[arch] ?? ""}
           onChange={(sha256) => {
             const { [arch]: _dropped, ...others } = value;

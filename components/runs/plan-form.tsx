@@ -12,8 +12,9 @@ import type { Readiness } from "@/lib/checks/readiness";
 import { errorText, fleetReadiness, listNodes } from "@/lib/client/fleet-api";
 import { runPath, startRun } from "@/lib/client/runs-api";
 import type { NodePublic } from "@/lib/inventory/types";
-import { type BinaryChoice, K0sBinariesField } from "./k0s-binary-field";
+import { K0sBinariesField } from "./k0s-binary-field";
 import { ReadinessCounts } from "./readiness-counts";
+import { useRememberedBinaries } from "./use-remembered-binaries";
 
 const DEFAULT_CONCURRENCY = 30;
 const DEFAULT_STAGE_TIMEOUT_SECONDS = 900;
@@ -40,7 +41,7 @@ export function PlanForm() {
   const [filter, setFilter] = useState("");
   const [concurrency, setConcurrency] = useState(String(DEFAULT_CONCURRENCY));
   const [stageTimeout, setStageTimeout] = useState(String(DEFAULT_STAGE_TIMEOUT_SECONDS));
-  const [k0sBinaries, setK0sBinaries] = useState<BinaryChoice>({});
+  const [k0sBinaries, setK0sBinaries] = useRememberedBinaries();
   const [asking, setAsking] = useState<NodePublic[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);

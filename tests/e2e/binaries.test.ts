@@ -138,6 +138,15 @@ test("one binary per architecture in the plan form → plan → apply: each node
     .waitFor();
   await assertAccessible(page, "a plan naming a binary per node");
   await lookAt(page, "plan-binaries");
+  // back on the Runs page, the same binaries are chosen
+  const planUrl = page.url();
+  await page.goto(`${server.url}/runs`);
+  for (const [arch, sha256] of Object.entries(byArch)) {
+    const chooser = field.getByLabel(`k0s binary for ${arch}`, { exact: true });
+    await chooser.locator(`option:checked[value="${sha256}"]`).waitFor({ state: "attached" });
+    assert.equal(await chooser.inputValue(), sha256);
+  }
+  await page.goto(planUrl);
 
   // the confirmation says what is uploaded, from the plan
   const dialog = await runs.openApplyDialog(2);

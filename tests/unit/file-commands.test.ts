@@ -708,7 +708,8 @@ for (const shell of shells) {
       const child = spawn(shell.command, [...shell.args, "-c", script], { env: shell.env });
       const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
       child.stdin.write(content.slice(0, 4096));
-      await waitUntil(() => tempFilesUnder(root).length === 1);
+      // mid-transfer: `cat` is writing the temp file (it exists a moment before the script owns it)
+      await waitUntil(() => tempFilesUnder(root).some((file) => statSync(file).size > 0));
       child.kill("SIGTERM");
       child.stdin.end(); // the shell runs its trap once the running `cat` returns
       assert.equal(await exited, FILE_EXIT.terminated);
