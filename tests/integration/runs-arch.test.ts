@@ -208,6 +208,17 @@ test("the apply uploads each node its architecture's binary once (sha256 on the 
     const uploads = nodeLines(first.id, host).filter((line) => line.startsWith("upload "));
     assert.equal(uploads.length, 1, uploads.join("\n"));
     assert.match(uploads[0] ?? "", new RegExp(`${wanted.slice(0, 12)}…`));
+    // its bytes were reported on the stream, up to the whole file
+    const progress = eventsAfter({ db, runId: first.id }).flatMap((event) =>
+      event.type === "progress" && event.node === host ? [event] : [],
+    );
+    const size = Buffer.byteLength(lab.host(host).readFile(K0S) ?? "");
+    assert.ok(progress.length > 0, `${host}: progress events`);
+    assert.deepEqual(
+      progress.map(({ item, total, unit }) => ({ item, total, unit })),
+      progress.map(() => ({ item: K0S, total: size, unit: "bytes" })),
+    );
+    assert.equal(progress.at(-1)?.done, size, `${host}: the last one counts every byte`);
   }
   assert.equal(sha256(lab.host("amd").readFile(K0S) ?? ""), sha.amd);
   assert.equal(lab.host("arm64").readFile(K0S), armStandin);
