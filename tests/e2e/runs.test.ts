@@ -12,6 +12,7 @@ import type { SshLab } from "../lab/ssh-hosts";
 import { waitFor } from "../lab/wait";
 import { assertAccessible } from "./axe";
 import { launchChromium } from "./browser";
+import { lookAt } from "./look";
 import { BrowserLink, RunsPage, readDownload } from "./runs-page";
 import { startStandinFleet } from "./standin-fleet";
 
@@ -158,6 +159,7 @@ test("an apply started from a plan streams every node's lines live", async () =>
   runs.page.off("request", countReads);
   assert.deepEqual(reads, [], "no GET /api/runs/{id} while the stream is up");
   await assertAccessible(runs.page, "a live run");
+  await lookAt(runs.page, "a live run");
 });
 
 test("the browser goes offline mid-run and back: no line lost, none repeated", async () => {

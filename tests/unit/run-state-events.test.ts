@@ -2,12 +2,14 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { after, before, test } from "node:test";
 import { type Database, openDatabase } from "@/lib/inventory/db";
 import { publishEnd } from "@/lib/runs/bus";
 import { findEvents } from "@/lib/runs/log-query";
+import { withProgress } from "@/lib/runs/progress";
 import { fromStored, storedForm } from "@/lib/runs/run-event";
-import { nodeLog, StageTracker } from "@/lib/runs/run-log";
+import { type LogEvent, nodeLog, StageTracker } from "@/lib/runs/run-log";
 import { applyRunEvent, type RunModel } from "@/lib/runs/run-model";
 import { runEventStream } from "@/lib/runs/sse";
 import { createRun, eventsAfter, finishRun, getRun, markInterruptedRuns } from "@/lib/runs/store";
@@ -310,4 +312,23 @@ test("a run interrupted by a restart tells its stream so", () => {
     run.nodes,
     "applied, they give the record",
   );
+});
+
+test("a byte stream passed through withProgress is unchanged, reported at its start and its end, not per chunk", async () => {
+  const chunks = Array.from({ length: 1000 }, (_, i) => Buffer.alloc(100, i % 256));
+  const reported: LogEvent[] = [];
+  const log = Object.assign(() => {}, { emit: (event: LogEvent) => reported.push(event) });
+  const counted = withProgress(Readable.from(chunks), log, "/usr/local/bin/k0s", 100_000);
+  const received: Buffer[] = [];
+  for await (const chunk of counted) received.push(chunk as Buffer);
+  assert.ok(Buffer.concat(received).equals(Buffer.concat(chunks)), "the bytes pass unchanged");
+  assert.ok(reported.length >= 2 && reported.length < 50, `${reported.length} reports, not 1000`);
+  assert.deepEqual(reported.at(-1), {
+    type: "progress",
+    item: "/usr/local/bin/k0s",
+    done: 100_000,
+    total: 100_000,
+    unit: "bytes",
+  });
+  assert.equal(reported[0]?.type === "progress" && reported[0].done, 100, "the first chunk");
 });
