@@ -1,4 +1,4 @@
-import type { EventStream, RunEvent } from "@/lib/client/runs-api";
+import type { EventStream, RunLineEvent } from "@/lib/client/runs-api";
 import { clockTime, oneRow } from "./run-format";
 
 /** Every row has this height (px): the list is virtualised on it. Matches h-5 / leading-5. */
@@ -27,7 +27,7 @@ export function LogRow({
   nodeColumn,
   colour,
 }: {
-  event: RunEvent;
+  event: RunLineEvent;
   /** width of the node prefix in ch; 0 = no prefix (a node's own tab) */
   nodeColumn: number;
   colour: string;

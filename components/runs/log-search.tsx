@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { errorText } from "@/lib/client/fleet-api";
-import { type LogFilter, type RunEvent, searchRunLog } from "@/lib/client/runs-api";
+import { type LogFilter, type RunLineEvent, searchRunLog } from "@/lib/client/runs-api";
 import { LOG_VIEW_CLASS, LogRow, ROW_HEIGHT } from "./log-row";
 import { useVirtualRows } from "./use-virtual-rows";
 
@@ -10,7 +10,7 @@ import { useVirtualRows } from "./use-virtual-rows";
 const PREFETCH_ROWS = 100;
 
 interface Found {
-  events: RunEvent[];
+  events: RunLineEvent[];
   total: number;
   next: number | null;
 }

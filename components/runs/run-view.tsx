@@ -1,9 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { buttonClass, Section } from "@/components/ui";
-import type { RunDetail } from "@/lib/client/runs-api";
 import { ClusterUpPanel } from "./cluster-up";
 import { LiveLog } from "./live-log";
 import { PlanResults } from "./plan-result";
@@ -18,30 +17,23 @@ import type { RunLogHandlers } from "./use-run-log";
 
 /** One run: header, summary, node × stage matrix, the plan's diffs, and the live log. */
 export function RunView({ id }: { id: string }) {
-  const { run, error, refresh, refreshSoon } = useRun(id);
+  const [streamUp, setStreamUp] = useState(false);
+  const { run, error, refresh, apply } = useRun(id, streamUp);
   const now = useNow(run?.status === "running");
   const [active, setActive] = useState<string | null>(null);
 
-  const current = useRef<RunDetail | null>(run);
-  useEffect(() => {
-    current.current = run;
-  }, [run]);
-
   const handlers = useMemo<RunLogHandlers>(
     () => ({
-      // a finished run's replay changes nothing: only a running one needs re-reading
-      onActivity: () => {
-        if (current.current && current.current.status !== "running") return;
-        refreshSoon();
-      },
+      // the stream carries every state change: applied as it comes, nothing re-read
+      onState: apply,
+      onConnection: (connection) => setStreamUp(connection === "live"),
+      // what events do not carry (a plan's diffs, the clusters up) is read once, at the end
       onEnd: () => void refresh(),
-      onOpen: () => {
-        if (current.current?.status === "running") refreshSoon();
-      },
-      // signed out: refresh() sends the browser to the sign-in page; removed: says so
+      // the stream cannot replay (signed out: refresh() sends the browser to the sign-in page;
+      // removed: says so)
       onLost: () => void refresh(),
     }),
-    [refresh, refreshSoon],
+    [refresh, apply],
   );
 
   const namesKey = run?.nodes.map((node) => node.node).join("\n") ?? "";
@@ -111,6 +103,7 @@ export function RunView({ id }: { id: string }) {
             nodes={run.nodes}
             colours={colours}
             now={now}
+            progress={run.progress}
             onShowLog={showLog}
           />
         </Section>

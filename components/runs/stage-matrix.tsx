@@ -2,7 +2,15 @@
 
 import { memo, useMemo, useState } from "react";
 import { rowButtonClass } from "@/components/fleet/styles";
-import { type NodeState, type RunNode, runLogHref, type StageRecord } from "@/lib/client/runs-api";
+import {
+  type NodeState,
+  type RunDetail,
+  type RunNode,
+  runLogHref,
+  type StageRecord,
+} from "@/lib/client/runs-api";
+import { sizeText } from "@/lib/runs/binary-choice";
+import type { Progress } from "@/lib/runs/run-model";
 import { STATE_STYLE, StateBadge } from "./run-badge";
 import { durationBetween, plural, stageSlug } from "./run-format";
 
@@ -21,12 +29,15 @@ export function StageMatrix({
   nodes,
   colours,
   now,
+  progress,
   onShowLog,
 }: {
   runId: string;
   nodes: RunNode[];
   colours: Map<string, string>;
   now: number;
+  /** the run's progress events by node (bytes sent to it, …) */
+  progress?: RunDetail["progress"];
   onShowLog: (node: string) => void;
 }) {
   const columns = useMemo(() => stageColumns(nodes), [nodes]);
@@ -91,6 +102,7 @@ export function StageMatrix({
                 colour={colours.get(node.node) ?? ""}
                 // only rows with something running need the ticking clock
                 now={node.state === "running" ? now : 0}
+                progress={node.state === "running" ? progress?.[node.node] : undefined}
                 onShowLog={onShowLog}
               />
             ))}
@@ -112,6 +124,7 @@ const MatrixRow = memo(function MatrixRow({
   columns,
   colour,
   now,
+  progress,
   onShowLog,
 }: {
   runId: string;
@@ -119,6 +132,7 @@ const MatrixRow = memo(function MatrixRow({
   columns: string[];
   colour: string;
   now: number;
+  progress: Record<string, Progress> | undefined;
   onShowLog: (node: string) => void;
 }) {
   const byName = new Map(node.stages.map((stage) => [stage.name, stage]));
@@ -136,6 +150,9 @@ const MatrixRow = memo(function MatrixRow({
       </th>
       <td className="px-2 py-2">
         <StateBadge state={node.state} testId={`node-state-${node.node}`} />
+        {Object.values(progress ?? {}).map((item) => (
+          <ProgressLine key={item.item} node={node.node} progress={item} />
+        ))}
       </td>
       {columns.map((name) => (
         <td
@@ -168,6 +185,32 @@ const MatrixRow = memo(function MatrixRow({
     </tr>
   );
 });
+
+/** What is on its way to a node: a bar and its figures, while it is not all there. */
+function ProgressLine({ node, progress }: { node: string; progress: Progress }) {
+  const { item, done, total, unit } = progress;
+  if (total !== null && done >= total) return null;
+  const figure = (n: number) => (unit === "bytes" ? sizeText(n) : String(n));
+  const text = `${figure(done)}${total === null ? "" : ` of ${figure(total)}`}`;
+  return (
+    <div
+      className="mt-1 text-xs text-slate-600 dark:text-slate-400"
+      data-testid={`progress-${node}`}
+    >
+      {total !== null && (
+        <progress
+          className="block h-1.5 w-28"
+          value={done}
+          max={total}
+          aria-label={`${item} to ${node}`}
+        />
+      )}
+      <span className="whitespace-nowrap" title={item}>
+        {text}
+      </span>
+    </div>
+  );
+}
 
 function StageCell({
   stage,

@@ -1,23 +1,31 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { type RunEvent, type RunStatus, runEventsUrl } from "@/lib/client/runs-api";
+import {
+  type RunEvent,
+  type RunLineEvent,
+  type RunStatus,
+  runEventsUrl,
+} from "@/lib/client/runs-api";
 
 /** connecting (first open) → live ⇄ reconnecting → finished; disconnected = the browser gave up */
 export type Connection = "connecting" | "live" | "reconnecting" | "finished" | "disconnected";
 
 /** A run's log so far. Mutated in place as events arrive: read it when `version` changes. */
 export interface LogStore {
-  /** every event received, in id order */
-  lines: RunEvent[];
+  /** every log line received, in id order */
+  lines: RunLineEvent[];
   /** per node, the indexes of its lines in `lines` (run-level lines have no node: merged only) */
   byNode: Map<string, number[]>;
+  /** the last event received (line or state): where a reconnect resumes */
   lastId: number;
 }
 
 export interface RunLogHandlers {
-  /** a stage started or ended, or an error was logged: the run's JSON changed */
-  onActivity?: () => void;
+  /** a state or progress event: the run changed (applied to the run's model, no refetch) */
+  onState?: (event: Exclude<RunEvent, RunLineEvent>) => void;
+  /** the stream went up or down (the run's JSON is polled only while it is down) */
+  onConnection?: (connection: Connection) => void;
   /** the stream's `end` event: the run is over */
   onEnd?: (status: RunStatus | "unknown") => void;
   /** (re)connected: anything missed is replayed by the server from Last-Event-ID */
@@ -30,16 +38,21 @@ export interface RunLogHandlers {
  * Follows a run's events over SSE (the server replays stored ones first, so a finished run's page
  * shows its whole log). Lines go into a ref-backed store; React hears about them at most once per
  * animation frame, so thousands of lines a second cost one render a frame, not one per line.
+ * State and progress events go to `onState`, in the same order.
  */
 export function useRunLog(runId: string, handlers: RunLogHandlers) {
   const store = useRef<LogStore>({ lines: [], byNode: new Map(), lastId: 0 });
   const [version, setVersion] = useState(0);
-  const [connection, setConnection] = useState<Connection>("connecting");
+  const [connection, setConnectionState] = useState<Connection>("connecting");
   const [attempt, setAttempt] = useState(0);
   const latest = useRef(handlers);
   useEffect(() => {
     latest.current = handlers;
   });
+  const setConnection = useCallback((next: Connection) => {
+    setConnectionState(next);
+    latest.current.onConnection?.(next);
+  }, []);
 
   // a new run starts from an empty log
   const [storeRun, setStoreRun] = useState(runId);
@@ -71,13 +84,16 @@ export function useRunLog(runId: string, handlers: RunLogHandlers) {
       }
       if (typeof event.id !== "number" || event.id <= log.lastId) return;
       log.lastId = event.id;
+      if (event.type !== "line") {
+        latest.current.onState?.(event);
+        return;
+      }
       const index = log.lines.push(event) - 1;
       if (event.node !== null) {
         const mine = log.byNode.get(event.node);
         if (mine) mine.push(index);
         else log.byNode.set(event.node, [index]);
       }
-      if (event.stream === "stage" || event.stream === "error") latest.current.onActivity?.();
       if (frame === 0) frame = requestAnimationFrame(flush);
     };
     source.addEventListener("end", (message) => {
@@ -106,12 +122,12 @@ export function useRunLog(runId: string, handlers: RunLogHandlers) {
       source.close();
       if (frame !== 0) cancelAnimationFrame(frame);
     };
-  }, [runId, attempt]);
+  }, [runId, attempt, setConnection]);
 
   const reconnect = useCallback(() => {
     setConnection("connecting");
     setAttempt((n) => n + 1);
-  }, []);
+  }, [setConnection]);
 
   return { store: store.current, version, connection, reconnect };
 }

@@ -3,23 +3,22 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError } from "@/lib/client/api";
 import { errorText } from "@/lib/client/fleet-api";
-import { getRun, type RunDetail, type RunNode } from "@/lib/client/runs-api";
+import { getRun, type RunDetail, type RunEvent, type RunNode } from "@/lib/client/runs-api";
+import { applyRunEvent } from "@/lib/runs/run-model";
 
-/** While a run is going, its JSON is also re-read this often, in case the stream is down. */
+/** While a run is going and its stream is down, its JSON is re-read this often. */
 const POLL_MS = 10_000;
-/** Stream activity refreshes the run at most this often. */
-const SOON_MS = 200;
 
 /**
- * One run's JSON: loaded once, refreshed on demand (at most one request at a time) and soon
- * after stream activity. Unchanged nodes keep their object, so memoised rows skip re-rendering.
+ * One run: its JSON loaded once (and on demand, at most one request at a time), then kept current
+ * by the state events of its stream (`apply`); polled only while `streamUp` is false. Unchanged
+ * nodes keep their object, so memoised rows skip re-rendering.
  */
-export function useRun(id: string) {
+export function useRun(id: string, streamUp: boolean) {
   const [run, setRun] = useState<RunDetail | null>(null);
   const [error, setError] = useState<{ notFound: boolean; message: string } | null>(null);
   const busy = useRef(false);
   const again = useRef(false);
-  const soon = useRef<ReturnType<typeof setTimeout> | null>(null);
   const live = useRef(true);
 
   const refresh = useCallback(async () => {
@@ -47,41 +46,38 @@ export function useRun(id: string) {
     }
   }, [id]);
 
-  /** Refreshes within ~200 ms, however many times it is called meanwhile. */
-  const refreshSoon = useCallback(() => {
-    if (soon.current) return;
-    soon.current = setTimeout(() => {
-      soon.current = null;
-      void refresh();
-    }, SOON_MS);
-  }, [refresh]);
+  /** A state or progress event from the stream, applied to the run as it is (no request). */
+  const apply = useCallback((event: RunEvent) => {
+    setRun((previous) => (previous ? applyRunEvent(previous, event) : previous));
+  }, []);
 
   useEffect(() => {
     live.current = true;
     void refresh();
     return () => {
       live.current = false;
-      if (soon.current) clearTimeout(soon.current);
-      soon.current = null;
     };
   }, [refresh]);
 
-  const running = run?.status === "running";
+  const polling = run?.status === "running" && !streamUp;
   useEffect(() => {
-    if (!running) return;
+    if (!polling) return;
     const timer = setInterval(() => void refresh(), POLL_MS);
     return () => clearInterval(timer);
-  }, [running, refresh]);
+  }, [polling, refresh]);
 
-  return { run, error, refresh, refreshSoon };
+  return { run, error, refresh, apply };
 }
 
 /** `next`, reusing the previous node objects that did not change. */
 function shareNodes(previous: RunDetail | null, next: RunDetail): RunDetail {
   if (!previous || previous.id !== next.id) return next;
+  // read before events the run already applied (a slow request): those would be lost
+  if (next.lastEventId < previous.lastEventId) return previous;
   const before = new Map(previous.nodes.map((node) => [node.node, node]));
   return {
     ...next,
+    progress: previous.progress,
     nodes: next.nodes.map((node) => {
       const old = before.get(node.node);
       return old && sameNode(old, node) ? old : node;

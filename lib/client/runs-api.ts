@@ -3,8 +3,9 @@ import type { z } from "zod";
 import type { ClusterUp } from "@/lib/runs/cluster-end";
 import type { FileChange, FilePlan } from "@/lib/runs/plan";
 import type { PlanNodeResult } from "@/lib/runs/plan-node";
+import type { RunModel } from "@/lib/runs/run-model";
 import type { StartRunSchema } from "@/lib/runs/run-request";
-import type { EventStream, Run, RunEvent, RunNode, RunSummary } from "@/lib/runs/types";
+import type { EventStream, Run, RunLineEvent, RunNode, RunSummary } from "@/lib/runs/types";
 import { call } from "./api";
 
 export type { ClusterUp } from "@/lib/runs/cluster-end";
@@ -14,6 +15,10 @@ export type * from "@/lib/runs/types";
 /** A run with every node's stages and result, as GET /api/runs/<id> returns it. */
 export type RunDetail = Run & {
   nodes: RunNode[];
+  /** the id of the run's last event when this was read: the stream's older events are in it */
+  lastEventId: number;
+  /** progress events received, by node ("" the run's own) and item (not in the JSON) */
+  progress?: RunModel["progress"];
   /** an apply's end state: the clusters it brought up */
   clusters?: ClusterUp[];
 };
@@ -91,7 +96,7 @@ export async function fetchKubeconfig(
 
 /** One page of the lines matching `filter` among all the run's stored lines. */
 export interface LogSearchPage {
-  events: RunEvent[];
+  events: RunLineEvent[];
   /** how many lines match in all */
   total: number;
   /** `after` for the next page; null after the last */

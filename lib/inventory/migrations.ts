@@ -155,4 +155,27 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE nodes ADD COLUMN credential_id INTEGER REFERENCES credentials (id) ON DELETE RESTRICT;
   CREATE INDEX nodes_by_credential ON nodes (credential_id);
   `,
+  `
+  -- a run's events carry typed state too ('state', 'progress': their fields as JSON in line), in
+  -- the lines' order and id sequence; the table is rebuilt to widen its CHECK, its ids kept
+  CREATE TABLE run_events_typed (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    node TEXT,
+    stream TEXT NOT NULL CHECK (stream IN ('stdout', 'stderr', 'cmd', 'stage', 'info', 'error', 'state', 'progress')),
+    line TEXT NOT NULL,
+    at TEXT NOT NULL
+  ) STRICT;
+  INSERT INTO run_events_typed (id, run_id, node, stream, line, at)
+    SELECT id, run_id, node, stream, line, at FROM run_events ORDER BY id;
+  -- ids of deleted events are never handed out again (a browser may still resume after one)
+  INSERT INTO sqlite_sequence (name, seq) SELECT 'run_events_typed', 0
+    WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'run_events_typed');
+  UPDATE sqlite_sequence
+    SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'run_events'), 0))
+    WHERE name = 'run_events_typed';
+  DROP TABLE run_events;
+  ALTER TABLE run_events_typed RENAME TO run_events;
+  CREATE INDEX run_events_by_run ON run_events (run_id, id);
+  `,
 ];

@@ -17,6 +17,7 @@ import { K0S_INSTALL_PATH, type K0sBinary } from "./k0s-binary";
 import { imagePullProblems, K0S_STATE_SCRIPT, type K0sState, parseK0sState } from "./k0s-state";
 import { guard, type NodeJob, settle, shellOf } from "./node-job";
 import { joinBlocker, mirrorFilesOf, nodeSteps, stepCommands, uploadNeeded } from "./node-steps";
+import { withProgress } from "./progress";
 import { type RunLoggedOptions, runLogged } from "./run-log";
 import { writeNodeFiles } from "./write-files";
 import { writeFilesScript } from "./write-script";
@@ -138,10 +139,13 @@ async function uploadBinary(
       allowedRoots: ["/etc/k0s/", "/usr/local/bin/"],
     });
     const stream = binary.open();
+    const counted = withProgress(stream, job.log, K0S_INSTALL_PATH, binary.size);
     try {
-      await shellOf(job).check(script, { stdin: stream, timeoutMs: 600_000 });
+      await shellOf(job).check(script, { stdin: counted, timeoutMs: 600_000 });
     } finally {
-      stream.destroy(); // its file is closed even when the command never read it
+      // its file is closed even when the command never read it
+      counted.destroy();
+      stream.destroy();
     }
     job.log("info", `${K0S_INSTALL_PATH} written and its sha256 verified on the node`);
   });

@@ -253,8 +253,11 @@ async function runJobs(
         ? `${status} on ${failed.length} node${failed.length === 1 ? "" : "s"} — ${failed.join("; ")}`
         : `${request.action} finished on every node`,
     );
+    // announced first: a stream that sees the run finished has already been sent its state
+    const finishedAt = new Date().toISOString();
+    runLog.emit?.({ type: "state", status, finishedAt });
     await drained();
-    finishRun({ db, id, status });
+    finishRun({ db, id, status, finishedAt });
   } finally {
     for (const job of jobs) job.shell?.session.close();
     await drained();

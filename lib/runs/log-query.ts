@@ -1,11 +1,14 @@
-/** A run's stored log lines filtered by node, stream and text, in pages (the log search, its downloads). */
+/**
+ * A run's stored log lines filtered by node, stream and text, in pages (the log search, its
+ * downloads): lines only, never the typed state events stored among them.
+ */
 import type { Database } from "@/lib/inventory/db";
 import { containsPattern, type LogQuery } from "./log-text";
-import type { RunEvent } from "./types";
+import type { RunLineEvent } from "./types";
 
 export type LogFilter = Pick<LogQuery, "node" | "stream" | "q">;
 
-const WHERE = `run_id = ? AND (? IS NULL OR node = ?) AND (? IS NULL OR stream = ?)
+const WHERE = `run_id = ? AND stream NOT IN ('state', 'progress') AND (? IS NULL OR node = ?) AND (? IS NULL OR stream = ?)
   AND (? IS NULL OR line LIKE ? ESCAPE '\\')`;
 
 function whereArgs(runId: string, { node, stream, q }: LogFilter): unknown[] {
@@ -26,13 +29,13 @@ export function findEvents({
   filter: LogFilter;
   afterId?: number;
   limit: number;
-}): RunEvent[] {
+}): RunLineEvent[] {
   return db
     .prepare(
-      `SELECT id, run_id AS runId, node, stream, line, at FROM run_events
+      `SELECT id, run_id AS runId, 'line' AS type, node, stream, line, at FROM run_events
        WHERE ${WHERE} AND id > ? ORDER BY id LIMIT ?`,
     )
-    .all(...whereArgs(runId, filter), afterId, limit) as RunEvent[];
+    .all(...whereArgs(runId, filter), afterId, limit) as RunLineEvent[];
 }
 
 /** How many of the run's lines match. */

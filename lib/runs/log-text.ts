@@ -1,6 +1,6 @@
 /** A run's log filtered and written out as text. Pure. */
 import { z } from "zod";
-import type { EventStream, RunEvent } from "./types";
+import type { EventStream, RunLineEvent } from "./types";
 
 const STREAMS = [
   "stdout",
@@ -41,7 +41,7 @@ export function containsPattern(text: string): string {
  * An event in the plain-text log: time, node (or "run"), stream, the line — on every line of a
  * multi-line event (an echoed script), so each line greps on its own.
  */
-export function eventText(event: Pick<RunEvent, "at" | "node" | "stream" | "line">): string {
+export function eventText(event: Pick<RunLineEvent, "at" | "node" | "stream" | "line">): string {
   const head = `${event.at} ${event.node ?? "run"} ${event.stream} `;
   return event.line
     .split("\n")

@@ -2,12 +2,28 @@ import type { Database } from "@/lib/inventory/db";
 import { SshError } from "@/lib/ssh/errors";
 import type { RootShell } from "@/lib/ssh/root-shell";
 import { publish } from "./bus";
-import { appendEvents, type NewEvent, updateRunNode } from "./store";
-import type { EventStream, NodeState, StageRecord } from "./types";
+import { appendEvents, updateRunNode } from "./store";
+import type {
+  EventStream,
+  NewEvent,
+  NodeState,
+  NodeStateEvent,
+  ProgressEvent,
+  RunStateEvent,
+  StageRecord,
+} from "./types";
+
+/** A typed event as its log emits it: the log adds the run, the node and the time. */
+export type LogEvent =
+  | Omit<NodeStateEvent, "id" | "runId" | "node" | "at">
+  | Omit<RunStateEvent, "id" | "runId" | "node" | "at">
+  | Omit<ProgressEvent, "id" | "runId" | "node" | "at">;
 
 /** One node's log in a run (or the run's own, node null). */
 export interface LogLine {
   (stream: EventStream, line: string): void;
+  /** queues a typed event behind the lines logged so far (same order, same ids) */
+  emit?: (event: LogEvent) => void;
   /** while this log is far behind, a promise to wait for before reading more output */
   backlog?: () => Promise<void> | undefined;
   /** settles once every line logged so far is stored and published */
@@ -144,7 +160,9 @@ function writer(): LogWriter {
 export function nodeLog(db: Database, runId: string, node: string | null): LogLine {
   const queue = new LogQueue(db);
   const log: LogLine = (stream, line) =>
-    writer().add(queue, { runId, node, stream, line, at: new Date().toISOString() });
+    writer().add(queue, { type: "line", runId, node, stream, line, at: new Date().toISOString() });
+  log.emit = (event) =>
+    writer().add(queue, { ...event, runId, node, at: new Date().toISOString() } as NewEvent);
   log.backlog = () => queue.backlog();
   log.drained = () => queue.drained();
   return log;
@@ -217,7 +235,10 @@ export interface StageLimits {
   interrupt: () => void;
 }
 
-/** A node's stages in a run: each one timed, stored and announced as it starts and ends. */
+/**
+ * A node's stages in a run: each one timed, stored and announced as it starts and ends. The one
+ * place a node's state is recorded: in the run's record and, as a state event, on its stream.
+ */
 export class StageTracker {
   private readonly stages: StageRecord[] = [];
 
@@ -298,6 +319,8 @@ export class StageTracker {
   }
 
   private save(state: NodeState, result?: unknown, error?: string): void {
+    const stages = this.stages.map((stage) => ({ ...stage }));
+    this.log.emit?.({ type: "state", state, stages, error: error ?? null });
     updateRunNode({
       db: this.db,
       runId: this.runId,

@@ -1,7 +1,9 @@
 /** Runs in SQLite: the run, each node's stages, and every log line (whose id is its SSE id). */
 import type { Statement } from "better-sqlite3";
 import type { Database } from "@/lib/inventory/db";
+import { fromStored, type StoredEvent, storedForm } from "./run-event";
 import type {
+  NewEvent,
   NodeState,
   Run,
   RunAction,
@@ -54,14 +56,16 @@ export function finishRun({
   db,
   id,
   status,
+  finishedAt = new Date().toISOString(),
 }: {
   db: Database;
   id: string;
   status: RunStatus;
+  finishedAt?: string;
 }): void {
   db.prepare("UPDATE runs SET status = ?, finished_at = ? WHERE id = ?").run(
     status,
-    new Date().toISOString(),
+    finishedAt,
     id,
   );
 }
@@ -95,16 +99,14 @@ export function updateRunNode({
   );
 }
 
-/** A log line before it is stored: RunEvent without its id. */
-export type NewEvent = Omit<RunEvent, "id">;
-
-/** Stores `events` in ONE transaction; their ids (the SSE ids) follow their order. */
+/** Stores `events` (lines and typed state) in ONE transaction; their ids (the SSE ids) follow their order. */
 export function appendEvents(db: Database, events: readonly NewEvent[]): RunEvent[] {
   const insert = insertEvent(db);
   return db.transaction(() =>
     events.map((event) => {
-      const { runId, node, stream, line, at } = event;
-      return { id: Number(insert.run(runId, node, stream, line, at).lastInsertRowid), ...event };
+      const { runId, node, stream, line, at } = storedForm(event);
+      const id = Number(insert.run(runId, node, stream, line, at).lastInsertRowid);
+      return { ...event, id } as RunEvent;
     }),
   )();
 }
@@ -123,9 +125,13 @@ export function getRun({
 }: {
   db: Database;
   id: string;
-}): (Run & { nodes: RunNode[] }) | null {
+}): (Run & { nodes: RunNode[]; lastEventId: number }) | null {
   const row = db.prepare("SELECT * FROM runs WHERE id = ?").get(id) as RunRow | undefined;
   if (!row) return null;
+  // read with the nodes (one synchronous read): the stream's events up to it are in what follows
+  const last = db.prepare("SELECT max(id) AS id FROM run_events WHERE run_id = ?").get(id) as {
+    id: number | null;
+  };
   const nodes = db
     .prepare(
       "SELECT node, state, stages, result, error FROM run_nodes WHERE run_id = ? ORDER BY rowid",
@@ -133,6 +139,7 @@ export function getRun({
     .all(id) as RunNodeRow[];
   return {
     ...toRun(row),
+    lastEventId: last.id ?? 0,
     nodes: nodes.map((node) => ({
       node: node.node,
       state: node.state,
@@ -189,7 +196,7 @@ export function listRuns({ db, limit = 100 }: { db: Database; limit?: number }):
   return runs;
 }
 
-/** Events after `afterId`, optionally for one node, in order. */
+/** Events (lines and typed state) after `afterId`, optionally for one node, in order. */
 export function eventsAfter({
   db,
   runId,
@@ -208,20 +215,56 @@ export function eventsAfter({
       `SELECT id, run_id AS runId, node, stream, line, at FROM run_events
        WHERE run_id = ? AND id > ? AND (? IS NULL OR node = ?) ORDER BY id LIMIT ?`,
     )
-    .all(runId, afterId, node ?? null, node ?? null, limit) as RunEvent[];
-  return rows;
+    .all(runId, afterId, node ?? null, node ?? null, limit) as StoredEvent[];
+  return rows.map(fromStored);
 }
 
-/** A console that stopped mid-run cannot resume it: such runs (and their nodes) are marked interrupted. */
+/**
+ * A console that stopped mid-run cannot resume it: such runs (and their nodes) are marked
+ * interrupted, and their streams told so by state events.
+ */
 export function markInterruptedRuns({ db }: { db: Database }): number {
   return db.transaction(() => {
     const now = new Date().toISOString();
+    const nodes = db
+      .prepare(
+        `SELECT run_id AS runId, node, stages, error FROM run_nodes WHERE state IN ('pending', 'running')
+         AND run_id IN (SELECT id FROM runs WHERE status = 'running') ORDER BY rowid`,
+      )
+      .all() as { runId: string; node: string; stages: string; error: string | null }[];
+    const runs = db.prepare("SELECT id FROM runs WHERE status = 'running'").all() as {
+      id: string;
+    }[];
     db.prepare(
       "UPDATE run_nodes SET state = 'interrupted' WHERE state IN ('pending', 'running') AND run_id IN (SELECT id FROM runs WHERE status = 'running')",
     ).run();
-    return db
-      .prepare("UPDATE runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'")
-      .run(now).changes;
+    db.prepare(
+      "UPDATE runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'",
+    ).run(now);
+    appendEvents(db, [
+      ...nodes.map(
+        ({ runId, node, stages, error }): NewEvent => ({
+          type: "state",
+          runId,
+          node,
+          at: now,
+          state: "interrupted",
+          stages: JSON.parse(stages) as StageRecord[],
+          error,
+        }),
+      ),
+      ...runs.map(
+        ({ id }): NewEvent => ({
+          type: "state",
+          runId: id,
+          node: null,
+          at: now,
+          status: "interrupted",
+          finishedAt: now,
+        }),
+      ),
+    ]);
+    return runs.length;
   })();
 }
 

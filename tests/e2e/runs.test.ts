@@ -6,12 +6,13 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { unzipSync } from "fflate";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { Browser, BrowserContext, Request } from "playwright-core";
 import type { RunningConsole } from "../lab/console-server";
 import type { SshLab } from "../lab/ssh-hosts";
 import { waitFor } from "../lab/wait";
 import { assertAccessible } from "./axe";
 import { launchChromium } from "./browser";
+import { lookAt } from "./look";
 import { BrowserLink, RunsPage, readDownload } from "./runs-page";
 import { startStandinFleet } from "./standin-fleet";
 
@@ -126,6 +127,14 @@ test("an apply started from a plan streams every node's lines live", async () =>
   assert.equal(inputs.fromPlan, planId, "and carries out that plan");
   await runs.page.getByText("Stage timeout").waitFor();
   await runs.waitForConnection("live");
+  // from here the page hears of every state change from the stream: it never re-reads the run
+  const reads: string[] = [];
+  const countReads = (request: Request) => {
+    if (new URL(request.url()).pathname === `/api/runs/${applyId}`) reads.push(request.url());
+  };
+  runs.page.on("request", countReads);
+  const done = runs.page.locator('[data-testid^="stage-cell-"][data-state="succeeded"]');
+  const doneAtStart = await done.count();
 
   for (const node of NODES) {
     await runs.showLog(node);
@@ -137,11 +146,20 @@ test("an apply started from a plan streams every node's lines live", async () =>
     );
   }
   await runs.showLog(null);
+  // stages end while the page watches: the stage matrix follows from the stream's state events
+  await waitFor("a stage to end in the matrix", async () => (await done.count()) > doneAtStart, {
+    timeoutMs: 120_000,
+  });
+  const shown = await runs.page.getByTestId("stage-matrix").locator("[data-state]").count();
+  assert.ok(shown > 0, "the matrix shows stages");
   // lines arrived while the run was still running: they are live, not a replay
   assert.equal(await runStatus(applyId), "running");
   assert.equal((await runs.status().textContent())?.trim(), "running");
   assert.equal(await runs.connection().textContent(), "live");
+  runs.page.off("request", countReads);
+  assert.deepEqual(reads, [], "no GET /api/runs/{id} while the stream is up");
   await assertAccessible(runs.page, "a live run");
+  await lookAt(runs.page, "a live run");
 });
 
 test("the browser goes offline mid-run and back: no line lost, none repeated", async () => {

@@ -14,6 +14,7 @@ import { putFleetSettings } from "@/lib/inventory/settings";
 import type { NodeRole } from "@/lib/render/types";
 import { RunBusyError } from "@/lib/runs/errors";
 import { cancelRun, type StartRunRequest, startRun } from "@/lib/runs/executor";
+import { linesOf } from "@/lib/runs/run-event";
 import { eventsAfter, getRun } from "@/lib/runs/store";
 import { shellQuote } from "@/lib/ssh/quote";
 import { consoleTempFiles, hostFiles } from "../lab/host-files";
@@ -155,7 +156,7 @@ test("1 controller + 3 workers: controller first, workers join with a token that
     assert.ok(readStandinState(lab.host(name))?.running?.pulls.every((pull) => pull.ok));
   }
   assert.ok(commands("cp").includes("token create --role=worker --expiry=1h"));
-  const log = eventsAfter({ db, runId: run.id })
+  const log = linesOf(eventsAfter({ db, runId: run.id }))
     .map((event) => event.line)
     .join("\n");
   assert.doesNotMatch(log, /eyJ|H4sI/, "no token in the log");
@@ -191,7 +192,7 @@ test("a second apply changes nothing and installs nothing again", async () => {
   const before = commands("cp").length;
   const run = await apply(CLUSTER.map(([name]) => name));
   assert.equal(run.status, "succeeded");
-  const lines = eventsAfter({ db, runId: run.id }).map((event) => event.line);
+  const lines = linesOf(eventsAfter({ db, runId: run.id })).map((event) => event.line);
   assert.ok(lines.filter((line) => /^unchanged /.test(line)).length >= 4 * 4);
   assert.equal(lines.filter((line) => /^(created|updated) /.test(line)).length, 0);
   assert.ok(
@@ -301,7 +302,7 @@ test("a stage that outlasts the stage timeout fails its node, naming the stage; 
     );
     assert.match(crashed?.error ?? "", /^install k0s timed out after 3 s/);
     // the run's summary names the node, the stage and the reason
-    const summary = eventsAfter({ db, runId: id })
+    const summary = linesOf(eventsAfter({ db, runId: id }))
       .filter((event) => event.node === null)
       .at(-1);
     assert.match(
@@ -387,7 +388,7 @@ test("a node that crashes in the middle of its file stage keeps its old files, t
     assert.deepEqual(new Set(result?.files.map((file) => file.status)), new Set(["unchanged"]));
     assert.deepEqual(consoleTempFiles(crash), []);
     assert.ok(
-      eventsAfter({ db, runId: retry.id }).some((event) =>
+      linesOf(eventsAfter({ db, runId: retry.id })).some((event) =>
         event.line.startsWith(`removed ${stray}: a temp file left by an interrupted write`),
       ),
     );
@@ -450,6 +451,6 @@ test("without k0s on the node the apply says so; with a binary it uploads it onc
   );
   assert.equal(lab.host("fresh").readFile("/usr/local/bin/k0s"), executable);
   const second = await apply(["fresh"], "apply", undefined, binary.sha256);
-  const lines = eventsAfter({ db, runId: second.id }).map((event) => event.line);
+  const lines = linesOf(eventsAfter({ db, runId: second.id })).map((event) => event.line);
   assert.ok(lines.some((line) => /is already this binary .*not uploaded/.test(line)));
 });

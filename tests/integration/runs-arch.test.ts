@@ -16,6 +16,7 @@ import type { SecretKey } from "@/lib/inventory/secrets";
 import { putFleetSettings } from "@/lib/inventory/settings";
 import { type StartRunRequest, startRun } from "@/lib/runs/executor";
 import type { PlanNodeResult } from "@/lib/runs/plan-node";
+import { linesOf } from "@/lib/runs/run-event";
 import { StartRunSchema } from "@/lib/runs/run-request";
 import { eventsAfter, getRun } from "@/lib/runs/store";
 import { syntheticK0s } from "../lab/elf-files";
@@ -106,8 +107,8 @@ async function run(action: "plan" | "apply", options: Partial<StartRunRequest> =
   return found;
 }
 
-const linesOf = (runId: string, node: string) =>
-  eventsAfter({ db, runId })
+const nodeLines = (runId: string, node: string) =>
+  linesOf(eventsAfter({ db, runId }))
     .filter((event) => event.node === node)
     .map((event) => event.line);
 
@@ -204,9 +205,20 @@ test("the apply uploads each node its architecture's binary once (sha256 on the 
     const onHost = await k0sOn(host);
     assert.equal(onHost.sha256, wanted, `${host} has its architecture's binary`);
     before[host] = onHost.inode;
-    const uploads = linesOf(first.id, host).filter((line) => line.startsWith("upload "));
+    const uploads = nodeLines(first.id, host).filter((line) => line.startsWith("upload "));
     assert.equal(uploads.length, 1, uploads.join("\n"));
     assert.match(uploads[0] ?? "", new RegExp(`${wanted.slice(0, 12)}…`));
+    // its bytes were reported on the stream, up to the whole file
+    const progress = eventsAfter({ db, runId: first.id }).flatMap((event) =>
+      event.type === "progress" && event.node === host ? [event] : [],
+    );
+    const size = Buffer.byteLength(lab.host(host).readFile(K0S) ?? "");
+    assert.ok(progress.length > 0, `${host}: progress events`);
+    assert.deepEqual(
+      progress.map(({ item, total, unit }) => ({ item, total, unit })),
+      progress.map(() => ({ item: K0S, total: size, unit: "bytes" })),
+    );
+    assert.equal(progress.at(-1)?.done, size, `${host}: the last one counts every byte`);
   }
   assert.equal(sha256(lab.host("amd").readFile(K0S) ?? ""), sha.amd);
   assert.equal(lab.host("arm64").readFile(K0S), armStandin);
@@ -214,7 +226,7 @@ test("the apply uploads each node its architecture's binary once (sha256 on the 
   const second = await run("apply", { nodes: ["amd", "arm64"] });
   assert.equal(second.status, "succeeded", second.nodes.map((n) => n.error).join("; "));
   for (const [host, wanted] of Object.entries(expected)) {
-    const lines = linesOf(second.id, host);
+    const lines = nodeLines(second.id, host);
     assert.ok(
       lines.some((line) =>
         line.includes(`is already this binary (same sha256 ${wanted.slice(0, 12)}…): not uploaded`),

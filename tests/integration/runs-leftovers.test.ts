@@ -11,6 +11,7 @@ import type { SecretKey } from "@/lib/inventory/secrets";
 import { JOIN_TOKEN_PATH } from "@/lib/render/install-steps";
 import { startRun } from "@/lib/runs/executor";
 import { ALREADY_STARTED_NOTE } from "@/lib/runs/install-script";
+import { linesOf } from "@/lib/runs/run-event";
 import { eventsAfter, getRun } from "@/lib/runs/store";
 import { readStandinCalls, readStandinState } from "../lab/k0s-standin/install";
 import { STANDIN_PATHS } from "../lab/k0s-standin/state";
@@ -83,7 +84,7 @@ test("an install killed while k0s starts: the retry removes the join token, wait
         ["verify", "succeeded"],
       ],
     );
-    const lines = eventsAfter({ db, runId: retry.id }).map((event) => event.line);
+    const lines = linesOf(eventsAfter({ db, runId: retry.id })).map((event) => event.line);
     assert.ok(
       lines.includes(`removed ${JOIN_TOKEN_PATH}: a join token left by an interrupted install`),
     );

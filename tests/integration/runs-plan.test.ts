@@ -9,6 +9,7 @@ import { getFleetSettings, putFleetSettings } from "@/lib/inventory/settings";
 import { startRun } from "@/lib/runs/executor";
 import type { FilePlan } from "@/lib/runs/plan";
 import type { PlanNodeResult } from "@/lib/runs/plan-node";
+import { linesOf } from "@/lib/runs/run-event";
 import { eventsAfter, getRun } from "@/lib/runs/store";
 import { writeNodeFiles } from "@/lib/runs/write-files";
 import { SshSession } from "@/lib/ssh/client";
@@ -81,7 +82,7 @@ test("a plan on fresh nodes creates every file and writes nothing; a dead node f
   const gone = run.nodes.find((n) => n.node === "gone");
   assert.equal(gone?.state, "failed");
   assert.match(gone?.error ?? "", /connection refused/);
-  const lines = eventsAfter({ db, runId: run.id }).map(
+  const lines = linesOf(eventsAfter({ db, runId: run.id })).map(
     (event) => `${event.node ?? "-"} ${event.stream} ${event.line}`,
   );
   assert.ok(lines.some((line) => /^n1 stage ✔ connect/.test(line)));
@@ -90,6 +91,39 @@ test("a plan on fresh nodes creates every file and writes nothing; a dead node f
       /^- error failed on 1 node — gone \(connect\): .*connection refused/.test(line),
     ),
   );
+  // the stream carries each node's state in order with its lines, and the run's end last
+  const events = eventsAfter({ db, runId: run.id });
+  for (const node of run.nodes) {
+    const mine = events.filter((event) => event.node === node.node);
+    const states = mine.flatMap((event) => (event.type === "state" && event.node ? [event] : []));
+    assert.deepEqual(
+      states.map((event) => event.state),
+      [...states.slice(0, -1).map(() => "running"), node.state],
+      `${node.node}: running while its stages go, then its outcome`,
+    );
+    const last = states.at(-1);
+    assert.deepEqual(
+      { stages: last?.stages, error: last?.error },
+      { stages: node.stages, error: node.error },
+      `${node.node}: its last state event is its record`,
+    );
+    const connected = mine.findIndex(
+      (event) => event.type === "line" && event.line.startsWith("✔ connect"),
+    );
+    const after = mine.slice(connected + 1).find((event) => event.type === "state");
+    if (node.state === "succeeded")
+      assert.ok(
+        after?.type === "state" && after.node && after.stages[0]?.state === "succeeded",
+        `${node.node}: the state event of connect's end follows its line`,
+      );
+  }
+  const end = events.findLast((event) => event.type === "state" && event.node === null);
+  assert.deepEqual(
+    end?.type === "state" && end.node === null ? [end.status, end.finishedAt] : null,
+    [run.status, run.finishedAt],
+    "the run's end is an event too",
+  );
+  assert.equal(run.lastEventId, events.at(-1)?.id, "the run's JSON holds every event");
 });
 
 test("after the files are in place the plan marks them unchanged; an edited file shows its diff", async () => {

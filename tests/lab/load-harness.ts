@@ -10,7 +10,8 @@ import { openDatabase } from "@/lib/inventory/db";
 import { createNode } from "@/lib/inventory/nodes";
 import { loadSecretKey } from "@/lib/inventory/secrets";
 import { putFleetSettings } from "@/lib/inventory/settings";
-import { appendEvents, createRun, finishRun, type NewEvent } from "@/lib/runs/store";
+import { appendEvents, createRun, finishRun } from "@/lib/runs/store";
+import type { NewEvent } from "@/lib/runs/types";
 import type { RunningConsole } from "./console-server";
 
 export const MiB = 1024 ** 2;
@@ -41,7 +42,14 @@ export function seedLoadData(dataDir: string): void {
       const page: NewEvent[] = [];
       for (let i = start; i < start + 10_000; i += 1) {
         const line = `line ${i}: pulling layer sha256:${i.toString(16).padStart(64, "0")}`;
-        page.push({ runId: RUN, node: i % 2 ? "n2" : "n1", stream: "stdout", line, at });
+        page.push({
+          type: "line",
+          runId: RUN,
+          node: i % 2 ? "n2" : "n1",
+          stream: "stdout",
+          line,
+          at,
+        });
       }
       appendEvents(db, page);
     }

@@ -16,13 +16,14 @@ import { type Database, openDatabase } from "@/lib/inventory/db";
 import { k0sctlChunks, toK0sctl } from "@/lib/inventory/export";
 import type { NodePublic } from "@/lib/inventory/types";
 import { PAGE_LINES, runEventStream } from "@/lib/runs/sse";
-import { appendEvents, createRun, finishRun, type NewEvent } from "@/lib/runs/store";
+import { appendEvents, createRun, finishRun } from "@/lib/runs/store";
 import {
   MAX_STREAMS,
   MAX_STREAMS_PER_RUN,
   openStreams,
   takeStreamSlot,
 } from "@/lib/runs/stream-limits";
+import type { NewEvent } from "@/lib/runs/types";
 import { doubleGzipBomb, HUGE, tarHeader } from "./gzip-bomb";
 
 const MiB = 1024 ** 2;
@@ -45,6 +46,7 @@ function seedRun(id: string, lines: number, status: "running" | "succeeded" = "s
     nodes: ["a"],
   });
   const events: NewEvent[] = Array.from({ length: lines }, (_, i) => ({
+    type: "line",
     runId: id,
     node: "a",
     stream: "stdout",

@@ -33,6 +33,7 @@ before(() => {
   appendEvents(
     db,
     Array.from({ length: LINES }, (_, index) => ({
+      type: "line" as const,
       runId: "r1",
       node: index % 2 ? "b" : "a",
       stream: streams[index % 3] as EventStream,

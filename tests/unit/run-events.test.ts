@@ -15,6 +15,7 @@ import {
   markInterruptedRuns,
   updateRunNode,
 } from "@/lib/runs/store";
+import { readFrames } from "./sse-frames";
 
 let dir: string;
 let db: Database;
@@ -40,27 +41,6 @@ function newRun(id: string, nodes = ["a", "b"]) {
     },
     nodes,
   });
-}
-
-/** Reads SSE frames from a stream until `until` says stop (or the stream ends). */
-async function readFrames(
-  stream: ReadableStream<Uint8Array>,
-  until: (frames: string[]) => boolean,
-): Promise<string[]> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  const frames: string[] = [];
-  while (!until(frames)) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    const parts = text.split("\n\n");
-    text = parts.pop() ?? "";
-    frames.push(...parts.filter((part) => !part.startsWith(":")));
-  }
-  await reader.cancel();
-  return frames;
 }
 
 const ids = (frames: string[]) =>

@@ -211,7 +211,7 @@ async function sseDelay(
   const delaysMs: number[] = [];
   const logged = await loggedRun(db, key, node, (block, arrived) => {
     const event = parseEvent(block);
-    if (event?.stream !== "stdout" || !/^\d{19}$/.test(event.line)) return;
+    if (event?.type !== "line" || event.stream !== "stdout" || !/^\d{19}$/.test(event.line)) return;
     // ns since the epoch, printed on the node: µs precision is plenty
     const printed = Number(BigInt(event.line) / 1000n) / 1000;
     delaysMs.push(arrived - printed);
