@@ -319,6 +319,14 @@ export class FileStateParseError extends Error {
   }
 }
 
+/** A file's bytes did not match the checksum read with them: something wrote it meanwhile. */
+export class FileChangedWhileReadError extends FileStateParseError {
+  constructor(path: string) {
+    super(`${path} changed while it was being read`);
+    this.name = "FileChangedWhileReadError";
+  }
+}
+
 function decodeBase64(text: string): Uint8Array {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) {
     throw new FileStateParseError("invalid base64 content");
@@ -377,7 +385,7 @@ export function parseReadFilesOutput(stdout: string): Map<string, RemoteFileStat
       if (i >= lines.length) throw new FileStateParseError(`content of ${path} cut off`);
       const bytes = decodeBase64(lines[i] ?? "");
       if (bytesToHex(sha256(bytes)) !== sum) {
-        throw new FileStateParseError(`${path} changed while it was being read: read it again`);
+        throw new FileChangedWhileReadError(path);
       }
       let text: string;
       let valid = true;

@@ -13,6 +13,7 @@ import {
   backupDirFor,
   describeFileExit,
   FILE_EXIT,
+  FileChangedWhileReadError,
   type FileExitName,
   normaliseMode,
   type PathOptions,
@@ -161,6 +162,24 @@ export async function readNodeFiles(
     onLine?: FileStageOptions["onLine"];
   } = {},
 ): Promise<Map<string, RemoteFileState>> {
+  // a file another writer replaces meanwhile (a plan beside an apply) is simply read again
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await readNodeFilesOnce(shell, paths, options, attempt === READ_ATTEMPTS);
+    } catch (error) {
+      if (!(error instanceof FileChangedWhileReadError)) throw error;
+    }
+  }
+}
+
+const READ_ATTEMPTS = 3;
+
+async function readNodeFilesOnce(
+  shell: RootShell,
+  paths: readonly string[],
+  options: Parameters<typeof readNodeFiles>[2] = {},
+  lastAttempt = true,
+): Promise<Map<string, RemoteFileState>> {
   if (paths.length === 0) return new Map();
   const script = readFilesScript(paths, options);
   options.onLine?.("cmd", `read ${paths.length} file(s): ${paths.join(", ")}`);
@@ -192,6 +211,7 @@ export async function readNodeFiles(
     }
     return states;
   } catch (error) {
+    if (error instanceof FileChangedWhileReadError && !lastAttempt) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new NodeFileError(
       "command-failed",
