@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { Duplex } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
+import { connect as tlsConnect } from "node:tls";
 import {
   backoffMs,
   CATALOG_SCOPE,
@@ -40,6 +42,11 @@ export interface RegistryConnection {
   idleTimeoutMs?: number;
   /** most parallel connections (default 16) */
   maxSockets?: number;
+  /**
+   * Opens a byte stream to the registry's host:port in place of a direct TCP connection (e.g. an
+   * SSH direct-tcpip channel from a node that can reach it); TLS, when https, runs over it.
+   */
+  connect?: () => Promise<Duplex>;
 }
 
 /** A request body: bytes, or a stream that `open()` gives (again, when `replayable`). */
@@ -94,6 +101,7 @@ export class RegistryClient {
             rejectUnauthorized: !connection.insecureSkipVerify,
           })
         : new HttpAgent(options);
+    if (connection.connect) tunnelAgent(this.agent, connection.connect);
   }
 
   close(): void {
@@ -103,6 +111,20 @@ export class RegistryClient {
   /** GET /v2/: the registry answers and the credentials work. */
   async ping(signal?: AbortSignal): Promise<void> {
     await this.send({ method: "GET", path: registryPaths.root(), expect: [200], signal });
+  }
+
+  /** GET /v2/ as it is: its status (200, or 401 when the credentials do not do) and API version. */
+  async root(signal?: AbortSignal): Promise<{ status: number; apiVersion: string | null }> {
+    const answer = await this.send({
+      method: "GET",
+      path: registryPaths.root(),
+      expect: [200, 401],
+      signal,
+    });
+    return {
+      status: answer.status,
+      apiVersion: headerValue(answer, "docker-distribution-api-version") ?? null,
+    };
   }
 
   async hasBlob(repository: string, digest: string, signal?: AbortSignal): Promise<boolean> {
@@ -465,6 +487,40 @@ export class RegistryClient {
       transient: isTransientStatus(status),
     });
   }
+}
+
+type CreateConnection = (
+  options: Record<string, unknown>,
+  done: (error: Error | null, socket?: Duplex) => void,
+) => undefined;
+
+/**
+ * Makes the agent open its connections with `connect` (asynchronously: Node's agent takes the
+ * socket from the callback); https runs TLS over the opened stream, with the agent's CA options.
+ */
+function tunnelAgent(agent: HttpAgent | HttpsAgent, connect: () => Promise<Duplex>): void {
+  const tls = agent instanceof HttpsAgent;
+  const createConnection: CreateConnection = (options, done) => {
+    connect().then(
+      // a TLS failure then reaches the request as its socket's error, as with a direct connection
+      (stream) => done(null, tls ? tlsConnect({ ...options, socket: stream }) : socketLike(stream)),
+      (error: Error) => done(error),
+    );
+    return undefined;
+  };
+  (agent as unknown as { createConnection: CreateConnection }).createConnection = createConnection;
+}
+
+/**
+ * The socket methods Node's http client calls, on a stream that is not a socket (an SSH channel).
+ * Its idle timeout is then the caller's signal's: the channel has no timer of its own.
+ */
+function socketLike(stream: Duplex): Duplex {
+  const self = () => stream;
+  for (const name of ["setTimeout", "setNoDelay", "setKeepAlive", "ref", "unref"]) {
+    if (!(name in stream)) Object.assign(stream, { [name]: self });
+  }
+  return stream;
 }
 
 /** Writes chunks with backpressure, counting bytes. */
