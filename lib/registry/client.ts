@@ -70,6 +70,12 @@ interface RequestOptions {
   digest?: string;
 }
 
+/** A page of a listing; `next` is the path of the following one (the Link header), if any. */
+export interface Page {
+  items: string[];
+  next: string | undefined;
+}
+
 interface Answer {
   status: number;
   headers: IncomingMessage["headers"];
@@ -285,6 +291,17 @@ export class RegistryClient {
     );
   }
 
+  /** One page of `_catalog` after `last`: its repositories, and whether more follow. */
+  catalogPage(pageSize: number, last?: string, signal?: AbortSignal): Promise<Page> {
+    return this.page(registryPaths.catalog(pageSize, last), CATALOG_SCOPE, "repositories", signal);
+  }
+
+  /** One page of a repository's tags after `last`. */
+  tagsPage(repository: string, pageSize: number, last?: string, signal?: AbortSignal) {
+    const scope = repositoryScope(repository, ["pull"]);
+    return this.page(registryPaths.tags(repository, pageSize, last), scope, "tags", signal);
+  }
+
   private async *pages(
     first: string,
     scope: string,
@@ -293,11 +310,22 @@ export class RegistryClient {
   ): AsyncGenerator<string> {
     let path: string | undefined = first;
     while (path !== undefined) {
-      const answer = await this.send({ method: "GET", path, scope, expect: [200], signal });
-      const list = (parseJson(answer.body) as Record<string, unknown> | undefined)?.[field];
-      if (Array.isArray(list)) for (const item of list) if (typeof item === "string") yield item;
-      path = nextLink(headerValue(answer, "link"));
+      const page = await this.page(path, scope, field, signal);
+      yield* page.items;
+      path = page.next;
     }
+  }
+
+  private async page(
+    path: string,
+    scope: string,
+    field: "repositories" | "tags",
+    signal?: AbortSignal,
+  ): Promise<Page> {
+    const answer = await this.send({ method: "GET", path, scope, expect: [200], signal });
+    const list = (parseJson(answer.body) as Record<string, unknown> | undefined)?.[field];
+    const items = Array.isArray(list) ? list.filter((item) => typeof item === "string") : [];
+    return { items, next: nextLink(headerValue(answer, "link")) };
   }
 
   private async cancelUpload(answer: Answer, signal?: AbortSignal): Promise<void> {

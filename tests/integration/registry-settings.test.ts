@@ -1,13 +1,19 @@
 /**
  * The registry setting tried for real: lab registries (plain, TLS with its own CA and htpasswd,
  * the token flow), each problem a person must fix told by name, and a registry that listens only
- * inside a test host's network namespace reached through that host's SSH (direct-tcpip).
+ * inside a test host's network namespace reached through that host's SSH (direct-tcpip). Then the
+ * registry seen: repositories and tags page by page, a reference's platforms, size and the fleet's
+ * requests that land on it.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { putRegistrySettings } from "@/lib/inventory/registry-settings";
+import { putCatalog, putFleetSettings } from "@/lib/inventory/settings";
+import { describeReference, listRepositories, listTags } from "@/lib/registry/browse";
+import { RegistryClient, type RegistryConnection } from "@/lib/registry/client";
 import { testRegistrySettings } from "@/lib/registry/reach";
 import type { RegistrySettingsInput } from "@/lib/registry/settings";
+import { type BundleArtifact, imageArtifact, indexArtifact } from "../lab/bundle";
 import { freePort } from "../lab/console-server";
 import { addLabNodes, labInventory } from "../lab/lab-inventory";
 import { type LabRun, startLabRun } from "../lab/lab-run";
@@ -19,6 +25,8 @@ let run: LabRun;
 let lab: SshLab;
 const registries = new Map<string, PushRegistry>();
 let inner: Registry;
+/** the plain registry's twin in the root namespace: the same storage as `inner` */
+let twin: Registry;
 let innerPort: number;
 const inventory = labInventory("registry-settings-");
 
@@ -31,16 +39,25 @@ before(async () => {
   addLabNodes(inventory, lab, () => ({ role: "worker" }));
   // free here, and nothing else listens inside the host's own namespace
   innerPort = await freePort();
+  const storageDir = run.mkdir("inner-storage");
   inner = await startRegistry({
     name: "registry inside jump",
     dir: run.mkdir("inner-registry"),
+    storageDir,
     listen: { tcp: `127.0.0.1:${innerPort}` },
     netns: lab.host("jump").netns,
+  });
+  twin = await startRegistry({
+    name: "twin of the inner registry",
+    dir: run.mkdir("twin-registry"),
+    storageDir,
+    listen: { tcp: `127.0.0.1:${await freePort()}` },
   });
 });
 
 after(async () => {
   await inner?.stop();
+  await twin?.stop();
   for (const registry of registries.values()) await registry.stop();
   await lab?.stop();
   run?.dispose();
@@ -179,5 +196,150 @@ describe("through a node: a registry only that node reaches", () => {
     } finally {
       await lab.restart("jump");
     }
+  });
+});
+
+/** Pushes an artifact (blobs, platforms, then the tagged top) as `repository:tag`. */
+async function push(connection: RegistryConnection, repository: string, artifact: BundleArtifact) {
+  const client = new RegistryClient(connection);
+  try {
+    const manifests = new Set([artifact.top.digest, ...artifact.children.map((c) => c.digest)]);
+    for (const [digest, bytes] of artifact.blobs) {
+      if (!manifests.has(digest)) await client.uploadBlob(repository, digest, bytes);
+    }
+    for (const child of artifact.children) {
+      const bytes = artifact.blobs.get(child.digest) ?? Buffer.alloc(0);
+      await client.putManifest(repository, child.digest, child.mediaType, bytes);
+    }
+    const top = artifact.blobs.get(artifact.top.digest) ?? Buffer.alloc(0);
+    await client.putManifest(repository, artifact.tag, artifact.top.mediaType, top);
+  } finally {
+    client.close();
+  }
+}
+
+describe("see the registry", () => {
+  const repositories = ["a/one", "a/two", "b/three", "c/four", "k0rdent-enterprise/pause"];
+  const pause = imageArtifact("k0rdent-enterprise/pause_3.9.tar");
+  const coredns = indexArtifact("k0rdent-enterprise/k0sproject/coredns_1.12.2.tar", [
+    "amd64",
+    "arm64",
+  ]);
+
+  before(async () => {
+    const twinConnection = { url: `http://${twin.address}` };
+    for (const repository of repositories.slice(0, 4)) {
+      await push(twinConnection, repository, imageArtifact(`${repository}_1.0.tar`));
+    }
+    for (const tag of ["1.0", "1.1", "1.2", "2.0", "3.9"]) {
+      await push(twinConnection, "k0rdent-enterprise/pause", { ...pause, tag });
+    }
+    await push(twinConnection, "k0rdent-enterprise/k0sproject/coredns", coredns);
+    // the fleet pulls through the mirror at the same place, under the bundle's prefix
+    putFleetSettings({
+      ...inventory,
+      settings: {
+        k0sVersion: "1.32.8",
+        registries: ["registry.k8s.io", "quay.io"],
+        mirror: {
+          address: `127.0.0.1:${innerPort}`,
+          scheme: "http",
+          layout: { prefix: "k0rdent-enterprise" },
+        },
+      },
+    });
+    const images = [
+      "registry.k8s.io/pause:3.9",
+      "quay.io/k0sproject/coredns:1.12.2",
+      "quay.io/other:3.9",
+    ];
+    putCatalog({
+      ...inventory,
+      catalog: {
+        format: "plain-list",
+        images,
+        registries: [
+          { host: "quay.io", images: 2 },
+          { host: "registry.k8s.io", images: 1 },
+        ],
+      },
+    });
+    // the address and prefix follow the mirror's; reached through the node
+    putRegistrySettings({ ...inventory, input: { credentials: { kind: "none" }, via: "jump" } });
+  });
+
+  test("repositories page by page, through the node, until the last page", async () => {
+    const seen: string[] = [];
+    let last: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = await listRepositories(inventory, 2, last);
+      assert.ok(page.items.length <= 2);
+      seen.push(...page.items);
+      pages++;
+      if (page.next === null) break;
+      last = page.next;
+    }
+    assert.deepEqual(
+      seen,
+      [
+        ...repositories.slice(0, 4),
+        "k0rdent-enterprise/k0sproject/coredns",
+        "k0rdent-enterprise/pause",
+      ].sort(),
+    );
+    assert.ok(pages >= 3, `${pages} pages`);
+  });
+
+  test("tags page by page", async () => {
+    const first = await listTags(inventory, "k0rdent-enterprise/pause", 3);
+    assert.deepEqual(first.items, ["1.0", "1.1", "1.2"]);
+    assert.equal(first.next, "1.2");
+    const second = await listTags(inventory, "k0rdent-enterprise/pause", 3, "1.2");
+    assert.deepEqual(second.items, ["2.0", "3.9"]);
+    assert.equal(second.next, null);
+  });
+
+  test("a reference: digest, media type, size and the requests that land on it", async () => {
+    const details = await describeReference(inventory, "k0rdent-enterprise/pause:3.9");
+    assert.equal(details.digest, pause.top.digest);
+    assert.equal(details.mediaType, pause.top.mediaType);
+    const blobBytes = [...pause.blobs.values()].reduce((sum, b) => sum + b.length, 0);
+    assert.equal(details.totalSize, blobBytes);
+    assert.deepEqual(details.platforms, []);
+    assert.deepEqual(details.requests, [
+      {
+        image: "registry.k8s.io/pause:3.9",
+        url: `http://127.0.0.1:${innerPort}/v2/k0rdent-enterprise/pause/manifests/3.9?ns=registry.k8s.io`,
+      },
+    ]);
+  });
+
+  test("an index: its platforms, each with its size", async () => {
+    const details = await describeReference(
+      inventory,
+      "k0rdent-enterprise/k0sproject/coredns:1.12.2",
+    );
+    assert.deepEqual(
+      details.platforms.map((p) => [p.platform, p.digest]),
+      coredns.children.map((c) => [`linux/${c.platform?.architecture}`, c.digest]),
+    );
+    const all = [...coredns.blobs.values()].reduce((sum, b) => sum + b.length, 0);
+    assert.equal(details.totalSize, all);
+    assert.equal(details.requests[0]?.image, "quay.io/k0sproject/coredns:1.12.2");
+    const byDigest = await describeReference(
+      inventory,
+      `k0rdent-enterprise/k0sproject/coredns@${coredns.top.digest}`,
+    );
+    assert.equal(byDigest.digest, coredns.top.digest);
+  });
+
+  test("names that are no repository or reference are refused before any request", async () => {
+    await assert.rejects(listTags(inventory, "../etc", 10), /"..\/etc" is not a repository name/);
+    await assert.rejects(
+      describeReference(inventory, "a/one:bad?tag"),
+      /is not a reference \(repository:tag/,
+    );
+    await assert.rejects(describeReference(inventory, "a/one:9.9"), /HTTP 404/);
   });
 });

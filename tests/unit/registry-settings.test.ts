@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
+import { renderFleet, SAMPLE_NODE } from "@/lib/fleet/render-fleet";
 import { openDatabase } from "@/lib/inventory/db";
 import { InventoryError } from "@/lib/inventory/errors";
 import { createNode } from "@/lib/inventory/nodes";
@@ -13,6 +14,8 @@ import {
 } from "@/lib/inventory/registry-settings";
 import { loadSecretKey } from "@/lib/inventory/secrets";
 import { putFleetSettings } from "@/lib/inventory/settings";
+import { splitReference } from "@/lib/registry/browse";
+import { requestsTo } from "@/lib/registry/requests-to";
 import { effectiveRegistry, splitAddress } from "@/lib/registry/settings";
 
 const dirs: string[] = [];
@@ -217,4 +220,54 @@ describe("credentials: stored encrypted, write-only", () => {
     const answer = putRegistrySettings({ db, key, input: { address: "r2:5000" } });
     assert.deepEqual(answer.settings.credentials, { kind: "token", hasToken: true });
   });
+});
+
+test("a reference split into repository, tag and digest", () => {
+  const digest = `sha256:${"a".repeat(64)}`;
+  const cases: [string, ReturnType<typeof splitReference>][] = [
+    [
+      "k0rdent-enterprise/pause:3.9",
+      { repository: "k0rdent-enterprise/pause", tag: "3.9", digest: null },
+    ],
+    [`a/b@${digest}`, { repository: "a/b", tag: null, digest }],
+    ["a/b", { repository: "a/b", tag: "latest", digest: null }],
+    ["registry:5000/a", { repository: "registry:5000/a", tag: "latest", digest: null }],
+  ];
+  for (const [input, expected] of cases) assert.deepEqual(splitReference(input), expected, input);
+});
+
+test("which catalog images land on a reference, through the rendered hosts.toml", () => {
+  const settings = {
+    k0sVersion: "1.32.8",
+    registries: ["registry.k8s.io", "quay.io"],
+    mirror: {
+      address: "10.0.0.5:5000",
+      scheme: "http" as const,
+      layout: { prefix: "k0rdent-enterprise" },
+    },
+    catalog: null,
+  };
+  const files = renderFleet(settings, [SAMPLE_NODE]).nodes[0]?.files ?? [];
+  const images = ["registry.k8s.io/pause:3.9", "registry.k8s.io/pause:3.10", "quay.io/x/pause:3.9"];
+  const target = { repository: "k0rdent-enterprise/pause", tag: "3.9", digest: "sha256:0" };
+  assert.deepEqual(requestsTo(target, images, files), [
+    {
+      image: "registry.k8s.io/pause:3.9",
+      url: "http://10.0.0.5:5000/v2/k0rdent-enterprise/pause/manifests/3.9?ns=registry.k8s.io",
+    },
+  ]);
+  // the bundle's k8s/pause path is not where containerd asks: nothing lands on it
+  assert.deepEqual(
+    requestsTo({ ...target, repository: "k0rdent-enterprise/k8s/pause" }, images, files),
+    [],
+  );
+  const flat = renderFleet({ ...settings, mirror: { ...settings.mirror, layout: undefined } }, [
+    SAMPLE_NODE,
+  ]);
+  assert.deepEqual(
+    requestsTo({ ...target, repository: "x/pause" }, images, flat.nodes[0]?.files ?? []).map(
+      (r) => r.image,
+    ),
+    ["quay.io/x/pause:3.9"],
+  );
 });
