@@ -16,7 +16,7 @@ import {
   registryUrl,
   splitAddress,
 } from "@/lib/registry/settings";
-import { joinIssues } from "@/lib/util/field-issues";
+import { type FieldIssue, joinIssues } from "@/lib/util/field-issues";
 import type { Database } from "./db";
 import { InventoryError } from "./errors";
 import { decryptSecret, encryptSecret, type SecretKey } from "./secrets";
@@ -66,10 +66,16 @@ export function putRegistrySettings({
   input: RegistrySettingsInput;
 }): RegistrySettingsAnswer {
   const parsed = RegistrySettingsInputSchema.safeParse(input);
-  if (!parsed.success) throw invalid(registrySettingsIssues(parsed.error));
-  const valid = parsed.data;
   const before = readStored(db);
-  const issues: { field: string; label: string; message: string }[] = [];
+  if (!parsed.success) {
+    // with what the stored settings lack too, so that one round shows every problem
+    throw invalid([
+      ...registrySettingsIssues(parsed.error),
+      ...missingSecret(input?.credentials, before.credentials),
+    ]);
+  }
+  const valid = parsed.data;
+  const issues: FieldIssue[] = [];
   const credentials = storedCredentials(valid.credentials, before.credentials, key, issues);
   if (valid.via && !nodeExists(db, valid.via)) {
     issues.push({
@@ -126,11 +132,25 @@ function connectionCredentials(
   return undefined;
 }
 
+/** A password or token neither given nor stored (as a request may carry any shape here). */
+function missingSecret(input: unknown, before: StoredCredentials): FieldIssue[] {
+  const given = (input ?? {}) as { kind?: unknown; password?: unknown; token?: unknown };
+  if (given.kind === "basic" && !given.password && before.kind !== "basic") {
+    return [{ field: "credentials.password", label: "Password", message: PASSWORD_REQUIRED }];
+  }
+  if (given.kind === "token" && !given.token && before.kind !== "token") {
+    return [{ field: "credentials.token", label: "Token", message: "is required" }];
+  }
+  return [];
+}
+
+const PASSWORD_REQUIRED = "is required with a user name";
+
 function storedCredentials(
   input: RegistrySettingsInput["credentials"],
   before: StoredCredentials,
   key: SecretKey,
-  issues: { field: string; label: string; message: string }[],
+  issues: FieldIssue[],
 ): StoredCredentials {
   if (input === undefined) return before;
   if (input.kind === "none") return NONE;
@@ -144,7 +164,7 @@ function storedCredentials(
     issues.push({
       field: "credentials.password",
       label: "Password",
-      message: "is required with a user name",
+      message: PASSWORD_REQUIRED,
     });
     return before;
   }
@@ -175,6 +195,6 @@ function nodeExists(db: Database, name: string): boolean {
   return db.prepare("SELECT 1 FROM nodes WHERE name = ?").pluck().get(name) !== undefined;
 }
 
-function invalid(issues: { field: string; label: string; message: string }[]): InventoryError {
+function invalid(issues: FieldIssue[]): InventoryError {
   return new InventoryError("invalid", joinIssues(issues), issues);
 }

@@ -10,14 +10,19 @@ import { after, before, describe, test } from "node:test";
 import { putRegistrySettings } from "@/lib/inventory/registry-settings";
 import { putCatalog, putFleetSettings } from "@/lib/inventory/settings";
 import { describeReference, listRepositories, listTags } from "@/lib/registry/browse";
-import { RegistryClient, type RegistryConnection } from "@/lib/registry/client";
 import { testRegistrySettings } from "@/lib/registry/reach";
 import type { RegistrySettingsInput } from "@/lib/registry/settings";
-import { type BundleArtifact, imageArtifact, indexArtifact } from "../lab/bundle";
+import { imageArtifact, indexArtifact } from "../lab/bundle";
 import { freePort } from "../lab/console-server";
 import { addLabNodes, labInventory } from "../lab/lab-inventory";
 import { type LabRun, startLabRun } from "../lab/lab-run";
-import { LAB_PASSWORD, LAB_USER, type PushRegistry, startPushRegistry } from "../lab/push-registry";
+import {
+  LAB_PASSWORD,
+  LAB_USER,
+  type PushRegistry,
+  pushArtifact,
+  startPushRegistry,
+} from "../lab/push-registry";
 import { type Registry, startRegistry } from "../lab/registry";
 import { type SshLab, startSshLab } from "../lab/ssh-hosts";
 
@@ -199,25 +204,6 @@ describe("through a node: a registry only that node reaches", () => {
   });
 });
 
-/** Pushes an artifact (blobs, platforms, then the tagged top) as `repository:tag`. */
-async function push(connection: RegistryConnection, repository: string, artifact: BundleArtifact) {
-  const client = new RegistryClient(connection);
-  try {
-    const manifests = new Set([artifact.top.digest, ...artifact.children.map((c) => c.digest)]);
-    for (const [digest, bytes] of artifact.blobs) {
-      if (!manifests.has(digest)) await client.uploadBlob(repository, digest, bytes);
-    }
-    for (const child of artifact.children) {
-      const bytes = artifact.blobs.get(child.digest) ?? Buffer.alloc(0);
-      await client.putManifest(repository, child.digest, child.mediaType, bytes);
-    }
-    const top = artifact.blobs.get(artifact.top.digest) ?? Buffer.alloc(0);
-    await client.putManifest(repository, artifact.tag, artifact.top.mediaType, top);
-  } finally {
-    client.close();
-  }
-}
-
 describe("see the registry", () => {
   const repositories = ["a/one", "a/two", "b/three", "c/four", "k0rdent-enterprise/pause"];
   const pause = imageArtifact("k0rdent-enterprise/pause_3.9.tar");
@@ -229,12 +215,12 @@ describe("see the registry", () => {
   before(async () => {
     const twinConnection = { url: `http://${twin.address}` };
     for (const repository of repositories.slice(0, 4)) {
-      await push(twinConnection, repository, imageArtifact(`${repository}_1.0.tar`));
+      await pushArtifact(twinConnection, repository, imageArtifact(`${repository}_1.0.tar`));
     }
     for (const tag of ["1.0", "1.1", "1.2", "2.0", "3.9"]) {
-      await push(twinConnection, "k0rdent-enterprise/pause", { ...pause, tag });
+      await pushArtifact(twinConnection, "k0rdent-enterprise/pause", { ...pause, tag });
     }
-    await push(twinConnection, "k0rdent-enterprise/k0sproject/coredns", coredns);
+    await pushArtifact(twinConnection, "k0rdent-enterprise/k0sproject/coredns", coredns);
     // the fleet pulls through the mirror at the same place, under the bundle's prefix
     putFleetSettings({
       ...inventory,

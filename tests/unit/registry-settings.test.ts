@@ -111,7 +111,7 @@ describe("validation: every bad field at once, by its label", () => {
     [
       "a scheme that is not one",
       { scheme: "ftp", credentials: { kind: "basic", username: "" } },
-      [/Scheme: must be one of: http, https/, /User name: is required/],
+      [/Scheme: must be one of: http, https/, /User name: is required/, /Password: is required/],
     ],
     [
       "basic without a password stored",
