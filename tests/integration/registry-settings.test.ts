@@ -16,6 +16,7 @@ import { imageArtifact, indexArtifact } from "../lab/bundle";
 import { freePort } from "../lab/console-server";
 import { addLabNodes, labInventory } from "../lab/lab-inventory";
 import { type LabRun, startLabRun } from "../lab/lab-run";
+import { makeServerPki } from "../lab/pki";
 import {
   LAB_PASSWORD,
   LAB_USER,
@@ -30,6 +31,9 @@ let run: LabRun;
 let lab: SshLab;
 const registries = new Map<string, PushRegistry>();
 let inner: Registry;
+/** https with its own CA, also only inside the host's namespace (port innerPort + 1) */
+let innerTls: Registry;
+let innerTlsCa: string;
 /** the plain registry's twin in the root namespace: the same storage as `inner` */
 let twin: Registry;
 let innerPort: number;
@@ -52,6 +56,16 @@ before(async () => {
     listen: { tcp: `127.0.0.1:${innerPort}` },
     netns: lab.host("jump").netns,
   });
+  const tlsDir = run.mkdir("inner-tls-registry");
+  const pki = await makeServerPki(tlsDir);
+  innerTlsCa = pki.caCert;
+  innerTls = await startRegistry({
+    name: "https registry inside jump",
+    dir: tlsDir,
+    listen: { tcp: `127.0.0.1:${innerPort + 1}` },
+    tls: { certFile: pki.certFile, keyFile: pki.keyFile },
+    netns: lab.host("jump").netns,
+  });
   twin = await startRegistry({
     name: "twin of the inner registry",
     dir: run.mkdir("twin-registry"),
@@ -62,6 +76,7 @@ before(async () => {
 
 after(async () => {
   await inner?.stop();
+  await innerTls?.stop();
   await twin?.stop();
   for (const registry of registries.values()) await registry.stop();
   await lab?.stop();
@@ -186,6 +201,15 @@ describe("through a node: a registry only that node reaches", () => {
     assert.equal(result.ok, true, result.summary);
     assert.equal(result.via, "jump");
     assert.deepEqual(result.v2, { status: 200, apiVersion: "registry/2.0" });
+  });
+
+  test("https through the tunnel: TLS runs over the SSH channel, verified with its CA", async () => {
+    const address = `127.0.0.1:${innerPort + 1}`;
+    const result = await tried({ address, scheme: "https", caPem: innerTlsCa, via: "jump" });
+    assert.equal(result.ok, true, result.summary);
+    assert.equal(result.tls, "verified");
+    const untrusted = await tried({ address, scheme: "https", via: "jump" });
+    assert.equal(untrusted.tls, "failed", untrusted.summary);
   });
 
   test("a node that cannot be reached is named", async () => {
