@@ -464,8 +464,14 @@ export class RegistryClient {
           ? {}
           : { ca: this.connection.ca, rejectUnauthorized: !this.connection.insecureSkipVerify }),
       });
-      req.on("timeout", () => req.destroy(new Error("no answer in time")));
-      req.on("error", reject);
+      const timeout = new Error("no answer in time");
+      let timedOut = false;
+      req.on("timeout", () => {
+        timedOut = true;
+        req.destroy(timeout);
+      });
+      // a tunnel's channel closes without an error of its own: the hang-up is the timeout's
+      req.on("error", (error) => reject(timedOut ? timeout : error));
       req.on("response", (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -540,15 +546,33 @@ function tunnelAgent(agent: HttpAgent | HttpsAgent, connect: () => Promise<Duple
 }
 
 /**
- * The socket methods Node's http client calls, on a stream that is not a socket (an SSH channel).
- * Its idle timeout is then the caller's signal's: the channel has no timer of its own.
+ * The socket methods Node's http client calls, on a stream that is not a socket (an SSH channel):
+ * an idle timer that each chunk read or written restarts, and no-ops for the TCP options.
  */
 function socketLike(stream: Duplex): Duplex {
+  let timer: NodeJS.Timeout | undefined;
+  const restart = () => timer?.refresh();
+  stream.prependListener("data", restart);
+  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  const setTimeout = (ms: number, onTimeout?: () => void) => {
+    clearTimeout(timer);
+    timer = ms > 0 ? globalThis.setTimeout(() => stream.emit("timeout"), ms).unref() : undefined;
+    if (onTimeout) stream.once("timeout", onTimeout);
+    return stream;
+  };
+  stream.once("close", () => clearTimeout(timer));
   const self = () => stream;
-  for (const name of ["setTimeout", "setNoDelay", "setKeepAlive", "ref", "unref"]) {
-    if (!(name in stream)) Object.assign(stream, { [name]: self });
-  }
-  return stream;
+  return Object.assign(stream, {
+    setTimeout,
+    write: (...args: unknown[]) => {
+      restart();
+      return write(...args);
+    },
+    setNoDelay: self,
+    setKeepAlive: self,
+    ref: self,
+    unref: self,
+  });
 }
 
 /** Writes chunks with backpressure, counting bytes. */

@@ -16,7 +16,9 @@ import { imageArtifact, indexArtifact } from "../lab/bundle";
 import { freePort } from "../lab/console-server";
 import { addLabNodes, labInventory } from "../lab/lab-inventory";
 import { type LabRun, startLabRun } from "../lab/lab-run";
+import { inNetns } from "../lab/netns";
 import { makeServerPki } from "../lab/pki";
+import { startDaemon, tryRun } from "../lab/proc";
 import {
   LAB_PASSWORD,
   LAB_USER,
@@ -26,6 +28,7 @@ import {
 } from "../lab/push-registry";
 import { type Registry, startRegistry } from "../lab/registry";
 import { type SshLab, startSshLab } from "../lab/ssh-hosts";
+import { waitFor } from "../lab/wait";
 
 let run: LabRun;
 let lab: SshLab;
@@ -210,6 +213,32 @@ describe("through a node: a registry only that node reaches", () => {
     assert.equal(result.tls, "verified");
     const untrusted = await tried({ address, scheme: "https", via: "jump" });
     assert.equal(untrusted.tls, "failed", untrusted.summary);
+  });
+
+  test("a registry that accepts and never answers: the tunnelled request gives up in time", async () => {
+    const port = innerPort + 2;
+    const netns = lab.host("jump").netns;
+    // accepts every connection and never says a word
+    const silent = `import socket, time\ns = socket.socket()\ns.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\ns.bind(("127.0.0.1", ${port}))\ns.listen(8)\nheld = []\nwhile True:\n    held.append(s.accept())\n`;
+    const [cmd, args] = inNetns(netns, "python3", ["-c", silent]);
+    const daemon = startDaemon("silent listener", cmd, args, `${run.mkdir("silent")}/log`);
+    try {
+      const connect = `import socket; socket.create_connection(("127.0.0.1", ${port}), 1)`;
+      await waitFor(
+        "the silent listener",
+        () => tryRun(...inNetns(netns, "python3", ["-c", connect])),
+        {
+          timeoutMs: 15_000,
+        },
+      );
+      const started = Date.now();
+      const result = await tried({ address: `127.0.0.1:${port}`, scheme: "http", via: "jump" });
+      assert.equal(result.ok, false);
+      assert.match(result.summary, /no answer in time/);
+      assert.ok(Date.now() - started < 19_000, `${Date.now() - started} ms`);
+    } finally {
+      await daemon.stop();
+    }
   });
 
   test("a node that cannot be reached is named", async () => {
