@@ -19,7 +19,7 @@ import {
 import { type FieldIssue, joinIssues } from "@/lib/util/field-issues";
 import type { Database } from "./db";
 import { InventoryError } from "./errors";
-import { decryptSecret, encryptSecret, type SecretKey } from "./secrets";
+import { decryptSecret, encryptSecret, SecretDecryptError, type SecretKey } from "./secrets";
 import { getFleetSettings } from "./settings";
 
 type StoredCredentials =
@@ -44,7 +44,26 @@ function readStored(db: Database): StoredRegistry {
   const value = db.prepare("SELECT value FROM settings WHERE key = 'registry'").pluck().get() as
     | string
     | undefined;
-  return value ? (JSON.parse(value) as StoredRegistry) : { credentials: NONE };
+  if (!value) return { credentials: NONE };
+  const stored = JSON.parse(value) as Partial<StoredRegistry> | null;
+  // only the console writes this row: a shape it never writes means the database was edited
+  if (
+    typeof stored !== "object" ||
+    stored === null ||
+    typeof stored.credentials?.kind !== "string"
+  ) {
+    throw new Error("the stored registry settings are damaged; save them again");
+  }
+  return stored as StoredRegistry;
+}
+
+/** What is stored, or nothing when the row is damaged: saving again is how it is repaired. */
+function storedOrNothing(db: Database): StoredRegistry {
+  try {
+    return readStored(db);
+  } catch {
+    return { credentials: NONE };
+  }
 }
 
 export function getRegistrySettings({ db }: { db: Database }): RegistrySettingsAnswer {
@@ -66,7 +85,7 @@ export function putRegistrySettings({
   input: RegistrySettingsInput;
 }): RegistrySettingsAnswer {
   const parsed = RegistrySettingsInputSchema.safeParse(input);
-  const before = readStored(db);
+  const before = storedOrNothing(db);
   if (!parsed.success) {
     // with what the stored settings lack too, so that one round shows every problem
     throw invalid([
@@ -125,10 +144,20 @@ function connectionCredentials(
   stored: StoredCredentials,
   key: SecretKey,
 ): RegistryCredentials | undefined {
+  const open = (value: string, what: string) => {
+    try {
+      return decryptSecret(key, value);
+    } catch (error) {
+      if (!(error instanceof SecretDecryptError)) throw error;
+      throw new SecretDecryptError(
+        `${error.reason} — the registry's ${what}: enter it again on the Registry page`,
+      );
+    }
+  };
   if (stored.kind === "basic") {
-    return { username: stored.username, password: decryptSecret(key, stored.password) };
+    return { username: stored.username, password: open(stored.password, "password") };
   }
-  if (stored.kind === "token") return { token: decryptSecret(key, stored.token) };
+  if (stored.kind === "token") return { token: open(stored.token, "token") };
   return undefined;
 }
 

@@ -215,6 +215,36 @@ describe("credentials: stored encrypted, write-only", () => {
     assert.equal(registryConnection({ db, key }).connection.credentials, undefined);
   });
 
+  test("a password stored with another secret key: the error says which and what to do", () => {
+    putRegistrySettings({
+      db,
+      key,
+      input: { credentials: { kind: "basic", username: "u", password: PASSWORD } },
+    });
+    const other = store().key;
+    assert.throws(
+      () => registryConnection({ db, key: other }),
+      (error: unknown) => {
+        assert.match(
+          String((error as Error).message),
+          /the registry's password: enter it again on the Registry page/,
+        );
+        assert.ok(!String((error as Error).message).includes(PASSWORD));
+        return true;
+      },
+    );
+  });
+
+  test("a damaged row is named on reading, and saving again repairs it", () => {
+    const damaged = store();
+    damaged.db
+      .prepare("INSERT INTO settings (key, value, updated_at) VALUES ('registry', '[]', '')")
+      .run();
+    assert.throws(() => getRegistrySettings(damaged), /stored registry settings are damaged/);
+    const saved = putRegistrySettings({ ...damaged, input: { address: "r:5000" } });
+    assert.equal(saved.settings.address, "r:5000");
+  });
+
   test("credentials left out entirely stay as stored", () => {
     putRegistrySettings({ db, key, input: { credentials: { kind: "token", token: TOKEN } } });
     const answer = putRegistrySettings({ db, key, input: { address: "r2:5000" } });
