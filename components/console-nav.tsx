@@ -4,6 +4,7 @@ const PAGES = [
   { href: "/", label: "Config" },
   { href: "/fleet", label: "Fleet" },
   { href: "/runs", label: "Runs" },
+  { href: "/registry", label: "Registry" },
 ] as const;
 
 export type ConsolePage = (typeof PAGES)[number]["href"];

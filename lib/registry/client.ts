@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { Duplex } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
+import { connect as tlsConnect } from "node:tls";
 import {
   backoffMs,
   CATALOG_SCOPE,
@@ -40,6 +42,11 @@ export interface RegistryConnection {
   idleTimeoutMs?: number;
   /** most parallel connections (default 16) */
   maxSockets?: number;
+  /**
+   * Opens a byte stream to the registry's host:port in place of a direct TCP connection (e.g. an
+   * SSH direct-tcpip channel from a node that can reach it); TLS, when https, runs over it.
+   */
+  connect?: () => Promise<Duplex>;
 }
 
 /** A request body: bytes, or a stream that `open()` gives (again, when `replayable`). */
@@ -61,6 +68,12 @@ interface RequestOptions {
   /** what the error should name */
   repository?: string;
   digest?: string;
+}
+
+/** A page of a listing; `next` is the path of the following one (the Link header), if any. */
+export interface Page {
+  items: string[];
+  next: string | undefined;
 }
 
 interface Answer {
@@ -94,6 +107,7 @@ export class RegistryClient {
             rejectUnauthorized: !connection.insecureSkipVerify,
           })
         : new HttpAgent(options);
+    if (connection.connect) tunnelAgent(this.agent, connection.connect);
   }
 
   close(): void {
@@ -103,6 +117,20 @@ export class RegistryClient {
   /** GET /v2/: the registry answers and the credentials work. */
   async ping(signal?: AbortSignal): Promise<void> {
     await this.send({ method: "GET", path: registryPaths.root(), expect: [200], signal });
+  }
+
+  /** GET /v2/ as it is: its status (200, or 401 when the credentials do not do) and API version. */
+  async root(signal?: AbortSignal): Promise<{ status: number; apiVersion: string | null }> {
+    const answer = await this.send({
+      method: "GET",
+      path: registryPaths.root(),
+      expect: [200, 401],
+      signal,
+    });
+    return {
+      status: answer.status,
+      apiVersion: headerValue(answer, "docker-distribution-api-version") ?? null,
+    };
   }
 
   async hasBlob(repository: string, digest: string, signal?: AbortSignal): Promise<boolean> {
@@ -263,6 +291,17 @@ export class RegistryClient {
     );
   }
 
+  /** One page of `_catalog` after `last`: its repositories, and whether more follow. */
+  catalogPage(pageSize: number, last?: string, signal?: AbortSignal): Promise<Page> {
+    return this.page(registryPaths.catalog(pageSize, last), CATALOG_SCOPE, "repositories", signal);
+  }
+
+  /** One page of a repository's tags after `last`. */
+  tagsPage(repository: string, pageSize: number, last?: string, signal?: AbortSignal) {
+    const scope = repositoryScope(repository, ["pull"]);
+    return this.page(registryPaths.tags(repository, pageSize, last), scope, "tags", signal);
+  }
+
   private async *pages(
     first: string,
     scope: string,
@@ -271,11 +310,22 @@ export class RegistryClient {
   ): AsyncGenerator<string> {
     let path: string | undefined = first;
     while (path !== undefined) {
-      const answer = await this.send({ method: "GET", path, scope, expect: [200], signal });
-      const list = (parseJson(answer.body) as Record<string, unknown> | undefined)?.[field];
-      if (Array.isArray(list)) for (const item of list) if (typeof item === "string") yield item;
-      path = nextLink(headerValue(answer, "link"));
+      const page = await this.page(path, scope, field, signal);
+      yield* page.items;
+      path = page.next;
     }
+  }
+
+  private async page(
+    path: string,
+    scope: string,
+    field: "repositories" | "tags",
+    signal?: AbortSignal,
+  ): Promise<Page> {
+    const answer = await this.send({ method: "GET", path, scope, expect: [200], signal });
+    const list = (parseJson(answer.body) as Record<string, unknown> | undefined)?.[field];
+    const items = Array.isArray(list) ? list.filter((item) => typeof item === "string") : [];
+    return { items, next: nextLink(headerValue(answer, "link")) };
   }
 
   private async cancelUpload(answer: Answer, signal?: AbortSignal): Promise<void> {
@@ -414,8 +464,14 @@ export class RegistryClient {
           ? {}
           : { ca: this.connection.ca, rejectUnauthorized: !this.connection.insecureSkipVerify }),
       });
-      req.on("timeout", () => req.destroy(new Error("no answer in time")));
-      req.on("error", reject);
+      const timeout = new Error("no answer in time");
+      let timedOut = false;
+      req.on("timeout", () => {
+        timedOut = true;
+        req.destroy(timeout);
+      });
+      // a tunnel's channel closes without an error of its own: the hang-up is the timeout's
+      req.on("error", (error) => reject(timedOut ? timeout : error));
       req.on("response", (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -465,6 +521,58 @@ export class RegistryClient {
       transient: isTransientStatus(status),
     });
   }
+}
+
+type CreateConnection = (
+  options: Record<string, unknown>,
+  done: (error: Error | null, socket?: Duplex) => void,
+) => undefined;
+
+/**
+ * Makes the agent open its connections with `connect` (asynchronously: Node's agent takes the
+ * socket from the callback); https runs TLS over the opened stream, with the agent's CA options.
+ */
+function tunnelAgent(agent: HttpAgent | HttpsAgent, connect: () => Promise<Duplex>): void {
+  const tls = agent instanceof HttpsAgent;
+  const createConnection: CreateConnection = (options, done) => {
+    connect().then(
+      // a TLS failure then reaches the request as its socket's error, as with a direct connection
+      (stream) => done(null, tls ? tlsConnect({ ...options, socket: stream }) : socketLike(stream)),
+      (error: Error) => done(error),
+    );
+    return undefined;
+  };
+  (agent as unknown as { createConnection: CreateConnection }).createConnection = createConnection;
+}
+
+/**
+ * The socket methods Node's http client calls, on a stream that is not a socket (an SSH channel):
+ * an idle timer that each chunk read or written restarts, and no-ops for the TCP options.
+ */
+function socketLike(stream: Duplex): Duplex {
+  let timer: NodeJS.Timeout | undefined;
+  const restart = () => timer?.refresh();
+  stream.prependListener("data", restart);
+  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  const setTimeout = (ms: number, onTimeout?: () => void) => {
+    clearTimeout(timer);
+    timer = ms > 0 ? globalThis.setTimeout(() => stream.emit("timeout"), ms).unref() : undefined;
+    if (onTimeout) stream.once("timeout", onTimeout);
+    return stream;
+  };
+  stream.once("close", () => clearTimeout(timer));
+  const self = () => stream;
+  return Object.assign(stream, {
+    setTimeout,
+    write: (...args: unknown[]) => {
+      restart();
+      return write(...args);
+    },
+    setNoDelay: self,
+    setKeepAlive: self,
+    ref: self,
+    unref: self,
+  });
 }
 
 /** Writes chunks with backpressure, counting bytes. */

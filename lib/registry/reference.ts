@@ -71,9 +71,14 @@ export const registryPaths = {
   mount: (repository: string, digest: string, from: string) =>
     `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
   manifest: (repository: string, reference: string) => `/v2/${repository}/manifests/${reference}`,
-  tags: (repository: string, pageSize: number) => `/v2/${repository}/tags/list?n=${pageSize}`,
-  catalog: (pageSize: number) => `/v2/_catalog?n=${pageSize}`,
+  tags: (repository: string, pageSize: number, last?: string) =>
+    `/v2/${repository}/tags/list?n=${pageSize}${lastParam(last)}`,
+  catalog: (pageSize: number, last?: string) => `/v2/_catalog?n=${pageSize}${lastParam(last)}`,
 };
+
+function lastParam(last: string | undefined): string {
+  return last ? `&last=${encodeURIComponent(last)}` : "";
+}
 
 /** `?digest=` added to an upload Location (which may already carry a query, e.g. _state). */
 export function uploadCompletionUrl(location: string, base: string, digest: string): URL {

@@ -95,15 +95,22 @@ export function caPemProblem(caPem: string): string | null {
 function checkLayout(layout: MirrorLayout): MirrorLayout {
   if (layout === "flat" || layout === "per-registry") return layout;
   if (typeof layout === "object" && layout !== null && typeof layout.prefix === "string") {
-    const prefix = layout.prefix.trim().replace(/^\/+|\/+$/g, "");
-    const parts = prefix.split("/");
-    if (prefix === "" || !parts.every((part) => PATH_COMPONENT.test(part))) {
-      throw new RenderInputError(
-        "mirror.layout.prefix",
-        `"${layout.prefix}" is not a repository path prefix (lowercase letters, digits, . _ - separated by /)`,
-      );
-    }
+    const prefix = trimPrefix(layout.prefix);
+    const problem = repositoryPrefixProblem(layout.prefix);
+    if (problem) throw new RenderInputError("mirror.layout.prefix", problem);
     return { prefix };
   }
   throw new RenderInputError("mirror.layout", 'expected "flat", "per-registry" or {"prefix": "…"}');
+}
+
+/** A repository path prefix without surrounding blanks and slashes. */
+export function trimPrefix(prefix: string): string {
+  return prefix.trim().replace(/^\/+|\/+$/g, "");
+}
+
+/** What is wrong with a repository path prefix (`k0rdent-enterprise`, `a/b`), or null. */
+export function repositoryPrefixProblem(input: string): string | null {
+  const prefix = trimPrefix(input);
+  if (prefix !== "" && prefix.split("/").every((part) => PATH_COMPONENT.test(part))) return null;
+  return `"${input}" is not a repository path prefix (lowercase letters, digits, . _ - separated by /)`;
 }

@@ -6,7 +6,7 @@ import { caPemProblem, MAX_CA_BYTES } from "./mirror";
 import { registryHostProblem } from "./registry-host";
 
 /** A string checked by a function that says what is wrong with it (the length cap bounds the work). */
-function checkedString(maxLength: number, problemOf: (value: string) => string | null) {
+export function checkedString(maxLength: number, problemOf: (value: string) => string | null) {
   return z
     .string()
     .max(maxLength, { abort: true })

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RegistryConnection } from "@/lib/registry/client";
+import { RegistryClient, type RegistryConnection } from "@/lib/registry/client";
+import type { BundleArtifact } from "./bundle";
 import { freePort } from "./console-server";
 import type { LabRun } from "./lab-run";
 import { htpasswdLine, makeServerPki, makeSigningKey } from "./pki";
@@ -81,5 +82,28 @@ export async function startPushRegistry(
   } catch (error) {
     await tokenServer.stop();
     throw error;
+  }
+}
+
+/** Pushes an artifact (blobs, platforms, then the tagged top) as `repository:tag`. */
+export async function pushArtifact(
+  connection: RegistryConnection,
+  repository: string,
+  artifact: BundleArtifact,
+) {
+  const client = new RegistryClient(connection);
+  try {
+    const manifests = new Set([artifact.top.digest, ...artifact.children.map((c) => c.digest)]);
+    for (const [digest, bytes] of artifact.blobs) {
+      if (!manifests.has(digest)) await client.uploadBlob(repository, digest, bytes);
+    }
+    for (const child of artifact.children) {
+      const bytes = artifact.blobs.get(child.digest) ?? Buffer.alloc(0);
+      await client.putManifest(repository, child.digest, child.mediaType, bytes);
+    }
+    const top = artifact.blobs.get(artifact.top.digest) ?? Buffer.alloc(0);
+    await client.putManifest(repository, artifact.tag, artifact.top.mediaType, top);
+  } finally {
+    client.close();
   }
 }

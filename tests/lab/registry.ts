@@ -89,13 +89,15 @@ export async function startRegistry(options: RegistryOptions): Promise<Registry>
     if (endpoint)
       return (await registryRequest(endpoint, "GET", "/v2/", { timeoutMs: 1_000 })).status === 200;
     // This process cannot enter the namespace, so ask curl inside it.
+    // with TLS, any certificate; with auth, a 401 answers too (-f would fail on it)
     const [c, a] = inNetns(options.netns ?? "", "curl", [
-      "-sf",
+      "-sk",
+      ...(options.auth ? [] : ["-f"]),
       "-o",
       "/dev/null",
       "-m",
       "1",
-      `http://${address}/v2/`,
+      `${options.tls ? "https" : "http"}://${address}/v2/`,
     ]);
     return tryRun(c, a, 3_000);
   };

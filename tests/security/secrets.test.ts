@@ -1,7 +1,8 @@
 /**
  * Secrets never echo, and sudo cannot leak (issue 9). Distinctive secrets are planted in a built
  * console — SSH passwords, a private key and its passphrase, stored sudo passwords, a bastion's
- * password, an import's passwords, and secrets inside bad requests — then every API route's
+ * password, an import's passwords, the registry's password and token, and secrets inside bad
+ * requests — then every API route's
  * responses, the console's log and every file the test hosts wrote during checks and runs are
  * swept for them. On the hosts: `nopass` (NOPASSWD sudo) with a stored sudo password and
  * `deploy` (sudo asks) with the right one both apply; a wrong one fails with a clear reason.
@@ -34,8 +35,9 @@ const GHOST = {
 const IMPORTED = { login: plant("import-login"), sudo: plant("import-sudo") };
 const WRONG_SUDO = plant("wrong-sudo");
 const CREDENTIAL = { key: plant("credential-key"), sudo: plant("credential-sudo") };
+const REGISTRY = { password: plant("registry-password"), token: plant("registry-token") };
 /** secrets sent in requests that are refused */
-const REFUSED = Array.from({ length: 12 }, (_, index) => plant(`refused-${index}`));
+const REFUSED = Array.from({ length: 13 }, (_, index) => plant(`refused-${index}`));
 
 let lab: SshLab;
 let server: RunningConsole;
@@ -135,6 +137,8 @@ before(async () => {
     "a wrong sudo password": WRONG_SUDO,
     "a credential's key": CREDENTIAL.key,
     "a credential's sudo password": CREDENTIAL.sudo,
+    "the registry's password": REGISTRY.password,
+    "the registry's token": REGISTRY.token,
     ...Object.fromEntries(REFUSED.map((secret, index) => [`refused secret ${index}`, secret])),
   };
 });
@@ -253,6 +257,26 @@ test("planted secrets never come back: every route, the console's log, the hosts
   }
   await ok("/api/checks?node=np");
   await ok("/api/checks/readiness");
+  // the registry's credentials: stored, tried through a node, read back; write-only throughout
+  await ok("/api/registry/settings", "PUT", {
+    address: lab.registryAddress,
+    scheme: "http",
+    credentials: { kind: "basic", username: "pusher", password: REGISTRY.password },
+    via: "np",
+  });
+  assert.equal(((await ok("/api/registry/test", "POST")).json() as { ok: boolean }).ok, true);
+  await ok("/api/registry/settings");
+  await ok("/api/registry/settings", "PUT", {
+    credentials: { kind: "token", token: REGISTRY.token },
+  });
+  await ok("/api/registry/test", "POST");
+  await ok("/api/registry/settings");
+  const badRegistry = await call("/api/registry/settings", "PUT", {
+    scheme: "ftp",
+    credentials: { kind: "basic", username: "u", password: `${REFUSED[12]}\n` },
+  });
+  assert.equal(badRegistry.status, 400, badRegistry.text);
+  assert.match(badRegistry.text, /Password: a password cannot contain a line break/);
   await ok("/api/checks/overrides", "POST", { node: "np", check: "os.init", reason: "stand-in" });
   const { id: planId } = await runToEnd({ action: "plan", nodes: ["np", "dp"] });
   const { id, run } = await runToEnd({
