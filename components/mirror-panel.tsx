@@ -1,5 +1,6 @@
 "use client";
 
+import { TlsFields } from "@/components/tls-fields";
 import type { MirrorForm } from "./console-state";
 import { KNOWN_K0S_VERSIONS } from "./console-state";
 import { FieldError, fieldClass, Hint, inputClass, Section } from "./ui";
@@ -72,30 +73,17 @@ export function MirrorPanel({ k0sVersion, mirror, fieldError, onVersion, onMirro
       </div>
 
       {mirror.scheme === "https" && (
-        <div className="mt-4 space-y-2">
-          <label htmlFor="mirror-ca" className="block text-sm font-medium">
-            CA certificate (PEM, optional)
-          </label>
-          <textarea
-            id="mirror-ca"
-            rows={3}
-            value={mirror.caPem}
-            onChange={(event) => set("caPem", event.target.value)}
-            placeholder="-----BEGIN CERTIFICATE-----"
-            aria-invalid={error("mirror.caPem") !== null}
-            className={`${inputClass} font-mono text-xs`}
-          />
-          <FieldError id="mirror-ca-error" message={error("mirror.caPem")} />
-          <label className="flex items-center gap-2 text-sm">
-            <input
-              type="checkbox"
-              checked={mirror.skipVerify}
-              onChange={(event) => set("skipVerify", event.target.checked)}
-            />
-            Skip certificate verification
-          </label>
-          <FieldError id="mirror-skip-error" message={error("mirror.skipVerify")} />
-        </div>
+        <TlsFields
+          id="mirror"
+          className="mt-4 space-y-2"
+          caPem={mirror.caPem}
+          skipVerify={mirror.skipVerify}
+          caError={error("mirror.caPem")}
+          skipError={error("mirror.skipVerify")}
+          skipLabel="Skip certificate verification"
+          onCaPem={(value) => set("caPem", value)}
+          onSkipVerify={(value) => set("skipVerify", value)}
+        />
       )}
 
       <fieldset className="mt-4">

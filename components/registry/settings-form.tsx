@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { TlsFields } from "@/components/tls-fields";
 import { ApiError } from "@/lib/client/api";
 import {
   type RegistrySettingsAnswer,
@@ -174,30 +175,16 @@ export function RegistrySettingsForm({
       </div>
 
       {(draft.scheme || effective.scheme) === "https" && (
-        <div className="space-y-2">
-          <label htmlFor="registry-ca" className="block text-sm font-medium">
-            CA certificate (PEM, optional)
-          </label>
-          <textarea
-            id="registry-ca"
-            rows={3}
-            value={draft.caPem}
-            onChange={(event) => set("caPem", event.target.value)}
-            className={`${inputClass} font-mono text-xs`}
-            {...field("caPem")}
-          />
-          {error("caPem")}
-          <label className="flex items-center gap-2 text-sm">
-            <input
-              type="checkbox"
-              checked={draft.insecureSkipVerify}
-              onChange={(event) => set("insecureSkipVerify", event.target.checked)}
-              {...field("insecureSkipVerify")}
-            />
-            Skip TLS verification
-          </label>
-          {error("insecureSkipVerify")}
-        </div>
+        <TlsFields
+          id="registry"
+          caPem={draft.caPem}
+          skipVerify={draft.insecureSkipVerify}
+          caError={issues.caPem ?? null}
+          skipError={issues.insecureSkipVerify ?? null}
+          skipLabel="Skip TLS verification"
+          onCaPem={(value) => set("caPem", value)}
+          onSkipVerify={(value) => set("insecureSkipVerify", value)}
+        />
       )}
 
       <fieldset className="space-y-2">

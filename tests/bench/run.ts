@@ -13,6 +13,7 @@ const BENCHES = [
   "apply.ts",
   "hardening.ts",
   "fleet-page.ts",
+  "registry-push.ts",
 ];
 
 const figures: Figure[] = BENCHES.flatMap((file) => {
