@@ -1,4 +1,3 @@
-import { parseReferenceParts } from "@/lib/catalog/reference";
 import { nodeAccess, selectNodes } from "@/lib/fleet/node-access";
 import { renderFleet } from "@/lib/fleet/render-fleet";
 import { latestCheckResults, replaceCheckResults } from "@/lib/inventory/checks-store";
@@ -9,6 +8,7 @@ import { listNodes } from "@/lib/inventory/nodes";
 import { SecretDecryptError, type SecretKey } from "@/lib/inventory/secrets";
 import { type FleetSettings, getFleetSettings } from "@/lib/inventory/settings";
 import type { CheckResult, NodePublic } from "@/lib/inventory/types";
+import { imageLocator } from "@/lib/registry/reconcile";
 import type { RenderedFile } from "@/lib/render/types";
 import { type CheckDraft, draft } from "./evaluate-node";
 import type { ImageLocator } from "./mirror-request";
@@ -106,17 +106,5 @@ function toTarget(
 }
 
 function locators(refs: string[]): ImageLocator[] {
-  return refs.flatMap((ref) => {
-    const parsed = parseReferenceParts(ref);
-    return typeof parsed === "string"
-      ? []
-      : [
-          {
-            registry: parsed.domain,
-            repository: parsed.path,
-            tag: parsed.tag,
-            digest: parsed.digest,
-          },
-        ];
-  });
+  return refs.flatMap((ref) => imageLocator(ref) ?? []);
 }
