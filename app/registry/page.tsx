@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
 import { PageHeader } from "@/components/page-header";
+import { ReconcileReportView } from "@/components/registry/reconcile-report";
 import { type BrowseQuery, RegistryBrowser } from "@/components/registry/registry-browser";
 import { RegistrySettingsForm } from "@/components/registry/settings-form";
 import { Section } from "@/components/ui";
@@ -39,6 +40,9 @@ export default async function RegistryPage({
       </Section>
       <Section id="registry-contents" step={2} title="What it holds">
         <RegistryBrowser query={query} />
+      </Section>
+      <Section id="registry-reconcile" step={3} title="Reconcile: what nodes will request">
+        <ReconcileReportView />
       </Section>
     </main>
   );

@@ -5,20 +5,18 @@
  * (manifest copied inside the registry) the same pull succeeds, served the bundle's own image.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { putRegistrySettings } from "@/lib/inventory/registry-settings";
 import { putFleetSettings } from "@/lib/inventory/settings";
-import { RegistryClient } from "@/lib/registry/client";
 import { parseManifest } from "@/lib/registry/media-types";
-import { pushBundle } from "@/lib/registry/push";
 import { fixReferences, reconcileReport } from "@/lib/registry/reconcile-service";
 import { render } from "@/lib/render";
-import { type BundleArtifact, bundleEntries, labBundle, writeBundle } from "../lab/bundle";
+import type { BundleArtifact } from "../lab/bundle";
 import { freePort } from "../lab/console-server";
 import type { ContainerdSandbox } from "../lab/containerd";
 import { labInventory } from "../lab/lab-inventory";
 import { type MirrorLab, startMirrorLab } from "../lab/mirror-lab";
+import { pushLabBundle } from "../lab/pushed-bundle";
 import { type Registry, startRegistry } from "../lab/registry";
 
 const PREFIX = "k0rdent-enterprise";
@@ -40,19 +38,10 @@ before(async () => {
     storageDir: lab.registry.storageDir,
     listen: { tcp: `127.0.0.1:${await freePort()}` },
   });
-  const artifacts = labBundle();
+  const artifacts = await pushLabBundle(lab.run, { url: `http://${twin.address}` }, PREFIX);
   const found = artifacts.find((a) => a.entry === "k8s/pause_3.9.tar");
   assert.ok(found, "the lab bundle holds k8s/pause_3.9.tar");
   pause = found;
-  const bundlePath = join(lab.run.dir, "airgap-bundle.tar");
-  await writeBundle(bundlePath, bundleEntries(artifacts));
-  const client = new RegistryClient({ url: `http://${twin.address}` });
-  try {
-    const summary = await pushBundle(bundlePath, { client, prefix: PREFIX, concurrency: 3 });
-    assert.deepEqual(summary.artifacts.map((a) => a.error?.message).filter(Boolean), []);
-  } finally {
-    client.close();
-  }
   // nodes reach the mirror at lab.mirrorAddress; the console reaches the same storage at the twin
   const layout = { prefix: PREFIX };
   const mirror = { address: lab.mirrorAddress, scheme: "http" as const, layout };

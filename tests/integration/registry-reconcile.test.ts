@@ -10,13 +10,11 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { putRegistrySettings } from "@/lib/inventory/registry-settings";
 import { putFleetSettings } from "@/lib/inventory/settings";
-import { RegistryClient } from "@/lib/registry/client";
-import { pushBundle } from "@/lib/registry/push";
 import { fixReferences, reconcileReport } from "@/lib/registry/reconcile-service";
-import { bundleEntries, labBundle, writeBundle } from "../lab/bundle";
 import { labInventory } from "../lab/lab-inventory";
 import { type LabRun, startLabRun } from "../lab/lab-run";
 import { type PushRegistry, startPushRegistry } from "../lab/push-registry";
+import { pushLabBundle } from "../lab/pushed-bundle";
 
 const PREFIX = "k0rdent-enterprise";
 const PAUSE = "registry.k8s.io/pause:3.9";
@@ -28,15 +26,7 @@ const inventory = labInventory("registry-reconcile-");
 before(async () => {
   run = await startLabRun();
   registry = await startPushRegistry(run, "plain");
-  const bundlePath = join(run.dir, "airgap-bundle.tar");
-  await writeBundle(bundlePath, bundleEntries(labBundle()));
-  const client = new RegistryClient(registry.connection);
-  try {
-    const summary = await pushBundle(bundlePath, { client, prefix: PREFIX, concurrency: 3 });
-    assert.deepEqual(summary.artifacts.map((a) => a.error?.message).filter(Boolean), []);
-  } finally {
-    client.close();
-  }
+  await pushLabBundle(run, registry.connection, PREFIX);
   // the mirror is the registry itself, in the bundle's prefix layout; k0s 1.32 pulls from both
   const mirror = { address: registry.registry.address ?? "", scheme: "http" as const };
   const registries = ["registry.k8s.io", "quay.io"];
