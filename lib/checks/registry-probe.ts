@@ -61,9 +61,14 @@ async function probeImages(
   ask: (request: WireRequest) => Promise<Answer>,
   input: RegistryProbeInput,
 ): Promise<CheckDraft> {
-  const title = "Catalog images resolve through the mirror";
+  const title = "k0s and catalog images resolve through the mirror";
   if (input.sample.length === 0)
-    return draft("registry.images", title, "warn", "no catalog uploaded: no image was checked");
+    return draft(
+      "registry.images",
+      title,
+      "warn",
+      "no image to check: the k0s version is not in the built-in table and no catalog is uploaded",
+    );
   const lines: string[] = [];
   const problems: string[] = [];
   for (const image of input.sample) {

@@ -8,10 +8,9 @@ import { listNodes } from "@/lib/inventory/nodes";
 import { SecretDecryptError, type SecretKey } from "@/lib/inventory/secrets";
 import { type FleetSettings, getFleetSettings } from "@/lib/inventory/settings";
 import type { CheckResult, NodePublic } from "@/lib/inventory/types";
-import { imageLocator } from "@/lib/registry/reconcile";
+import { fleetReferences } from "@/lib/registry/reconcile";
 import type { RenderedFile } from "@/lib/render/types";
 import { type CheckDraft, draft } from "./evaluate-node";
-import type { ImageLocator } from "./mirror-request";
 import { type CheckTarget, runChecks } from "./run-checks";
 import { sampleImages } from "./sample";
 
@@ -47,7 +46,13 @@ export async function runFleetChecks(request: FleetCheckRequest): Promise<CheckR
     scheme: settings.mirror.scheme,
     caPem: settings.mirror.caPem?.trim() ? settings.mirror.caPem : null,
     skipVerify: settings.mirror.skipVerify === true,
-    sample: sampleImages(locators(settings.catalog?.images ?? [])),
+    // the reconcile report's own list: k0s's system images for the version, then the catalog
+    sample: sampleImages(
+      fleetReferences({
+        k0sVersion: settings.k0sVersion,
+        catalog: settings.catalog?.images ?? [],
+      }).references.map((reference) => reference.locator),
+    ),
     concurrency: request.concurrency ?? 30,
     onHostKeyAccepted: (name, hostKey, bastion) =>
       bastion ? setBastionHostKey({ db, name, hostKey }) : pinHostKey({ db, name, hostKey }),
@@ -103,8 +108,4 @@ function toTarget(
     registryAddress: node.registryAddress ?? defaultRegistry,
     files: files.get(node.name) ?? [],
   };
-}
-
-function locators(refs: string[]): ImageLocator[] {
-  return refs.flatMap((ref) => imageLocator(ref) ?? []);
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Browser, Locator } from "playwright-core";
 import { type RunningConsole, startConsole } from "../lab/console-server";
+import { seedWithK0sImages } from "../lab/k0s-seed";
 import { type SshLab, startSshLab } from "../lab/ssh-hosts";
 import { assertAccessible } from "./axe";
 import { launchChromium } from "./browser";
@@ -72,7 +73,10 @@ async function expectCheck(node: string, check: string, status: string): Promise
 }
 
 before(async () => {
-  lab = await startSshLab({ hosts: HOSTS.map(({ name }) => ({ name })) });
+  lab = await startSshLab({
+    hosts: HOSTS.map(({ name }) => ({ name })),
+    seed: seedWithK0sImages("1.32.8"),
+  });
   await lab.blockPort(CUT_OFF, 5000, { direction: "out" });
   server = await startConsole();
   await api("PUT", "/api/settings", {

@@ -8,7 +8,7 @@ import { getNode } from "@/lib/inventory/nodes";
 import type { SecretKey } from "@/lib/inventory/secrets";
 import { putCatalog, putFleetSettings } from "@/lib/inventory/settings";
 import type { CheckResult } from "@/lib/inventory/types";
-import { LAB_SEED } from "../lab/images";
+import { seedWithK0sImages } from "../lab/k0s-seed";
 import { addLabNodes, type LabNodeInput, labInventory } from "../lab/lab-inventory";
 import { type SshLab, startSshLab } from "../lab/ssh-hosts";
 
@@ -37,12 +37,13 @@ before(async () => {
       { name: "untrusted" },
       { name: "hidden", behind: "node-8" },
     ],
+    seed: seedWithK0sImages("1.32.8"),
   });
   lackingRegistry = (
     await lab.startRegistry({
       name: "lacking",
       port: 5001,
-      seed: LAB_SEED.filter((ref) => !ref.startsWith("k0sproject/")),
+      seed: seedWithK0sImages("1.32.8").filter((ref) => !ref.startsWith("k0sproject/")),
     })
   ).address;
   await lab.blockPort("no-registry", 5000, { direction: "out" });
@@ -136,7 +137,7 @@ test("pre-flight on 14 hosts at once: each failure is explained on its own node"
   assert.match(
     lacking.reason,
     new RegExp(
-      `HEAD http://${lackingRegistry}/v2/k0sproject/coredns/manifests/1\\.12\\.2\\?ns=quay\\.io → 404`,
+      `HEAD http://${lackingRegistry}/v2/k0sproject/apiserver-network-proxy-agent/manifests/v0\\.31\\.0\\?ns=quay\\.io → 404`,
     ),
   );
   assert.equal(resultOf(results, "lacking", "registry.reachable").status, "pass");
