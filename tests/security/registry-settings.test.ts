@@ -4,30 +4,11 @@
  * for a million names gets at most 200; settings too large or of the wrong shape are refused whole.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { MAX_PAGE, pageSize } from "@/lib/registry/browse";
-import { type RunningConsole, startConsole } from "../lab/console-server";
+import { consoleUnderTest } from "./console-call";
 
-let server: RunningConsole;
-
-before(async () => {
-  server = await startConsole();
-});
-
-after(async () => {
-  await server?.stop();
-});
-
-async function call(route: string, init: RequestInit = {}, token: string | null = server.token) {
-  const response = await fetch(`${server.url}${route}`, {
-    ...init,
-    headers: {
-      "content-type": "application/json",
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-  });
-  return { status: response.status, text: await response.text() };
-}
+const { call } = consoleUnderTest();
 
 test("every registry route wants the console token", async () => {
   for (const [route, method] of [
