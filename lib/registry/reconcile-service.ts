@@ -222,8 +222,14 @@ async function candidates(
     candidateRepositories(row.repository, catalog),
     CONCURRENCY,
     async (repository) => {
-      const head = await client.headManifest(repository, row.reference, signal);
-      return head === undefined ? null : { repository, digest: head.digest };
+      try {
+        const head = await client.headManifest(repository, row.reference, signal);
+        return head === undefined ? null : { repository, digest: head.digest };
+      } catch (error) {
+        // a repository the credentials may not read is no candidate; it fails no report
+        if (error instanceof RegistryError && !signal.aborted) return null;
+        throw error;
+      }
     },
   );
   return found.filter((candidate) => candidate !== null);
