@@ -5,6 +5,7 @@
  * target reference) and, at the end, the part's result: one place records both. A cancel aborts
  * the engine; a new push skips what the registry already holds (resume). Server-only.
  */
+import { dirname } from "node:path";
 import type { Database } from "@/lib/inventory/db";
 import { registryConnection } from "@/lib/inventory/registry-settings";
 import type { SecretKey } from "@/lib/inventory/secrets";
@@ -13,6 +14,7 @@ import { runId, trackRun } from "@/lib/runs/executor";
 import { type LogLine, nodeLog, StageTracker } from "@/lib/runs/run-log";
 import { createRun, finishRun } from "@/lib/runs/store";
 import type { ArtifactRunState, RunStatus } from "@/lib/runs/types";
+import { uploadedBundlePath } from "./bundle-uploads";
 import { resolveBundle } from "./bundles-dir";
 import { RegistryClient } from "./client";
 import { pushBundle } from "./push";
@@ -27,8 +29,8 @@ export const BUNDLE_READ = "bundle";
 export interface StartPushRequest {
   db: Database;
   key: SecretKey;
-  /** a name in CONSOLE_BUNDLES_DIR */
-  source: string;
+  /** the bundle: a name in CONSOLE_BUNDLES_DIR, or the sha256 of an upload (one of the two) */
+  source: { bundle: string } | { upload: string };
   bundlesDir: string | undefined;
   concurrency?: number;
   dryRun?: boolean;
@@ -50,7 +52,10 @@ export async function startPushRun(
   request: StartPushRequest,
 ): Promise<{ id: string; done: Promise<void> }> {
   const { db } = request;
-  const path = await resolveBundle(request.bundlesDir, request.source);
+  const path =
+    "upload" in request.source
+      ? await uploadedBundlePath(db, request.source.upload)
+      : await resolveBundle(request.bundlesDir, request.source.bundle, dirname(db.name));
   const { effective } = registryConnection(request);
   const id = runId();
   const concurrency = request.concurrency ?? 4;
@@ -63,7 +68,7 @@ export async function startPushRun(
       status: "running",
       startedBy: request.startedBy,
       inputs: {
-        source: request.source,
+        ...request.source,
         concurrency,
         dryRun,
         registry: { address: effective.address, prefix: effective.prefix, via: effective.via },
@@ -103,7 +108,7 @@ async function runPush(job: PushJob, runLog: LogLine, signal: AbortSignal): Prom
   const drained = () => Promise.all([runLog.drained?.(), log.drained?.()]);
   runLog(
     "info",
-    `${job.dryRun ? "dry run of the push" : "push"} of ${job.source}, ${job.concurrency} at a time`,
+    `${job.dryRun ? "dry run of the push" : "push"} of ${sourceName(job.source)}, ${job.concurrency} at a time`,
   );
   let status: RunStatus = "succeeded";
   let error: string | undefined;
@@ -149,6 +154,10 @@ async function pushWith(
     client.close();
     reach.close();
   }
+}
+
+function sourceName(source: StartPushRequest["source"]): string {
+  return "upload" in source ? `the upload ${source.upload.slice(0, 12)}…` : source.bundle;
 }
 
 function summaryLine(summary: PushSummary, dryRun: boolean): string {

@@ -5,13 +5,24 @@
  * message; a dry run lists every target and sends nothing.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import {
+  createReadStream,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { Readable } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import { putRegistrySettings } from "@/lib/inventory/registry-settings";
-import { NOT_IN_BUNDLES_DIR } from "@/lib/registry/bundles-dir";
+import { receiveBundle } from "@/lib/registry/bundle-uploads";
+import { listBundles, NOT_IN_BUNDLES_DIR, resolveBundle } from "@/lib/registry/bundles-dir";
 import { RegistryClient } from "@/lib/registry/client";
-import { type PushedArtifact, startPushRun } from "@/lib/registry/push-run";
+import { type PushedArtifact, type StartPushRequest, startPushRun } from "@/lib/registry/push-run";
 import { subscribe } from "@/lib/runs/bus";
 import { cancelRun } from "@/lib/runs/executor";
 import { eventsAfter, getRun, listRuns } from "@/lib/runs/store";
@@ -49,6 +60,8 @@ after(async () => {
   for (const proxy of proxies) await proxy.stop();
   for (const registry of registries) await registry.stop();
   run?.dispose();
+  inventory.db.close();
+  rmSync(inventory.dir, { recursive: true, force: true });
 });
 
 async function plainRegistry(): Promise<PushRegistry> {
@@ -70,10 +83,10 @@ function useRegistry(url: string): void {
   });
 }
 
-function push(options: { dryRun?: boolean; source?: string } = {}) {
+function push(options: { dryRun?: boolean; source?: StartPushRequest["source"] } = {}) {
   return startPushRun({
     ...inventory,
-    source: options.source ?? BUNDLE,
+    source: options.source ?? { bundle: BUNDLE },
     bundlesDir,
     concurrency: 1,
     dryRun: options.dryRun,
@@ -115,7 +128,7 @@ describe("a push run", SUITE, () => {
     assert.equal(pushRun?.action, "push");
     assert.equal(pushRun?.status, "succeeded");
     assert.deepEqual(pushRun?.inputs, {
-      source: BUNDLE,
+      bundle: BUNDLE,
       concurrency: 1,
       dryRun: false,
       registry: { address: new URL(registry.connection.url).host, prefix: PREFIX, via: null },
@@ -206,7 +219,59 @@ describe("a push run", SUITE, () => {
   });
 });
 
+describe("an uploaded bundle", SUITE, () => {
+  test("is streamed to the data folder under its sha256 and pushed by it", async () => {
+    const file = join(bundlesDir, BUNDLE);
+    const upload = await receiveBundle({
+      db: inventory.db,
+      body: Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>,
+    });
+    assert.equal(upload.sha256, createHash("sha256").update(readFileSync(file)).digest("hex"));
+    assert.equal(upload.size, statSync(file).size);
+    const { id, done } = await push({ dryRun: true, source: { upload: upload.sha256 } });
+    await done;
+    assert.deepEqual(
+      recorded(id)
+        .map((a) => a.reference)
+        .sort(),
+      artifacts.map(target).sort(),
+    );
+    assert.equal(
+      (getRun({ db: inventory.db, id })?.inputs as { upload?: string } | undefined)?.upload,
+      upload.sha256,
+    );
+  });
+
+  test("an unknown or malformed sha256 is refused, no run started", async () => {
+    for (const upload of ["0".repeat(64), "../../etc/passwd"]) {
+      const before = listRuns(inventory).length;
+      await assert.rejects(push({ source: { upload } }), /no uploaded bundle has this sha256/);
+      assert.equal(listRuns(inventory).length, before);
+    }
+  });
+});
+
 describe("a push names only a bundle of CONSOLE_BUNDLES_DIR", SUITE, () => {
+  test("the folder lists its bundles and directories, never a link", async () => {
+    const listed = await listBundles(bundlesDir, inventory.dir);
+    assert.deepEqual(
+      listed?.map((entry) => `${entry.kind} ${entry.name}`),
+      [`file ${BUNDLE}`, "directory nested"],
+    );
+  });
+
+  test("a folder that is / or the data folder is no bundles folder; data files are never read", async () => {
+    for (const dir of ["/", "/proc", inventory.dir]) {
+      assert.equal(await listBundles(dir, inventory.dir), null);
+      await assert.rejects(resolveBundle(dir, "x.tar", inventory.dir), /no usable bundles folder/);
+    }
+    const database = `${basename(inventory.dir)}/console.sqlite`;
+    await assert.rejects(
+      resolveBundle(dirname(inventory.dir), database, inventory.dir),
+      (error: Error) => error.message === NOT_IN_BUNDLES_DIR,
+    );
+  });
+
   for (const source of [
     "../elsewhere/secret.tar",
     "/etc/passwd",
@@ -219,7 +284,7 @@ describe("a push names only a bundle of CONSOLE_BUNDLES_DIR", SUITE, () => {
   ]) {
     test(`${source}: refused with one message, no run started`, async () => {
       const before = listRuns(inventory).length;
-      await assert.rejects(push({ source }), (error: Error) => {
+      await assert.rejects(push({ source: { bundle: source } }), (error: Error) => {
         assert.equal(error.message, NOT_IN_BUNDLES_DIR);
         return true;
       });
