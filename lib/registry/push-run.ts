@@ -19,12 +19,8 @@ import { resolveBundle } from "./bundles-dir";
 import { RegistryClient } from "./client";
 import { pushBundle } from "./push";
 import type { PushEvent, PushSummary } from "./push-events";
+import { BUNDLE_READ, PUSH_PART } from "./push-progress";
 import { type RegistryReach, reachRegistry } from "./reach";
-
-/** The run's one part: the registry it fills. */
-export const PUSH_PART = "registry";
-/** The run's own progress item: bytes of the bundle read so far. */
-export const BUNDLE_READ = "bundle";
 
 export interface StartPushRequest {
   db: Database;

@@ -25,7 +25,7 @@ import { RegistryClient } from "@/lib/registry/client";
 import { type PushedArtifact, type StartPushRequest, startPushRun } from "@/lib/registry/push-run";
 import { subscribe } from "@/lib/runs/bus";
 import { cancelRun } from "@/lib/runs/executor";
-import { eventsAfter, getRun, listRuns } from "@/lib/runs/store";
+import { eventsAfter, getRun, latestProgress, listRuns } from "@/lib/runs/store";
 import type { ProgressEvent } from "@/lib/runs/types";
 import { type BundleArtifact, bundleEntries, labBundle, writeBundle } from "../lab/bundle";
 import { type FlakyProxy, startFlakyProxy } from "../lab/flaky-proxy";
@@ -153,6 +153,20 @@ describe("a push run", SUITE, () => {
       client.close();
     }
     assert.ok(listRuns(inventory).some((each) => each.id === id && each.action === "push"));
+    // what a page opened after the push shows: each artifact's last state, the bundle read whole
+    const latest = latestProgress({ db: inventory.db, runId: id, upTo: pushRun?.lastEventId ?? 0 });
+    assert.deepEqual(
+      Object.values(latest.registry ?? {})
+        .map((item) => [item.item, item.state])
+        .sort(),
+      artifacts.map((artifact) => [target(artifact), "done"]).sort(),
+    );
+    const bundle = latest[""]?.bundle;
+    assert.ok(
+      bundle &&
+        bundle.done === bundle.total &&
+        bundle.done === statSync(join(bundlesDir, BUNDLE)).size,
+    );
   });
 
   test("cancelled mid-push, then pushed again: only what was missing is uploaded", async () => {
