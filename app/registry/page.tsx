@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
 import { PageHeader } from "@/components/page-header";
+import { PushBundleForm } from "@/components/registry/push-bundle";
 import { type BrowseQuery, RegistryBrowser } from "@/components/registry/registry-browser";
 import { RegistrySettingsForm } from "@/components/registry/settings-form";
 import { Section } from "@/components/ui";
@@ -39,6 +40,9 @@ export default async function RegistryPage({
       </Section>
       <Section id="registry-contents" step={2} title="What it holds">
         <RegistryBrowser query={query} />
+      </Section>
+      <Section id="registry-push" step={3} title="Push a bundle">
+        <PushBundleForm />
       </Section>
     </main>
   );
