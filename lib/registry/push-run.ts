@@ -124,6 +124,8 @@ async function runPush(job: PushJob, runLog: LogLine, signal: AbortSignal): Prom
   }
   try {
     stages.finish(status === "succeeded" ? "succeeded" : status, artifacts.list(), error);
+    // every artifact's last state is on the stream before the run reads as finished there
+    await log.drained?.();
     const finishedAt = new Date().toISOString();
     runLog.emit?.({ type: "state", status, finishedAt });
     await drained();
