@@ -13,6 +13,7 @@ const EnvSchema = z.object({
     .optional(),
   CONSOLE_SSH_SESSIONS_PER_HOST: z.coerce.number().int().min(1).max(64).default(4),
   CONSOLE_SSH_KEYS_DIR: z.string().trim().min(1).optional(),
+  CONSOLE_BUNDLES_DIR: z.string().trim().min(1).optional(),
 });
 
 export interface ConsoleEnv {
@@ -24,6 +25,8 @@ export interface ConsoleEnv {
   sshSessionsPerHost: number;
   /** the one folder an import may read keyPath files from; unset = none is read */
   sshKeysDir: string | undefined;
+  /** the one folder a push may read bundles from by name; unset = none is read (upload only) */
+  bundlesDir: string | undefined;
 }
 
 let cached: ConsoleEnv | undefined;
@@ -50,6 +53,7 @@ export function parseEnv(source: Record<string, string | undefined>): ConsoleEnv
     token: env.CONSOLE_TOKEN,
     sshSessionsPerHost: env.CONSOLE_SSH_SESSIONS_PER_HOST,
     sshKeysDir: env.CONSOLE_SSH_KEYS_DIR && path.resolve(env.CONSOLE_SSH_KEYS_DIR),
+    bundlesDir: env.CONSOLE_BUNDLES_DIR && path.resolve(env.CONSOLE_BUNDLES_DIR),
   };
 }
 
@@ -61,6 +65,7 @@ function emptyAsUnset(source: Record<string, string | undefined>) {
     "CONSOLE_TOKEN",
     "CONSOLE_SSH_SESSIONS_PER_HOST",
     "CONSOLE_SSH_KEYS_DIR",
+    "CONSOLE_BUNDLES_DIR",
   ] as const;
   return Object.fromEntries(keys.map((key) => [key, source[key] === "" ? undefined : source[key]]));
 }

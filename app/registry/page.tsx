@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
 import { PageHeader } from "@/components/page-header";
+import { PushBundleForm } from "@/components/registry/push-bundle";
 import { ReconcileReportView } from "@/components/registry/reconcile-report";
 import { type BrowseQuery, RegistryBrowser } from "@/components/registry/registry-browser";
 import { RegistrySettingsForm } from "@/components/registry/settings-form";
@@ -41,7 +42,10 @@ export default async function RegistryPage({
       <Section id="registry-contents" step={2} title="What it holds">
         <RegistryBrowser query={query} />
       </Section>
-      <Section id="registry-reconcile" step={3} title="Reconcile: what nodes will request">
+      <Section id="registry-push" step={3} title="Push a bundle">
+        <PushBundleForm />
+      </Section>
+      <Section id="registry-reconcile" step={4} title="Reconcile: what nodes will request">
         <ReconcileReportView />
       </Section>
     </main>

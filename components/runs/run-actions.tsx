@@ -54,7 +54,8 @@ export function RunActions({ run, onChanged }: { run: RunDetail; onChanged: () =
           Cancel
         </button>
       )}
-      {run.status !== "running" && unfinished > 0 && (
+      {/* a push is resumed by pushing again (it skips what the registry has) */}
+      {run.status !== "running" && unfinished > 0 && run.action !== "push" && (
         <button
           type="button"
           className={buttonClass}

@@ -79,6 +79,7 @@ export const ACTION_LABEL: Record<string, string> = {
   apply: "Apply",
   rollback: "Rollback",
   reset: "Reset",
+  push: "Push",
 };
 
 /**

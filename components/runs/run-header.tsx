@@ -20,6 +20,10 @@ export function RunHeader({
   actions?: ReactNode;
 }) {
   const inputs = (run.inputs ?? {}) as {
+    /** a push's bundle: its name in the bundles folder, or an upload's sha256; a dry run or not */
+    bundle?: unknown;
+    upload?: unknown;
+    dryRun?: unknown;
     concurrency?: unknown;
     stageTimeoutSeconds?: unknown;
     retryOf?: unknown;
@@ -69,9 +73,20 @@ export function RunHeader({
             {durationBetween(run.createdAt, run.finishedAt, now)}
           </span>
         </Fact>
-        <Fact label="Nodes">{run.nodes.length.toLocaleString()}</Fact>
+        {run.action === "push" ? (
+          <Fact label="Bundle">
+            {typeof inputs.bundle === "string"
+              ? inputs.bundle
+              : `upload ${String(inputs.upload ?? "").slice(0, 12)}…`}
+            {inputs.dryRun === true ? " (dry run)" : ""}
+          </Fact>
+        ) : (
+          <Fact label="Nodes">{run.nodes.length.toLocaleString()}</Fact>
+        )}
         {typeof inputs.concurrency === "number" && (
-          <Fact label="Nodes at a time">{inputs.concurrency}</Fact>
+          <Fact label={run.action === "push" ? "Artifacts at a time" : "Nodes at a time"}>
+            {inputs.concurrency}
+          </Fact>
         )}
         {typeof inputs.stageTimeoutSeconds === "number" && (
           <Fact label="Stage timeout">{inputs.stageTimeoutSeconds.toLocaleString("en-US")} s</Fact>

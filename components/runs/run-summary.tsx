@@ -60,7 +60,11 @@ export function RunSummary({
         )
       : "";
   let headline: string;
-  if (run.status === "running") {
+  if (run.action === "push") {
+    // its artifacts have their own table; the one part's error says why it stopped
+    const error = run.nodes[0]?.error;
+    headline = `${action} ${run.status}${error && run.status !== "cancelled" ? `: ${error}` : ""}.`;
+  } else if (run.status === "running") {
     const running = run.nodes.filter((node) => node.state === "running").length;
     headline = `${action} running: ${done.length} of ${plural(total, "node")} done, ${running} in progress, ${total - done.length - running} waiting.`;
   } else if (problems.length === 0 && run.status === "succeeded") {

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useCallback, useMemo, useState } from "react";
+import { PushArtifacts } from "@/components/registry/push-artifacts";
 import { buttonClass, Section } from "@/components/ui";
 import { ClusterUpPanel } from "./cluster-up";
 import { LiveLog } from "./live-log";
@@ -103,9 +104,15 @@ export function RunView({ id }: { id: string }) {
             nodes={run.nodes}
             colours={colours}
             now={now}
-            progress={run.progress}
+            // a push's artifacts have their own table
+            progress={run.action === "push" ? undefined : run.progress}
             onShowLog={showLog}
           />
+        </Section>
+      )}
+      {run?.action === "push" && (
+        <Section id="run-push" step={++step} title="Artifacts pushed">
+          <PushArtifacts run={run} now={now} />
         </Section>
       )}
       {run?.action === "plan" && (

@@ -68,7 +68,7 @@ const UPLOAD_PREFIX = ".upload-";
 const ABANDONED_AFTER_MS = 60 * 60 * 1000;
 
 /** Temporary files that a console stopped mid-upload left behind. */
-function removeAbandonedUploads(dir: string): void {
+export function removeAbandonedUploads(dir: string): void {
   const before = Date.now() - ABANDONED_AFTER_MS;
   for (const name of readdirSync(dir).filter((entry) => entry.startsWith(UPLOAD_PREFIX))) {
     const file = path.join(dir, name);

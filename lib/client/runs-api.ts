@@ -17,7 +17,8 @@ export type RunDetail = Run & {
   nodes: RunNode[];
   /** the id of the run's last event when this was read: the stream's older events are in it */
   lastEventId: number;
-  /** progress events received, by node ("" the run's own) and item (not in the JSON) */
+  /** each item's latest progress, by node ("" the run's own) and item: up to lastEventId in the
+   * JSON, then kept current by the stream */
   progress?: RunModel["progress"];
   /** an apply's end state: the clusters it brought up */
   clusters?: ClusterUp[];

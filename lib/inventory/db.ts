@@ -33,7 +33,11 @@ export function openDatabase(dataDir: string): Database {
   return db;
 }
 
-/** Applies the migrations this database has not seen yet, all in one write transaction. */
+/**
+ * Applies the migrations this database has not seen yet, all in one write transaction. Foreign
+ * keys are off meanwhile (SQLite's procedure for rebuilding a table: dropping the old one must not
+ * cascade) and checked before the commit.
+ */
 export function migrate(db: Database, migrations: readonly string[] = MIGRATIONS): void {
   db.exec(
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL) STRICT",
@@ -52,8 +56,17 @@ export function migrate(db: Database, migrations: readonly string[] = MIGRATIONS
       db.exec(sql);
       record.run(version + index + 1, new Date().toISOString());
     });
+    const broken = db.pragma("foreign_key_check") as unknown[];
+    if (broken.length > 0)
+      throw new Error(`a migration broke ${broken.length} references between tables`);
   });
-  apply.immediate(); // take the write lock first: two processes starting together migrate once
+  const foreignKeys = db.pragma("foreign_keys", { simple: true }) === 1;
+  db.pragma("foreign_keys = OFF");
+  try {
+    apply.immediate(); // take the write lock first: two processes starting together migrate once
+  } finally {
+    if (foreignKeys) db.pragma("foreign_keys = ON");
+  }
 }
 
 const GLOBAL_KEY = Symbol.for("k0rdent-console.database");

@@ -178,4 +178,21 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE run_events_typed RENAME TO run_events;
   CREATE INDEX run_events_by_run ON run_events (run_id, id);
   `,
+  `
+  -- a push (a bundle into the registry) is a run too: the table is rebuilt to widen its CHECK
+  -- (foreign keys are off during migrations: dropping the old table cascades to nothing)
+  CREATE TABLE runs_with_push (
+    id TEXT PRIMARY KEY,
+    action TEXT NOT NULL CHECK (action IN ('plan', 'apply', 'rollback', 'reset', 'push')),
+    status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled', 'interrupted')),
+    started_by TEXT NOT NULL,
+    inputs TEXT NOT NULL,        -- JSON: settings snapshot, node names, options (never a secret)
+    created_at TEXT NOT NULL,
+    finished_at TEXT
+  ) STRICT;
+  INSERT INTO runs_with_push (rowid, id, action, status, started_by, inputs, created_at, finished_at)
+    SELECT rowid, id, action, status, started_by, inputs, created_at, finished_at FROM runs;
+  DROP TABLE runs;
+  ALTER TABLE runs_with_push RENAME TO runs;
+  `,
 ];

@@ -34,13 +34,13 @@ import { planNode } from "./plan-node";
 import { gateApply } from "./readiness-gate";
 import { type LogLine, nodeLog, StageTracker } from "./run-log";
 import { createRun, finishRun, getRun } from "./store";
-import type { RunAction } from "./types";
+import type { NodeAction } from "./types";
 import type { FileOutcome } from "./write-files";
 
 export interface StartRunRequest {
   db: Database;
   key: SecretKey;
-  action: RunAction;
+  action: NodeAction;
   nodes: string[] | "all";
   startedBy: string;
   /** sudo passwords asked at run time: kept in memory for this run only */
@@ -213,6 +213,15 @@ function checkPlanStillHolds(db: Database, planId: string, rendered: RenderedNod
     );
 }
 
+/**
+ * Registers a run that is not about nodes (a push) as running in this process, so that the runs'
+ * cancel route reaches it; the returned function unregisters it.
+ */
+export function trackRun(id: string, run: LockingRun & { cancel: () => void }): () => void {
+  activeRuns().set(id, run);
+  return () => activeRuns().delete(id);
+}
+
 /** Cancels a run of this process; false when it is not running here. */
 export function cancelRun(id: string): boolean {
   const run = activeRuns().get(id);
@@ -311,7 +320,7 @@ interface ActionContext {
 
 type ActionWork = (context: ActionContext) => Promise<void>;
 
-const ACTIONS: Record<RunAction, ActionWork> = {
+const ACTIONS: Record<NodeAction, ActionWork> = {
   /** Dry run: each node's current files against the rendered ones; nothing is written. */
   plan: ({ request, jobs, limit, stored, initialController }) => {
     const nodes = jobs.map((job) => job.node);
@@ -372,7 +381,7 @@ async function eachNode(
   });
 }
 
-function runId(): string {
+export function runId(): string {
   const stamp = new Date()
     .toISOString()
     .replace(/[-:]/g, "")

@@ -4,8 +4,8 @@
  */
 import type { ProgressEvent, Run, RunEvent, RunLineEvent, RunNode } from "./types";
 
-/** An item's latest progress. */
-export type Progress = Pick<ProgressEvent, "node" | "item" | "done" | "total" | "unit">;
+/** An item's latest progress (a push's artifact: with its state, digest and error). */
+export type Progress = Omit<ProgressEvent, "id" | "runId" | "at" | "type">;
 
 /** The run fields events change; a model may carry more (they are kept). */
 export interface RunModel extends Pick<Run, "id" | "status" | "finishedAt"> {
@@ -28,13 +28,10 @@ export function applyRunEvent<R extends RunModel>(run: R, event: RunEvent): R {
 
 function applyNew<R extends RunModel>(run: R, event: Exclude<RunEvent, RunLineEvent>): R {
   if (event.type === "progress") {
-    const { node, item, done, total, unit } = event;
-    const key = node ?? "";
+    const { id: _id, runId: _runId, at: _at, type: _type, ...progress } = event;
+    const key = progress.node ?? "";
     const mine = run.progress?.[key] ?? {};
-    return {
-      ...run,
-      progress: { ...run.progress, [key]: { ...mine, [item]: { node, item, done, total, unit } } },
-    };
+    return { ...run, progress: { ...run.progress, [key]: { ...mine, [progress.item]: progress } } };
   }
   if (event.node === null) {
     return { ...run, status: event.status, finishedAt: event.finishedAt };

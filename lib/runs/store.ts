@@ -2,6 +2,7 @@
 import type { Statement } from "better-sqlite3";
 import type { Database } from "@/lib/inventory/db";
 import { fromStored, type StoredEvent, storedForm } from "./run-event";
+import type { Progress } from "./run-model";
 import type {
   NewEvent,
   NodeState,
@@ -217,6 +218,37 @@ export function eventsAfter({
     )
     .all(runId, afterId, node ?? null, node ?? null, limit) as StoredEvent[];
   return rows.map(fromStored);
+}
+
+/**
+ * Each item's latest progress event up to event `upTo`, by node ("" the run's own) then item: what
+ * a page opened mid-run (or after it) shows before its stream goes on from `upTo`.
+ */
+export function latestProgress({
+  db,
+  runId,
+  upTo,
+}: {
+  db: Database;
+  runId: string;
+  upTo: number;
+}): Record<string, Record<string, Progress>> {
+  const rows = db
+    .prepare(
+      `SELECT id, run_id AS runId, node, stream, line, at FROM run_events WHERE id IN (
+         SELECT max(id) FROM run_events WHERE run_id = ? AND stream = 'progress' AND id <= ?
+         GROUP BY node, json_extract(line, '$.item')) ORDER BY id`,
+    )
+    .all(runId, upTo) as StoredEvent[];
+  const progress: Record<string, Record<string, Progress>> = {};
+  for (const row of rows) {
+    const event = fromStored(row);
+    if (event.type !== "progress") continue;
+    const { id: _id, runId: _runId, at: _at, type: _type, ...item } = event;
+    const key = item.node ?? "";
+    progress[key] = { ...progress[key], [item.item]: item };
+  }
+  return progress;
 }
 
 /**

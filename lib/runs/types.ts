@@ -1,6 +1,10 @@
 /** Runs: what the API returns and the SSE stream carries. */
 
-export type RunAction = "plan" | "apply" | "rollback" | "reset";
+export type RunAction = "plan" | "apply" | "rollback" | "reset" | "push";
+/** The actions that work on nodes (a push works on the registry). */
+export type NodeAction = Exclude<RunAction, "push">;
+/** A pushed artifact's state (a dry run's artifacts are "planned"). */
+export type ArtifactRunState = "queued" | "uploading" | "skipped" | "done" | "failed" | "planned";
 export type RunStatus = "running" | "succeeded" | "failed" | "cancelled" | "interrupted";
 export type NodeState =
   | "pending"
@@ -82,6 +86,11 @@ export interface ProgressEvent extends EventBase {
   /** null when the total is not known */
   total: number | null;
   unit: "bytes" | "items";
+  /** a push's artifact (item = its target reference): its state, digest and the registry's error */
+  state?: ArtifactRunState;
+  artifact?: string;
+  digest?: string;
+  error?: string;
 }
 
 /** What a run's event stream carries, in one order. */

@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, request } from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** What the proxy does with one request: pass it on, or fail it the way a busy registry does. */
-export type Fault = "503" | "429" | "reset" | undefined;
+/**
+ * What the proxy does with one request: pass it on, fail it the way a busy registry does, or hold
+ * it unanswered until the proxy stops (a registry gone quiet: what a cancel must get out of).
+ */
+export type Fault = "503" | "429" | "reset" | "hold" | undefined;
 
 export interface FlakyProxy {
   url: string;
@@ -29,6 +32,7 @@ export async function startFlakyProxy(
         req.socket.destroy();
         return;
       }
+      if (chosen === "hold") return;
       req.resume();
       req.on("end", () => {
         const headers = chosen === "429" ? { "retry-after": "0" } : {};

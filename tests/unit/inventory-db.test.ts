@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
+import Database from "better-sqlite3";
 import { consoleDatabase, DATABASE_FILE_NAME, migrate, openDatabase } from "@/lib/inventory/db";
 import { MIGRATIONS } from "@/lib/inventory/migrations";
 import { consoleSecretKey, SECRET_KEY_FILE_NAME } from "@/lib/inventory/secrets";
@@ -109,6 +110,43 @@ describe("openDatabase", () => {
     const latest = db.prepare("SELECT MAX(version) FROM schema_migrations").pluck().get();
     assert.equal(latest, MIGRATIONS.length);
     db.close();
+  });
+
+  test("the runs table rebuilt for push keeps every run's nodes and events, and their cascade", () => {
+    const dir = tempDir();
+    const old = new Database(path.join(dir, DATABASE_FILE_NAME));
+    old.pragma("foreign_keys = ON");
+    migrate(old, MIGRATIONS.slice(0, -1));
+    old
+      .prepare(
+        "INSERT INTO runs (id, action, status, started_by, inputs, created_at) VALUES ('r1', 'plan', 'succeeded', 'x', '{}', 't')",
+      )
+      .run();
+    old.prepare("INSERT INTO run_nodes (run_id, node, state) VALUES ('r1', 'n', 'pending')").run();
+    old
+      .prepare(
+        "INSERT INTO run_events (run_id, node, stream, line, at) VALUES ('r1', 'n', 'info', 'hi', 't')",
+      )
+      .run();
+    assert.throws(() =>
+      old
+        .prepare(
+          "INSERT INTO runs (id, action, status, started_by, inputs, created_at) VALUES ('r2', 'push', 'running', 'x', '{}', 't')",
+        )
+        .run(),
+    );
+    migrate(old, MIGRATIONS);
+    assert.equal(old.pragma("foreign_keys", { simple: true }), 1);
+    const count = (table: string) => old.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
+    assert.deepEqual([count("runs"), count("run_nodes"), count("run_events")], [1, 1, 1]);
+    old
+      .prepare(
+        "INSERT INTO runs (id, action, status, started_by, inputs, created_at) VALUES ('r2', 'push', 'running', 'x', '{}', 't')",
+      )
+      .run();
+    old.prepare("DELETE FROM runs WHERE id = 'r1'").run();
+    assert.deepEqual([count("run_nodes"), count("run_events")], [0, 0]);
+    old.close();
   });
 
   test("a new migration is applied on the next open", () => {

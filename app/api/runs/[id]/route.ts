@@ -3,7 +3,7 @@ import { HttpError } from "@/lib/http/errors";
 import { listNodes } from "@/lib/inventory/nodes";
 import { clustersUp, markResets } from "@/lib/runs/cluster-end";
 import { consoleRuns } from "@/lib/runs/console-runs";
-import { getRun, latestK0sRunSince } from "@/lib/runs/store";
+import { getRun, latestK0sRunSince, latestProgress } from "@/lib/runs/store";
 
 export const GET = apiRoute(async (_request, { params }: { params: Promise<{ id: string }> }) => {
   const { id } = await params;
@@ -15,5 +15,7 @@ export const GET = apiRoute(async (_request, { params }: { params: Promise<{ id:
   const clusters = markResets(clustersUp(run, listNodes({ db })), (node) =>
     latestK0sRunSince({ db, node, after: id }),
   );
-  return Response.json({ run: { ...run, clusters } });
+  // each item's progress so far (a push's artifacts): the stream goes on after lastEventId
+  const progress = latestProgress({ db, runId: id, upTo: run.lastEventId });
+  return Response.json({ run: { ...run, clusters, progress } });
 });

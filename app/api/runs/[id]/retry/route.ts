@@ -17,6 +17,11 @@ export const POST = apiRoute(async (request, { params }: { params: Promise<{ id:
   const run = getRun({ db: inventory.db, id });
   if (!run) throw new HttpError(404, `no run ${id}`);
   if (run.status === "running") throw new HttpError(409, `run ${id} is still running`);
+  if (run.action === "push")
+    throw new HttpError(
+      409,
+      `run ${id} is a push: push the bundle again (POST /api/registry/push), it skips what the registry has`,
+    );
   const nodes = run.nodes.filter((node) => node.state !== "succeeded").map((node) => node.node);
   if (nodes.length === 0)
     throw new HttpError(409, `every node of run ${id} succeeded: nothing to retry`);
