@@ -6,11 +6,14 @@
  * requested path inside the registry: every blob mounted, child manifests put by digest, then the
  * manifest under the requested tag. Nothing is uploaded. Server-only (holds secrets).
  */
+
 import { listBinaries } from "@/lib/binaries/store";
 import { renderFleet, SAMPLE_NODE } from "@/lib/fleet/render-fleet";
+import { latestCheckResults } from "@/lib/inventory/checks-store";
 import type { Database } from "@/lib/inventory/db";
 import type { SecretKey } from "@/lib/inventory/secrets";
 import { getFleetSettings } from "@/lib/inventory/settings";
+import { fleetArches } from "@/lib/runs/binary-choice";
 import { mapLimit } from "@/lib/util/map-limit";
 import { RegistryClient } from "./client";
 import { RegistryError } from "./errors";
@@ -161,11 +164,19 @@ function fleetPlan(inventory: Inventory) {
   };
 }
 
-/** The architectures of the uploaded k0s binaries; amd64 when none is uploaded. */
+/**
+ * The fleet's architectures as its nodes' checks recorded them (as the plan form reads them); while
+ * no node is checked, those of the uploaded k0s binaries; amd64 when there are none either.
+ */
 function fleetArchitectures(db: Database): string[] {
-  const arches = new Set<string>();
-  for (const binary of listBinaries({ db })) if (binary.arch) arches.add(binary.arch);
-  return arches.size === 0 ? ["amd64"] : [...arches].sort();
+  const unames = latestCheckResults({ db })
+    .filter((result) => result.check === "os.arch")
+    .map((result) => result.evidence.trim());
+  const checked = Object.keys(fleetArches(unames, unames.length).nodes);
+  if (checked.length > 0) return checked.sort();
+  const uploaded = new Set<string>();
+  for (const binary of listBinaries({ db })) if (binary.arch) uploaded.add(binary.arch);
+  return uploaded.size === 0 ? ["amd64"] : [...uploaded].sort();
 }
 
 async function withClient<T>(
