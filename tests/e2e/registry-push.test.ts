@@ -15,6 +15,7 @@ import { type PushRegistry, startPushRegistry } from "../lab/push-registry";
 import { assertAccessible } from "./axe";
 import { launchChromium } from "./browser";
 import { lookAt } from "./look";
+import { signedInAt } from "./signed-in";
 
 const PREFIX = "k0rdent-enterprise";
 const BUNDLE = "airgap-bundle.tar.gz";
@@ -69,17 +70,6 @@ async function putSettings(url: string): Promise<void> {
   assert.equal(response.status, 200, await response.text());
 }
 
-async function signedIn(): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  page.setDefaultTimeout(30_000);
-  await page.goto(`${server.url}/registry`);
-  await page.waitForURL(/\/signin$/);
-  await page.getByLabel("Console token").fill(server.token);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${server.url}/`);
-  return page;
-}
-
 /** From the registry page: the chosen bundle pushed, then its run's page. */
 async function pushFromRegistryPage(page: Page, where: string): Promise<void> {
   await page.goto(`${server.url}/registry`);
@@ -99,7 +89,7 @@ const rows = (page: Page, state: string) =>
   page.getByTestId("push-artifacts").locator(`tr[data-state="${state}"]`);
 
 test("choose a bundle, watch it go in, cancel, push again: the rest goes in, the first is skipped", async () => {
-  const page = await signedIn();
+  const page = await signedInAt(browser, server, "/registry");
   await pushFromRegistryPage(page, "first");
   // the first artifact is tagged, then the registry goes quiet: the page shows it done
   await rows(page, "done").first().waitFor();

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { indexArtifact } from "../lab/bundle";
 import { type RunningConsole, startConsole } from "../lab/console-server";
 import { type LabRun, startLabRun } from "../lab/lab-run";
@@ -19,6 +19,7 @@ import {
 import { assertAccessible } from "./axe";
 import { launchChromium } from "./browser";
 import { lookAt } from "./look";
+import { signedInAt } from "./signed-in";
 
 let run: LabRun;
 let registry: PushRegistry;
@@ -41,21 +42,8 @@ after(async () => {
   run?.dispose();
 });
 
-async function signedIn(): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  page.setDefaultTimeout(30_000);
-  await page.goto(`${server.url}/registry`);
-  await page.waitForURL(/\/signin$/);
-  await page.getByLabel("Console token").fill(server.token);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${server.url}/`);
-  await page.goto(`${server.url}/registry`);
-  await page.locator("html[data-hydrated]").waitFor();
-  return page;
-}
-
 test("registry settings: all errors at once, saved, tested; then what the registry holds", async () => {
-  const page = await signedIn();
+  const page = await signedInAt(browser, server, "/registry");
   await assertAccessible(page, "registry page, empty");
   await lookAt(page, "registry-empty");
 

@@ -1,7 +1,10 @@
 import type { Browser, Page } from "playwright-core";
 import type { RunningConsole } from "../lab/console-server";
 
-/** A new browser context signed in with the console token, on `path` once hydrated. */
+/**
+ * A new browser context: `path` sends it to the sign-in page, it signs in with the console token,
+ * then opens `path` (launchChromium's pages wait for hydration after each load).
+ */
 export async function signedInAt(
   browser: Browser,
   server: RunningConsole,
@@ -9,11 +12,11 @@ export async function signedInAt(
 ): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   page.setDefaultTimeout(30_000);
-  await page.goto(`${server.url}/signin`);
+  await page.goto(`${server.url}${path}`);
+  await page.waitForURL(/\/signin$/);
   await page.getByLabel("Console token").fill(server.token);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(`${server.url}/`);
   await page.goto(`${server.url}${path}`);
-  await page.locator("html[data-hydrated]").waitFor();
   return page;
 }
